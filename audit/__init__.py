@@ -1,0 +1,1 @@
+"""The audit trail (see DESIGN.md, "Audit trail")."""

@@ -1,0 +1,119 @@
+"""StreamField blocks for the SUIT-shaped parts of a procedure page (domain.md §2.4)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+
+MOMENT_CHOICES = [
+    ("ANTES", _("Antes")),
+    ("DURANTE", _("Durante")),
+    ("DESPUES", _("Después")),
+]
+REQUIREMENT_TYPE_CHOICES = [
+    ("DOCUMENTO", _("Documento")),
+    ("PAGO", _("Pago")),
+    ("CONDICION", _("Condición")),
+    ("ACCION", _("Acción")),
+]
+CHANNEL_CHOICES = [
+    ("VIRTUAL", _("Virtual")),
+    ("PRESENCIAL", _("Presencial")),
+    ("TELEFONICO", _("Telefónico")),
+]
+NORM_TYPE_CHOICES = [
+    ("LEY", _("Ley")),
+    ("DECRETO", _("Decreto")),
+    ("DECRETO_LEY", _("Decreto ley")),
+    ("ACUERDO", _("Acuerdo")),
+    ("RESOLUCION", _("Resolución")),
+    ("CIRCULAR", _("Circular")),
+    ("ORDENANZA", _("Ordenanza")),
+    ("CODIGO", _("Código")),
+]
+
+
+class RequirementBlock(blocks.StructBlock):
+    moment = blocks.ChoiceBlock(choices=MOMENT_CHOICES, label=_("Momento"))
+    type = blocks.ChoiceBlock(choices=REQUIREMENT_TYPE_CHOICES, label=_("Tipo"))
+    text = blocks.TextBlock(label=_("Requisito"))
+    is_exception = blocks.BooleanBlock(required=False, label=_("¿Es una excepción?"))
+
+    class Meta:
+        icon = "tick"
+        label = _("Requisito")
+
+
+class DocumentBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Documento"))
+    original = blocks.BooleanBlock(required=False, label=_("Original (no copia)"))
+    quantity = blocks.IntegerBlock(min_value=1, default=1, label=_("Cantidad"))
+    format = blocks.CharBlock(required=False, label=_("Formato"))
+    max_size_mb = blocks.IntegerBlock(
+        required=False, min_value=1, label=_("Tamaño máximo (MB)")
+    )
+    validity = blocks.CharBlock(required=False, label=_("Vigencia"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Documento")
+
+
+class FormBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Formulario"))
+    code = blocks.CharBlock(required=False, label=_("Código o versión"))
+    url = blocks.URLBlock(required=False, label=_("Enlace de descarga"))
+
+    class Meta:
+        icon = "form"
+        label = _("Formulario")
+
+
+class ChannelValue(blocks.StructValue):
+    """Adds the Spanish label of the channel code for templates."""
+
+    @property
+    def channel_label(self) -> str:
+        code = self.get("channel") or self.get("kind")
+        return str(dict(CHANNEL_CHOICES).get(code, code))
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Paso"))
+    channel = blocks.ChoiceBlock(choices=CHANNEL_CHOICES, label=_("Canal"))
+    detail = blocks.TextBlock(label=_("Detalle"))
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Paso")
+        value_class = ChannelValue
+
+
+class ChannelBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=CHANNEL_CHOICES, label=_("Tipo de canal"))
+    name = blocks.CharBlock(label=_("Nombre"))
+    detail = blocks.TextBlock(required=False, label=_("Detalle"))
+
+    class Meta:
+        icon = "site"
+        label = _("Canal de atención")
+        value_class = ChannelValue
+
+
+class NormValue(blocks.StructValue):
+    @property
+    def type_label(self) -> str:
+        return str(dict(NORM_TYPE_CHOICES).get(self.get("type"), self.get("type")))
+
+
+class NormBlock(blocks.StructBlock):
+    type = blocks.ChoiceBlock(choices=NORM_TYPE_CHOICES, label=_("Tipo de norma"))
+    number = blocks.CharBlock(label=_("Número"))
+    year = blocks.IntegerBlock(min_value=1850, max_value=2100, label=_("Año"))
+    issuer = blocks.CharBlock(label=_("Expedida por"))
+    articles = blocks.CharBlock(required=False, label=_("Artículos"))
+    url = blocks.URLBlock(required=False, label=_("Enlace"))
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Norma")
+        value_class = NormValue

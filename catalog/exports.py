@@ -1,0 +1,133 @@
+"""The open-data shape of a published procedure, shared by the CSV and JSON exports."""
+
+from collections.abc import Iterator
+
+from .blocks import NORM_TYPE_CHOICES
+from .selectors import published_procedures
+
+NORM_TYPES = {key: str(label) for key, label in NORM_TYPE_CHOICES}
+
+EXPORT_COLUMNS = [
+    "code",
+    "title",
+    "url",
+    "kind",
+    "entity_code",
+    "entity_name",
+    "entity_nit",
+    "entity_sector",
+    "standardized_name",
+    "also_known_as",
+    "purpose",
+    "audiences",
+    "life_events",
+    "when_available",
+    "digital_level",
+    "online_url",
+    "requirements",
+    "documents",
+    "forms",
+    "steps",
+    "requires_payment",
+    "fee_rule",
+    "fee_amount",
+    "fee_unit",
+    "fee_formula",
+    "fee_legal_basis",
+    "payment_channels",
+    "response_time_value",
+    "response_time_unit",
+    "calendar_type",
+    "legal_term_days",
+    "response_time_notes",
+    "extension_allowed",
+    "result_name",
+    "result_type",
+    "result_validity",
+    "result_delivery",
+    "channels",
+    "service_points",
+    "legal_basis",
+    "last_reviewed",
+    "catalog_status",
+    "certainty",
+    "source_url",
+]
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """Render a cell so spreadsheets never evaluate it as a formula."""
+    if isinstance(value, list):
+        value = " | ".join(str(item) for item in value)
+    elif isinstance(value, bool):
+        value = "sí" if value else "no"
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _stream(value) -> list[dict]:
+    return [dict(block.value) for block in value]
+
+
+def _text_list(items, fmt) -> list[str]:
+    return [fmt(item) for item in items]
+
+
+def export_rows() -> Iterator[dict]:
+    procedures = (
+        published_procedures()
+        .select_related("entity")
+        .prefetch_related("audiences", "life_events", "service_points")
+        .order_by("code")
+    )
+    for page in procedures:
+        norms = _stream(page.legal_basis)
+        yield {
+            "code": page.code,
+            "title": page.title,
+            "url": page.full_url,
+            "kind": page.kind,
+            "entity_code": page.entity.code,
+            "entity_name": page.entity.name,
+            "entity_nit": page.entity.nit,
+            "entity_sector": page.entity.sector,
+            "standardized_name": page.standardized_name,
+            "also_known_as": page.also_known_as,
+            "purpose": page.purpose,
+            "audiences": [a.code for a in page.audiences.all()],
+            "life_events": [e.code for e in page.life_events.all()],
+            "when_available": page.when_available,
+            "digital_level": page.digital_level,
+            "online_url": page.online_url,
+            "requirements": _text_list(_stream(page.requirements), lambda r: r["text"]),
+            "documents": _text_list(_stream(page.documents), lambda d: d["name"]),
+            "forms": _text_list(_stream(page.forms), lambda f: f["name"]),
+            "steps": _text_list(_stream(page.steps), lambda s: s["title"]),
+            "requires_payment": page.requires_payment,
+            "fee_rule": page.fee_rule,
+            "fee_amount": str(page.fee_amount.normalize()),
+            "fee_unit": page.fee_unit,
+            "fee_formula": page.fee_formula,
+            "fee_legal_basis": page.fee_legal_basis,
+            "payment_channels": page.payment_channels,
+            "response_time_value": page.response_time_value,
+            "response_time_unit": page.response_time_unit,
+            "calendar_type": page.calendar_type,
+            "legal_term_days": page.legal_term_days,
+            "response_time_notes": page.response_time_notes,
+            "extension_allowed": page.extension_allowed,
+            "result_name": page.result_name,
+            "result_type": page.result_type,
+            "result_validity": page.result_validity,
+            "result_delivery": page.result_delivery,
+            "channels": _text_list(_stream(page.channels), lambda c: c["name"]),
+            "service_points": [p.code for p in page.service_points.all()],
+            "legal_basis": _text_list(
+                norms, lambda n: f"{NORM_TYPES[n['type']]} {n['number']} de {n['year']}"
+            ),
+            "last_reviewed": page.last_reviewed.isoformat(),
+            "catalog_status": page.catalog_status,
+            "certainty": page.certainty,
+            "source_url": page.source_url,
+        }

@@ -1,0 +1,578 @@
+"""The public catalog: entities, procedure pages (SUIT-shaped) and the catalog index."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page, PagePermissionTester
+from wagtail.search import index
+
+from modelcluster.fields import ParentalManyToManyField
+
+from . import blocks
+from .search import padded
+
+
+class ServicePoint(models.Model):
+    """A place or channel where citizens are attended (SuperCADE, CADE, Línea 195...)."""
+
+    class Kind(models.TextChoices):
+        SUPERCADE = "SUPERCADE", _("SuperCADE")
+        CADE = "CADE", _("CADE")
+        SEDE = "SEDE", _("Sede de la entidad")
+        TELEFONICO = "TELEFONICO", _("Canal telefónico")
+        VIRTUAL = "VIRTUAL", _("Canal virtual")
+
+    code = models.SlugField(_("código"), max_length=60, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+    kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices)
+    address = models.CharField(_("dirección"), max_length=200, blank=True)
+    hours = models.CharField(_("horario"), max_length=200, blank=True)
+    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
+    verified = models.BooleanField(_("dirección verificada"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("punto de atención")
+        verbose_name_plural = _("puntos de atención")
+
+    def __str__(self):
+        return self.name
+
+
+class Entity(models.Model):
+    """A District or national body that owns procedures (SDH, CCB, DIAN...)."""
+
+    class Kind(models.TextChoices):
+        DISTRITAL = "DISTRITAL", _("Distrital")
+        NACIONAL = "NACIONAL", _("Nacional")
+        PRIVADA = "PRIVADA", _("Particular con funciones públicas o privada")
+
+    code = models.CharField(_("sigla"), max_length=20, unique=True)
+    name = models.CharField(_("nombre"), max_length=200)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    sector = models.CharField(_("sector"), max_length=120)
+    nit = models.CharField(_("NIT"), max_length=20, blank=True)
+    nit_verified = models.BooleanField(_("NIT verificado"), default=False)
+    website = models.URLField(_("sitio web"), blank=True)
+    email = models.EmailField(_("correo de contacto"), blank=True)
+    phone = models.CharField(_("teléfono"), max_length=60, blank=True)
+    address = models.CharField(_("dirección"), max_length=200, blank=True)
+    service_points = models.ManyToManyField(
+        ServicePoint,
+        blank=True,
+        related_name="entities",
+        verbose_name=_("puntos de atención"),
+    )
+    editor_group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="edited_entities",
+        verbose_name=_("grupo de editores"),
+        help_text=_(
+            "Solo los miembros de este grupo pueden editar los trámites de la entidad."
+        ),
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("kind")]),
+        FieldPanel("name"),
+        FieldRowPanel(
+            [FieldPanel("sector"), FieldPanel("nit"), FieldPanel("nit_verified")]
+        ),
+        FieldRowPanel(
+            [FieldPanel("website"), FieldPanel("email"), FieldPanel("phone")]
+        ),
+        FieldPanel("address"),
+        FieldPanel("service_points"),
+        FieldPanel("editor_group"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("entidad")
+        verbose_name_plural = _("entidades")
+        permissions = [
+            (
+                "manage_all_procedures",
+                _("Puede editar los trámites de todas las entidades"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class LifeEvent(models.Model):
+    """A life situation that groups procedures ("Crear empresa", "Movilidad"...)."""
+
+    code = models.SlugField(_("código"), max_length=60, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+    sort_order = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("situación de vida")
+        verbose_name_plural = _("situaciones de vida")
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.Model):
+    """Who a procedure is for (SUIT "Dirigido a")."""
+
+    code = models.SlugField(_("código"), max_length=60, unique=True)
+    name = models.CharField(_("nombre"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("público")
+        verbose_name_plural = _("públicos")
+
+    def __str__(self):
+        return self.name
+
+
+def user_may_edit_entity(user, entity) -> bool:
+    """Editors may touch only their entity's procedures; moderators, all of them."""
+    if not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("catalog.manage_all_procedures"):
+        return True
+    return (
+        entity is not None
+        and entity.editor_group_id is not None
+        and user.groups.filter(pk=entity.editor_group_id).exists()
+    )
+
+
+def entities_editable_by(user):
+    if user.is_superuser or user.has_perm("catalog.manage_all_procedures"):
+        return Entity.objects.all()
+    return Entity.objects.filter(editor_group__in=user.groups.all())
+
+
+class ProcedurePermissionTester(PagePermissionTester):
+    """Wagtail's tree permissions, narrowed to the page's responsible entity."""
+
+    def _entity_allows(self) -> bool:
+        if not hasattr(self, "_entity_ok"):
+            self._entity_ok = user_may_edit_entity(self.user, self.page.entity)
+        return self._entity_ok
+
+    def can_edit(self):
+        return super().can_edit() and self._entity_allows()
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk=ignore_bulk) and self._entity_allows()
+
+    def can_publish(self):
+        return super().can_publish() and self._entity_allows()
+
+    def can_unpublish(self):
+        return super().can_unpublish() and self._entity_allows()
+
+    def can_submit_for_moderation(self):
+        return super().can_submit_for_moderation() and self._entity_allows()
+
+    def can_lock(self):
+        return super().can_lock() and self._entity_allows()
+
+    def can_move(self):
+        return super().can_move() and self._entity_allows()
+
+    def can_copy(self):
+        return super().can_copy() and self._entity_allows()
+
+
+class ProcedurePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is not None and "entity" in self.fields:
+            self.fields["entity"].queryset = entities_editable_by(self.for_user)
+
+
+class ProcedurePage(Page):
+    """One procedure of the catalog, with the fields of SUIT's "Formato integrado"."""
+
+    class Kind(models.TextChoices):
+        TRAMITE = "TRAMITE", _("Trámite")
+        OPA = "OPA", _("Otro procedimiento administrativo (OPA)")
+        CONSULTA = "CONSULTA", _("Consulta de acceso a información")
+
+    class DigitalLevel(models.TextChoices):
+        EN_LINEA = "EN_LINEA", _("Totalmente en línea")
+        PARCIAL = "PARCIAL", _("Parcialmente en línea")
+        PRESENCIAL = "PRESENCIAL", _("Presencial")
+
+    class FeeRule(models.TextChoices):
+        FREE = "FREE", _("Gratuito")
+        FIXED = "FIXED", _("Valor fijo")
+        FORMULA = "FORMULA", _("Fórmula")
+        TABLE = "TABLE", _("Tabla de tarifas")
+
+    class FeeUnit(models.TextChoices):
+        COP = "COP", _("Pesos (COP)")
+        UVB = "UVB", _("Unidad de Valor Básico (UVB)")
+        UVT = "UVT", _("Unidad de Valor Tributario (UVT)")
+        SMMLV = "SMMLV", _("Salarios mínimos mensuales (SMMLV)")
+        SMDLV = "SMDLV", _("Salarios mínimos diarios (SMDLV)")
+        PERCENT = "PERCENT", _("Porcentaje de la base")
+
+    class TimeUnit(models.TextChoices):
+        DIAS = "DIAS", _("días")
+        HORAS = "HORAS", _("horas")
+        INMEDIATO = "INMEDIATO", _("inmediato")
+
+    class CalendarType(models.TextChoices):
+        HABILES = "HABILES", _("hábiles")
+        CALENDARIO = "CALENDARIO", _("calendario")
+
+    class ResultType(models.TextChoices):
+        CERTIFICADO = "CERTIFICADO", _("Certificado")
+        CONCEPTO = "CONCEPTO", _("Concepto")
+        ACTO_ADMINISTRATIVO = "ACTO_ADMINISTRATIVO", _("Acto administrativo")
+        REGISTRO = "REGISTRO", _("Registro")
+        CONSTANCIA = "CONSTANCIA", _("Constancia")
+        LICENCIA = "LICENCIA", _("Licencia")
+        PERMISO = "PERMISO", _("Permiso")
+        RESPUESTA = "RESPUESTA", _("Respuesta")
+        OTRO = "OTRO", _("Otro")
+
+    class CatalogStatus(models.TextChoices):
+        VIGENTE = "VIGENTE", _("Vigente")
+        SUSPENDIDO = "SUSPENDIDO", _("Suspendido")
+        RACIONALIZADO = "RACIONALIZADO", _("Racionalizado")
+        ELIMINADO = "ELIMINADO", _("Eliminado")
+
+    class Certainty(models.TextChoices):
+        VERIFICADO = "VERIFICADO", _("Verificado en fuente oficial")
+        PLAUSIBLE = "PLAUSIBLE", _("Plausible, por confirmar")
+        INFERIDO = "INFERIDO", _("Inferido, por confirmar con la entidad")
+
+    code = models.CharField(
+        _("código"),
+        max_length=20,
+        unique=True,
+        help_text=_("Código estable del trámite."),
+    )
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
+    standardized_name = models.CharField(_("nombre estandarizado"), max_length=255)
+    also_known_as = models.CharField(
+        _("también se conoce como"), max_length=255, blank=True
+    )
+    purpose = models.TextField(_("¿Qué es y para qué sirve?"))
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("entidad responsable"),
+    )
+    audiences = ParentalManyToManyField(
+        Audience, related_name="procedures", verbose_name=_("dirigido a")
+    )
+    life_events = ParentalManyToManyField(
+        LifeEvent, related_name="procedures", verbose_name=_("situaciones de vida")
+    )
+    when_available = models.CharField(_("¿cuándo se puede realizar?"), max_length=255)
+    digital_level = models.CharField(
+        _("nivel de virtualización"), max_length=10, choices=DigitalLevel.choices
+    )
+    online_url = models.URLField(_("enlace del servicio en línea"), blank=True)
+
+    requirements = StreamField(
+        [("requirement", blocks.RequirementBlock())], verbose_name=_("requisitos")
+    )
+    documents = StreamField(
+        [("document", blocks.DocumentBlock())], verbose_name=_("documentos")
+    )
+    forms = StreamField(
+        [("form", blocks.FormBlock())], blank=True, verbose_name=_("formularios")
+    )
+    steps = StreamField([("step", blocks.StepBlock())], verbose_name=_("pasos"))
+
+    requires_payment = models.BooleanField(_("¿requiere pago?"), default=False)
+    fee_rule = models.CharField(
+        _("regla de cobro"), max_length=8, choices=FeeRule.choices, default=FeeRule.FREE
+    )
+    fee_amount = models.DecimalField(
+        _("valor"), max_digits=16, decimal_places=4, default=0
+    )
+    fee_unit = models.CharField(
+        _("unidad"), max_length=8, choices=FeeUnit.choices, default=FeeUnit.COP
+    )
+    fee_formula = models.TextField(_("fórmula o tabla"), blank=True)
+    fee_legal_basis = models.CharField(_("fundamento del cobro"), max_length=400)
+    payment_channels = models.JSONField(_("medios de pago"), default=list, blank=True)
+
+    response_time_value = models.PositiveIntegerField(
+        _("tiempo de respuesta"), default=15
+    )
+    response_time_unit = models.CharField(
+        _("unidad de tiempo"),
+        max_length=10,
+        choices=TimeUnit.choices,
+        default=TimeUnit.DIAS,
+    )
+    calendar_type = models.CharField(
+        _("tipo de días"),
+        max_length=10,
+        choices=CalendarType.choices,
+        default=CalendarType.HABILES,
+    )
+    legal_term_days = models.PositiveIntegerField(_("término legal (días)"), default=15)
+    response_time_notes = models.CharField(
+        _("observaciones al tiempo"), max_length=400, blank=True
+    )
+    extension_allowed = models.BooleanField(_("¿admite prórroga?"), default=True)
+
+    result_name = models.CharField(_("resultado que se obtiene"), max_length=255)
+    result_type = models.CharField(
+        _("tipo de resultado"), max_length=20, choices=ResultType.choices
+    )
+    result_validity = models.CharField(
+        _("vigencia del resultado"), max_length=120, blank=True
+    )
+    result_delivery = models.JSONField(
+        _("medios de entrega del resultado"), default=list
+    )
+
+    channels = StreamField(
+        [("channel", blocks.ChannelBlock())], verbose_name=_("canales de atención")
+    )
+    service_points = ParentalManyToManyField(
+        ServicePoint,
+        blank=True,
+        related_name="procedures",
+        verbose_name=_("puntos de atención"),
+    )
+    legal_basis = StreamField(
+        [("norm", blocks.NormBlock())], verbose_name=_("fundamento legal")
+    )
+
+    last_reviewed = models.DateField(_("última revisión"))
+    catalog_status = models.CharField(
+        _("estado en el catálogo"),
+        max_length=14,
+        choices=CatalogStatus.choices,
+        default=CatalogStatus.VIGENTE,
+    )
+    source_url = models.URLField(_("fuente"), max_length=500, blank=True)
+    certainty = models.CharField(
+        _("certeza de la información"),
+        max_length=12,
+        choices=Certainty.choices,
+        default=Certainty.VERIFICADO,
+    )
+
+    # Normalized copies for accent-insensitive search (see catalog/search.py).
+    title_normalized = models.CharField(
+        max_length=300, editable=False, default="", db_index=True
+    )
+    also_known_as_normalized = models.CharField(
+        max_length=300, editable=False, default=""
+    )
+    search_text = models.TextField(editable=False, default="")
+
+    base_form_class = ProcedurePageForm
+    parent_page_types = ["catalog.ProcedureIndexPage"]
+    subpage_types: list[str] = []
+    template = "catalog/procedure_page.html"
+
+    search_fields = Page.search_fields + [
+        index.SearchField("code"),
+        index.SearchField("also_known_as"),
+        index.SearchField("purpose"),
+        index.FilterField("digital_level"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel(
+            [FieldPanel("code"), FieldPanel("kind"), FieldPanel("catalog_status")]
+        ),
+        FieldPanel("entity"),
+        FieldPanel("standardized_name"),
+        FieldPanel("also_known_as"),
+        FieldPanel("purpose"),
+        FieldRowPanel([FieldPanel("audiences"), FieldPanel("life_events")]),
+        FieldPanel("when_available"),
+    ]
+    requirements_panels = [
+        FieldPanel("requirements"),
+        FieldPanel("documents"),
+        FieldPanel("forms"),
+        FieldPanel("steps"),
+    ]
+    cost_time_panels = [
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("requires_payment"), FieldPanel("fee_rule")]),
+                FieldRowPanel([FieldPanel("fee_amount"), FieldPanel("fee_unit")]),
+                FieldPanel("fee_formula"),
+                FieldPanel("fee_legal_basis"),
+                FieldPanel("payment_channels"),
+            ],
+            heading=_("Costo"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("response_time_value"),
+                        FieldPanel("response_time_unit"),
+                        FieldPanel("calendar_type"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("legal_term_days"), FieldPanel("extension_allowed")]
+                ),
+                FieldPanel("response_time_notes"),
+            ],
+            heading=_("Tiempo de respuesta"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("result_name"), FieldPanel("result_type")]),
+                FieldPanel("result_validity"),
+                FieldPanel("result_delivery"),
+            ],
+            heading=_("Resultado"),
+        ),
+    ]
+    channel_panels = [
+        FieldRowPanel([FieldPanel("digital_level"), FieldPanel("online_url")]),
+        FieldPanel("channels"),
+        FieldPanel("service_points"),
+        FieldPanel("legal_basis"),
+        FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("certainty")]),
+        FieldPanel("source_url"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Descripción")),
+            ObjectList(requirements_panels, heading=_("Qué se necesita")),
+            ObjectList(cost_time_panels, heading=_("Costo, tiempo y resultado")),
+            ObjectList(channel_panels, heading=_("Canales y fundamento legal")),
+            ObjectList(Page.promote_panels, heading=_("Promoción")),
+            ObjectList(Page.settings_panels, heading=_("Configuración")),
+        ]
+    )
+
+    api_fields = [
+        APIField("code"),
+        APIField("kind"),
+        APIField("entity_code"),
+        APIField("purpose"),
+        APIField("digital_level"),
+        APIField("requires_payment"),
+        APIField("legal_term_days"),
+        APIField("calendar_type"),
+        APIField("result_name"),
+        APIField("last_reviewed"),
+        APIField("catalog_status"),
+    ]
+
+    class Meta:
+        verbose_name = _("trámite o servicio")
+        verbose_name_plural = _("trámites y servicios")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def entity_code(self) -> str:
+        return self.entity.code
+
+    @property
+    def is_free(self) -> bool:
+        return not self.requires_payment
+
+    @property
+    def is_online(self) -> bool:
+        return self.digital_level != self.DigitalLevel.PRESENCIAL
+
+    @property
+    def fee_summary(self) -> str:
+        """The cost in one line of plain Spanish, amounts in Colombian format."""
+        if not self.requires_payment or self.fee_rule == self.FeeRule.FREE:
+            return str(_("Gratuito"))
+        amount = Decimal(self.fee_amount).normalize()
+        if self.fee_rule == self.FeeRule.FIXED:
+            if self.fee_unit == self.FeeUnit.COP:
+                return "$ " + number_format(amount, 0, force_grouping=True)
+            return f"{number_format(amount, force_grouping=True)} {self.fee_unit}"
+        if self.fee_unit == self.FeeUnit.PERCENT and amount:
+            return _("%(rate)s %% de la base") % {"rate": number_format(amount)}
+        return self.fee_formula or str(self.get_fee_rule_display())
+
+    @property
+    def response_time_summary(self) -> str:
+        if self.response_time_unit == self.TimeUnit.INMEDIATO:
+            return str(_("Inmediato"))
+        return f"{self.response_time_value} {self.get_response_time_unit_display()} {self.get_calendar_type_display()}"
+
+    def permissions_for_user(self, user):
+        return ProcedurePermissionTester(user, self)
+
+    def save(self, *args, **kwargs):
+        self.title_normalized = padded(self.title)
+        self.also_known_as_normalized = padded(self.also_known_as)
+        self.search_text = padded(
+            " ".join(
+                [
+                    self.title,
+                    self.code,
+                    self.standardized_name,
+                    self.also_known_as,
+                    self.purpose,
+                ]
+            )
+        )
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["entity"] = self.entity
+        context["entity_service_points"] = list(self.entity.service_points.all())
+        context["service_points"] = list(self.service_points.all())
+        context["audience_list"] = list(self.audiences.all())
+        context["life_event_list"] = list(self.life_events.all())
+        return context
+
+
+class ProcedureIndexPage(Page):
+    """The catalog: search, facets and pagination over published procedures."""
+
+    intro = models.TextField(_("introducción"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["catalog.ProcedurePage"]
+    max_count = 1
+    template = "catalog/procedure_index_page.html"
+
+    class Meta:
+        verbose_name = _("catálogo de trámites")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalog_search
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_search(request.GET))
+        return context

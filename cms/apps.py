@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Ventanilla"
+
+    def ready(self):
+        from . import cache
+
+        cache.connect_invalidation()

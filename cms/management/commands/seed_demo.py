@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.seed import load_catalog
+from cms import seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Deja lista la demostración: páginas, 200+ trámites, grupos, flujo de moderación "
+        "y usuarios de demostración. Se puede ejecutar varias veces sin duplicar nada."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-demo-users",
+            action="store_true",
+            help="Crear usuarios de demostración aunque DEBUG esté desactivado.",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="URL que se imprime para ingresar.",
+        )
+
+    def handle(self, *args, allow_demo_users, **options):
+        if not settings.DEBUG and not allow_demo_users:
+            raise CommandError(
+                "Los usuarios de demostración solo se crean con DEBUG activo (o --allow-demo-users)."
+            )
+        index = seed.ensure_site()
+        counts = load_catalog(index)
+        seed.ensure_groups(index)
+        seed.ensure_workflow(index)
+        users = seed.ensure_demo_users()
+        self.stdout.write(f"Catálogo: {counts}.")
+        self.stdout.write(
+            f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"
+        )
+        for user in users:
+            where = "/admin/" if user.staff else "/cuenta/ingresar/"
+            self.stdout.write(
+                f"  {user.username:<18} {user.role:<42} {options['base_url']}{where}"
+            )

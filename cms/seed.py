@@ -1,0 +1,215 @@
+"""Demo set-up: the page tree, groups with their permissions, the moderation
+workflow and the demo users. Every function is idempotent."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from catalog.models import Entity, ProcedureIndexPage
+
+from .models import HomePage
+
+DEMO_PASSWORD = "Ventanilla-2026"
+MODERATORS = "Moderadores del catálogo"
+AUDITORS = "Auditores"
+WORKFLOW_NAME = "Moderación del catálogo"
+
+
+def editor_group_name(entity_code: str) -> str:
+    return f"Editores {entity_code}"
+
+
+def officer_group_name(entity_code: str) -> str:
+    return f"Funcionarios {entity_code}"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    groups: tuple[str, ...] = ()
+    staff: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("ciudadano", "Carlos", "Rodríguez", "Ciudadano (emprendedor)"),
+    DemoUser("ciudadana2", "Luisa", "Martínez", "Ciudadana"),
+    DemoUser(
+        "editor",
+        "Elena",
+        "Gómez",
+        "Editora de contenidos (Hacienda, SDH)",
+        (editor_group_name("SDH"),),
+        True,
+    ),
+    DemoUser(
+        "moderador", "Mario", "Pérez", "Moderador del catálogo", (MODERATORS,), True
+    ),
+    DemoUser(
+        "funcionario_ccb",
+        "Camila",
+        "Ruiz",
+        "Funcionaria de la Cámara de Comercio",
+        (officer_group_name("CCB"),),
+        True,
+    ),
+    DemoUser(
+        "funcionario_shd",
+        "Sergio",
+        "Hernández",
+        "Funcionario de Hacienda (SDH)",
+        (officer_group_name("SDH"),),
+        True,
+    ),
+    DemoUser(
+        "funcionario_sdde",
+        "Diana",
+        "Castro",
+        "Funcionaria de Desarrollo Económico",
+        (officer_group_name("SDDE"),),
+        True,
+    ),
+    DemoUser(
+        "auditor", "Andrés", "Torres", "Auditor (solo lectura)", (AUDITORS,), True
+    ),
+)
+
+
+@transaction.atomic
+def ensure_site() -> ProcedureIndexPage:
+    """Home page as the default site's root, with the catalog index below it."""
+    root = Page.get_first_root_node()
+    home = HomePage.objects.first()
+    if home is None:
+        home = HomePage(
+            title="Ventanilla Bogotá",
+            slug="inicio",
+            intro="Encuentre los trámites y servicios del Distrito, radíquelos en línea y formalice su empresa en un solo lugar.",
+        )
+        root.add_child(instance=home)
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname="localhost",
+            port=80,
+            root_page=home,
+            is_default_site=True,
+            site_name="Ventanilla Bogotá",
+        )
+    elif site.root_page_id != home.pk:
+        old_root = site.root_page
+        site.root_page = home
+        site.site_name = "Ventanilla Bogotá"
+        site.save()
+        if old_root.specific_class is Page and old_root.pk != root.pk:
+            old_root.delete()  # Wagtail's placeholder "Welcome" page.
+    index = ProcedureIndexPage.objects.first()
+    if index is None:
+        index = ProcedureIndexPage(
+            title="Trámites y servicios",
+            slug="tramites",
+            intro="Catálogo de trámites, otros procedimientos administrativos y consultas de las entidades del Distrito y de las que acompañan la formalización empresarial.",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def _permissions(*codenames: str) -> list[Permission]:
+    perms = []
+    for name in codenames:
+        app_label, codename = name.split(".")
+        perms.append(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return perms
+
+
+def _page_permissions(group: Group, page: Page, codenames: tuple[str, ...]) -> None:
+    for perm in _permissions(*(f"wagtailcore.{c}" for c in codenames)):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=page, permission=perm
+        )
+
+
+@transaction.atomic
+def ensure_groups(index: ProcedureIndexPage) -> None:
+    """Editors per entity (edit and submit), moderators (publish), officers, auditors."""
+    admin_access = _permissions("wagtailadmin.access_admin")
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    moderators.permissions.add(
+        *admin_access,
+        *_permissions(
+            "catalog.manage_all_procedures",
+            "catalog.change_entity",
+            "catalog.add_entity",
+            "catalog.change_servicepoint",
+            "catalog.add_servicepoint",
+        ),
+    )
+    _page_permissions(
+        moderators, index, ("add_page", "change_page", "publish_page", "lock_page")
+    )
+    for entity in Entity.objects.all():
+        editors, _ = Group.objects.get_or_create(name=editor_group_name(entity.code))
+        editors.permissions.add(*admin_access)
+        _page_permissions(editors, index, ("add_page", "change_page"))
+        if entity.editor_group_id != editors.pk:
+            entity.editor_group = editors
+            entity.save(update_fields=["editor_group"])
+    for code in ("CCB", "SDH", "SDDE"):
+        officers, _ = Group.objects.get_or_create(name=officer_group_name(code))
+        officers.permissions.add(*admin_access)
+    auditors, _ = Group.objects.get_or_create(name=AUDITORS)
+    auditors.permissions.add(*admin_access)
+
+
+@transaction.atomic
+def ensure_workflow(index: ProcedureIndexPage) -> Workflow:
+    """Editor submits, a moderator approves, the page is published."""
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name="Aprobación de moderadores").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Aprobación de moderadores")
+        task.groups.set([Group.objects.get(name=MODERATORS)])
+    # WorkflowTask.objects, not workflow.workflow_tasks: modelcluster would keep it in memory.
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    return workflow
+
+
+@transaction.atomic
+def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
+    User = get_user_model()
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "email": f"{demo.username}@demo.ventanilla.bogota.gov.co",
+                "is_staff": demo.staff,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.set(Group.objects.filter(name__in=demo.groups))
+    return list(DEMO_USERS)

@@ -1,0 +1,11 @@
+"""Tests: the dev defaults, made faster. DATABASE_URL may point at PostgreSQL."""
+
+from .dev import *
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tasks run in-process; the worker integration test starts a real worker itself.
+CELERY_TASK_ALWAYS_EAGER = True
+ANONYMOUS_PAGE_CACHE_SECONDS = 300
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"

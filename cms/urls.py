@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from catalog import views as catalog_views
+
+from .api import api_router
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documentos/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("datos/tramites.csv", catalog_views.procedures_csv, name="open-data-csv"),
+    path("datos/tramites.json", catalog_views.procedures_json, name="open-data-json"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Spanish lives at the unprefixed URLs; English under /en/.
+urlpatterns += i18n_patterns(
+    path("cuenta/", include("cms.account_urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FormalizationConfig(AppConfig):
+    name = "formalization"
+    verbose_name = "Formaliza tu empresa"

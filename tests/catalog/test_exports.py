@@ -1,0 +1,80 @@
+import csv
+import io
+import json
+
+import pytest
+
+from catalog.exports import EXPORT_COLUMNS, spreadsheet_safe
+from catalog.models import ProcedurePage
+from catalog.selectors import published_procedures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csv_export_has_every_published_procedure_and_field(client):
+    response = client.get("/datos/tramites.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0].keys()) == EXPORT_COLUMNS
+    assert len(rows) == published_procedures().count()
+    f03 = next(r for r in rows if r["code"] == "F03")
+    page = ProcedurePage.objects.get(code="F03")
+    assert f03["title"] == page.title
+    assert f03["entity_name"] == page.entity.name
+    assert f03["entity_code"] == "CCB"
+    assert f03["legal_term_days"] == str(page.legal_term_days)
+    assert f03["url"].endswith(page.url)
+
+
+def test_json_export_matches_the_database(client):
+    response = client.get("/datos/tramites.json")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["count"] == len(data["procedures"]) == published_procedures().count()
+    by_code = {row["code"]: row for row in data["procedures"]}
+    page = ProcedurePage.objects.get(code="F09")
+    row = by_code["F09"]
+    assert row["entity_name"] == page.entity.name
+    assert row["requires_payment"] is page.requires_payment
+    assert (
+        row["requirements"] and row["documents"] and row["steps"] and row["legal_basis"]
+    )
+    assert set(row) == set(EXPORT_COLUMNS)
+
+
+def test_unpublished_procedures_are_not_exported(client):
+    page = ProcedurePage.objects.get(code="F09")
+    page.unpublish()
+    data = json.loads(client.get("/datos/tramites.json").content)
+    assert "F09" not in {row["code"] for row in data["procedures"]}
+
+
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tcmd"]
+)
+def test_spreadsheet_formulas_are_neutralised(value):
+    assert spreadsheet_safe(value).startswith("'")
+    assert spreadsheet_safe("Matrícula") == "Matrícula"
+    assert spreadsheet_safe(["a", "b"]) == "a | b"
+
+
+def test_pages_api_lists_procedures_with_their_fields(client):
+    response = client.get(
+        "/api/v2/pages/",
+        {
+            "type": "catalog.ProcedurePage",
+            "fields": "code,entity_code,digital_level",
+            "limit": 50,
+        },
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["meta"]["total_count"] == ProcedurePage.objects.live().public().count()
+    first = data["items"][0]
+    assert {"code", "entity_code", "digital_level"} <= set(first)
+    detail = client.get(
+        f"/api/v2/pages/{ProcedurePage.objects.get(code='F03').pk}/"
+    ).json()
+    assert detail["code"] == "F03" and detail["entity_code"] == "CCB"

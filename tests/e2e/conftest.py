@@ -1,0 +1,138 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server.
+
+The server is a separate process on a free loopback port with its own database
+(SQLite file, or a PostgreSQL database next to the test one), set up with the same
+``migrate`` + ``seed_demo`` a newcomer runs.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        base, _, _name = url.rpartition("/")
+        name = "ventanilla_e2e"
+        subprocess.run(
+            ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name],
+            check=False,
+            capture_output=True,
+        )
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+            check=True,
+            capture_output=True,
+        )
+        return f"{base}/{name}"
+    return f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def live_site(tmp_path_factory):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI_REQUIRE_BROWSER"):
+            pytest.fail(
+                "Debian's chromium is required for the browser tests (apt-get install chromium)."
+            )
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
+    tmp_dir = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+        "DATABASE_URL": _database_url(tmp_dir),
+        "DJANGO_MEDIA_ROOT": str(tmp_dir / "media"),
+        "DJANGO_DEBUG": "true",
+        "CELERY_BROKER_URL": "",
+    }
+    python = sys.executable
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    log = open(tmp_dir / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
+    server = subprocess.Popen(
+        [
+            python,
+            "manage.py",
+            "runserver",
+            "--noreload",
+            "--nothreading",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base_url + "/", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError((tmp_dir / "server.log").read_text()) from None
+            time.sleep(0.3)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(live_site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_site):
+    context = browser.new_context(base_url=live_site, locale="es-CO")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def assert_accessible():
+    """Run axe-core on the page; any violation fails with axe's report."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+
+    return check
