@@ -20,7 +20,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
