@@ -1,1 +1,7 @@
-"""The audit trail (see DESIGN.md, "Audit trail")."""
+"""The audit trail. ``record()`` is the only way to write an event."""
+
+
+def record(**kwargs):
+    from .services import record as _record
+
+    return _record(**kwargs)

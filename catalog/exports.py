@@ -53,17 +53,6 @@ EXPORT_COLUMNS = [
     "certainty",
     "source_url",
 ]
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    """Render a cell so spreadsheets never evaluate it as a formula."""
-    if isinstance(value, list):
-        value = " | ".join(str(item) for item in value)
-    elif isinstance(value, bool):
-        value = "sí" if value else "no"
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def _stream(value) -> list[dict]:

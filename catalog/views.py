@@ -5,7 +5,9 @@ import csv
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from .exports import EXPORT_COLUMNS, export_rows, spreadsheet_safe
+from audit.exports import spreadsheet_safe
+
+from .exports import EXPORT_COLUMNS, export_rows
 
 
 @require_GET

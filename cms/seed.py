@@ -176,7 +176,7 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
         officers, _ = Group.objects.get_or_create(name=officer_group_name(code))
         officers.permissions.add(*admin_access)
     auditors, _ = Group.objects.get_or_create(name=AUDITORS)
-    auditors.permissions.add(*admin_access)
+    auditors.permissions.add(*admin_access, *_permissions("audit.audit_trail"))
 
 
 @transaction.atomic

@@ -40,3 +40,58 @@ def demo_user(db, django_user_model):
         return django_user_model.objects.get(username=username)
 
     return get
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        bool(marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in request.fixturenames
+    )
+
+
+@pytest.fixture(autouse=True)
+def _audit_guards_for_flush(request):
+    """On PostgreSQL the audit tables refuse TRUNCATE, and Django flushes the database
+    after each transactional test. Acting as the database owner, the harness turns
+    the guards on for the test and off again just before that flush (this fixture
+    tears down before pytest-django's flush)."""
+    if not _is_transactional(request):
+        yield
+        return
+    from django.db import connection
+
+    from audit.db import set_guards
+
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        set_guards(True)
+    yield
+    if postgres:
+        set_guards(False)
+
+
+@pytest.fixture
+def postgres_only(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only protection (CI runs it on PostgreSQL)")
+
+
+@pytest.fixture(autouse=True)
+def _audit_sink(settings, tmp_path):
+    """Each test gets its own external checkpoint file."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture
+def make_checkpoint(django_capture_on_commit_callbacks):
+    """Create a checkpoint and run its after-commit write to the external sink."""
+    from audit.checkpoints import create_checkpoint
+
+    def make():
+        with django_capture_on_commit_callbacks(execute=True):
+            return create_checkpoint()
+
+    return make

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditContextMiddleware",
+    "audit.receivers.AuthorizationDenialMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -178,11 +180,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoint": {
+        "task": "audit.tasks.create_checkpoint",
+        "schedule": env.int("AUDIT_CHECKPOINT_SECONDS", default=300),
+    },
     "publish-scheduled-pages": {
         "task": "catalog.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
 }
+
+# Audit trail: checkpoints are signed with an Ed25519 key (base64 of the 32-byte seed)
+# and appended to a file outside the database that another system collects.
+AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
+AUDIT_VERIFY_KEYS = env.list("AUDIT_VERIFY_KEYS", default=[])
+AUDIT_CHECKPOINT_DIR = env.path(
+    "AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints"
+)
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Ventanilla Bogotá"

@@ -9,6 +9,10 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production"
 )
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# Dev-only audit checkpoint key (Ed25519, base64). The deploy check refuses it.
+os.environ.setdefault(
+    "AUDIT_SIGNING_KEY", "7u+ZHgafu/95u0G/UrUSj3OL+JVnIYGAHFMRmf4lu/Q="
+)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{_BASE_DIR / 'db.sqlite3'}")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")

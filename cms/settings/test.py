@@ -9,3 +9,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 ANONYMOUS_PAGE_CACHE_SECONDS = 300
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+AUDIT_CHECKPOINT_DIR = BASE_DIR / "var" / "test-audit-checkpoints"

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from catalog.exports import EXPORT_COLUMNS, spreadsheet_safe
+from audit.exports import spreadsheet_safe
+from catalog.exports import EXPORT_COLUMNS
 from catalog.models import ProcedurePage
 from catalog.selectors import published_procedures
 

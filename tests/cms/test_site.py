@@ -38,6 +38,7 @@ def test_settings_defaults_are_spanish_bogota():
 
 
 def test_production_settings_pass_the_deploy_checks(tmp_path):
+    import base64
     import os
     import subprocess
     import sys
@@ -48,6 +49,7 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         "DJANGO_SECRET_KEY": "x" * 20 + "Kq8#pZ2!vR7$wL4^nT6&yB9*cF3(hJ5)" + "y" * 10,
         "DJANGO_ALLOWED_HOSTS": "ventanilla.bogota.gov.co",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     for key in (
         "DJANGO_DEBUG",
@@ -65,3 +67,10 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         cwd=settings.BASE_DIR,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_the_development_audit_key():
+    from django.core.checks import run_checks
+
+    messages = run_checks(include_deployment_checks=True)
+    assert any(m.id == "audit.W001" for m in messages)

@@ -1,0 +1,182 @@
+"""How events read for an auditor: Spanish labels, Bogotá time, before/after diffs."""
+
+import json
+import zoneinfo
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from . import chain
+
+BOGOTA = zoneinfo.ZoneInfo("America/Bogota")
+
+ACTION_LABELS = {
+    "auth.login": _("Inicio de sesión"),
+    "auth.logout": _("Cierre de sesión"),
+    "auth.login_failed": _("Intento de inicio de sesión fallido"),
+    "authz.denied": _("Acceso denegado"),
+    "user.created": _("Usuario creado"),
+    "user.changed": _("Usuario modificado"),
+    "user.deleted": _("Usuario eliminado"),
+    "user.password_changed": _("Contraseña cambiada"),
+    "user.groups.add": _("Usuario agregado a grupos"),
+    "user.groups.remove": _("Usuario retirado de grupos"),
+    "user.groups.clear": _("Grupos del usuario vaciados"),
+    "user.user_permissions.add": _("Permisos otorgados al usuario"),
+    "user.user_permissions.remove": _("Permisos retirados al usuario"),
+    "group.created": _("Grupo creado"),
+    "group.changed": _("Grupo modificado"),
+    "group.deleted": _("Grupo eliminado"),
+    "group.permissions.add": _("Permisos otorgados al grupo"),
+    "group.permissions.remove": _("Permisos retirados al grupo"),
+    "page_permission.created": _("Permiso sobre páginas otorgado"),
+    "page_permission.deleted": _("Permiso sobre páginas retirado"),
+    "wagtail.create": _("Página creada"),
+    "wagtail.edit": _("Borrador guardado"),
+    "wagtail.publish": _("Página publicada"),
+    "wagtail.publish.scheduled": _("Publicación programada"),
+    "wagtail.schedule.cancel": _("Programación cancelada"),
+    "wagtail.unpublish": _("Página despublicada"),
+    "wagtail.delete": _("Página eliminada"),
+    "wagtail.move": _("Página movida"),
+    "wagtail.copy": _("Página copiada"),
+    "wagtail.revert": _("Revisión restaurada"),
+    "wagtail.workflow.start": _("Enviada a moderación"),
+    "wagtail.workflow.approve": _("Aprobada en moderación"),
+    "wagtail.workflow.reject": _("Rechazada en moderación"),
+    "wagtail.workflow.resume": _("Moderación reanudada"),
+    "wagtail.workflow.cancel": _("Moderación cancelada"),
+    "audit.viewed": _("Consulta de auditoría"),
+    "audit.exported": _("Exportación de auditoría"),
+    "audit.verified": _("Verificación de integridad"),
+}
+RESULT_LABELS = {
+    "ok": _("Exitoso"),
+    "denied": _("Denegado"),
+    "conflict": _("Conflicto"),
+    "error": _("Error"),
+}
+FIELD_LABELS = {
+    "status": _("Estado"),
+    "username": _("Usuario"),
+    "email": _("Correo"),
+    "first_name": _("Nombres"),
+    "last_name": _("Apellidos"),
+    "is_active": _("Activo"),
+    "is_staff": _("Acceso al administrador"),
+    "is_superuser": _("Superusuario"),
+    "name": _("Nombre"),
+    "group": _("Grupos"),
+    "permission": _("Permisos"),
+    "page": _("Página"),
+    "assigned_to": _("Asignado a"),
+    "due_date": _("Fecha de vencimiento"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "sí"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return chain.canonical_json(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def changes(before, after) -> list[Change]:
+    """Field-by-field differences, labelled in Spanish."""
+    before = (
+        before
+        if isinstance(before, dict)
+        else ({} if before is None else {"valor": before})
+    )
+    after = (
+        after
+        if isinstance(after, dict)
+        else ({} if after is None else {"valor": after})
+    )
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old != new or key not in before:
+            rows.append(
+                Change(
+                    key,
+                    str(FIELD_LABELS.get(key, key.replace("_", " ").capitalize())),
+                    _show(old),
+                    _show(new),
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One event as the console, the PDF and the CSV show it."""
+
+    pk: int
+    chain_key: str
+    seq: int
+    at_bogota: str
+    actor: str
+    role: str
+    action: str
+    action_label: str
+    subject: str
+    radicado: str
+    result: str
+    result_label: str
+    reason: str
+    changes: list
+    ip: str
+    user_agent: str
+    request_id: str
+    origin: str
+    details: str
+    hash: str
+
+
+def present(event) -> EventView:
+    body = json.loads(event.body)
+    moment = chain.parse_time(body["at"]).astimezone(BOGOTA)
+    return EventView(
+        pk=event.pk,
+        chain_key=body["chain"],
+        seq=body["seq"],
+        at_bogota=moment.strftime("%d/%m/%Y %H:%M:%S"),
+        actor=body["actor_username"] or "—",
+        role=body["actor_role"],
+        action=body["action"],
+        action_label=action_label(body["action"]),
+        subject=f"{body['subject_type']}:{body['subject_id']}",
+        radicado=body["radicado"],
+        result=body["result"],
+        result_label=str(RESULT_LABELS.get(body["result"], body["result"])),
+        reason=body["reason"],
+        changes=changes(body.get("before"), body.get("after")),
+        ip=body["ip"],
+        user_agent=body["user_agent"],
+        request_id=body["request_id"],
+        origin=body["origin"],
+        details=chain.canonical_json(body.get("details") or {})
+        if body.get("details")
+        else "",
+        hash=event.hash,
+    )

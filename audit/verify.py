@@ -1,0 +1,316 @@
+"""Recompute every chain and check the signed checkpoints.
+
+Independent of database functions: rows are read and every hash is recomputed in
+Python with ``audit.chain``. The first break found names the chain, the sequence
+number and the kind of break.
+"""
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from . import chain, checkpoints
+from .models import ChainHead, Checkpoint
+
+
+@dataclass(frozen=True)
+class Break:
+    chain_key: str
+    seq: int
+    kind: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = (
+            f"cadena «{self.chain_key}», evento #{self.seq}"
+            if self.chain_key
+            else "puntos de control"
+        )
+        return f"{where}: {self.kind}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class Report:
+    events: int = 0
+    chains: int = 0
+    checkpoints: int = 0
+    seconds: float = 0.0
+    breaks: list[Break] = field(default_factory=list)
+    broken_chains: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks
+
+    def add(self, item: Break) -> None:
+        self.breaks.append(item)
+        if item.chain_key:
+            self.broken_chains.add(item.chain_key)
+
+
+EVENT_ALTERED = "evento alterado: su contenido no corresponde a su hash"
+LINK_BROKEN = "enlace roto: el hash anterior no corresponde (evento insertado, reordenado o eliminado)"
+SEQ_GAP = "falta un evento (eliminado) o la secuencia fue alterada"
+SEQ_REPEATED = "secuencia repetida o reordenada"
+TAIL_MISSING = (
+    "la cadena termina antes de su cabeza registrada (eventos finales eliminados)"
+)
+HEAD_MISMATCH = "la cabeza registrada no corresponde al último evento"
+CHAIN_MISSING = "cadena sin eventos (eliminada)"
+CHECKPOINT_TRUNCATED = (
+    "la cadena es más corta que en el último punto de control (eventos eliminados)"
+)
+CHECKPOINT_REWRITTEN = "la cadena fue reescrita después del último punto de control"
+CHECKPOINT_SIGNATURE = "firma inválida del punto de control (falsificado o alterado)"
+CHECKPOINT_LINK = "punto de control faltante o alterado (enlace roto)"
+CHECKPOINT_SINK = "los puntos de control no coinciden con la copia externa"
+
+
+def _rows(chain_key: str | None, key_range: tuple[str, str] | None = None):
+    """(chain_key, seq, body, prev_hash, hash) in chain order, streamed."""
+    sql = "SELECT chain_key, seq, body, prev_hash, hash FROM audit_auditevent"
+    params: list = []
+    if chain_key:
+        sql += " WHERE chain_key = %s"
+        params.append(chain_key)
+    elif key_range:
+        sql += " WHERE chain_key >= %s AND chain_key <= %s"
+        params.extend(key_range)
+    sql += " ORDER BY chain_key, seq"
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(20000):
+                yield from batch
+        return
+    # A server-side cursor on the raw connection: flat memory, no ORM cost per row.
+    connection.ensure_connection()
+    with (
+        transaction.atomic(),
+        connection.connection.cursor(name="audit_verify") as cursor,
+    ):
+        cursor.itersize = 50000
+        cursor.execute(sql, params)
+        yield from cursor
+
+
+def verify_chains(
+    report: Report,
+    chain_key: str | None = None,
+    watch: dict[str, int] | None = None,
+    key_range: tuple[str, str] | None = None,
+) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
+    """Check every chain; return each chain's last (seq, hash), and the hash at the
+    sequence number ``watch`` names for it (the last checkpoint's heads)."""
+    watch = watch or {}
+    watched: dict[str, str] = {}
+    heads_query = ChainHead.objects.all()
+    if chain_key:
+        heads_query = heads_query.filter(chain_key=chain_key)
+    elif key_range:
+        heads_query = heads_query.filter(
+            chain_key__gte=key_range[0], chain_key__lte=key_range[1]
+        )
+    heads = {
+        key: (seq, head)
+        for key, seq, head in heads_query.values_list("chain_key", "seq", "head_hash")
+    }
+    found: dict[str, tuple[int, str]] = {}
+    sha256 = hashlib.sha256
+    current = None
+    expected_seq, prev, prev_bytes, broken, events = 0, "", b"", False, 0
+
+    def close(key):
+        if key is None or broken:
+            return
+        last_seq = expected_seq - 1
+        found[key] = (last_seq, prev)
+        head = heads.get(key)
+        if head is None:
+            report.add(
+                Break(key, last_seq, HEAD_MISMATCH, _("no hay cabeza registrada"))
+            )
+        elif head[0] > last_seq:
+            report.add(Break(key, last_seq + 1, TAIL_MISSING, f"cabeza #{head[0]}"))
+        elif head != (last_seq, prev):
+            report.add(Break(key, last_seq, HEAD_MISMATCH))
+
+    for key, seq, body, prev_hash, stored_hash in _rows(chain_key, key_range):
+        events += 1
+        if key != current:
+            close(current)
+            current, expected_seq, broken = key, 1, False
+            prev = chain.genesis_hash(key)
+            prev_bytes = bytes.fromhex(prev)
+        if broken:
+            continue
+        if seq != expected_seq:
+            problem = SEQ_GAP if seq > expected_seq else SEQ_REPEATED
+        elif prev_hash != prev:
+            problem = LINK_BROKEN
+        else:
+            digest = sha256(prev_bytes + body.encode())
+            if digest.hexdigest() == stored_hash:
+                if watch.get(key) == seq:
+                    watched[key] = stored_hash
+                prev, prev_bytes = stored_hash, digest.digest()
+                expected_seq += 1
+                continue
+            problem = EVENT_ALTERED
+        report.add(Break(key, expected_seq if problem == SEQ_GAP else seq, problem))
+        broken = True
+    close(current)
+    for key, (seq, _hash) in heads.items():
+        if key not in found and key not in report.broken_chains:
+            report.add(Break(key, 1, CHAIN_MISSING, f"cabeza #{seq}"))
+    report.events += events
+    report.chains += len(set(heads) | set(found))
+    return found, watched
+
+
+def verify_checkpoints(
+    report: Report,
+    found: dict[str, tuple[int, str]],
+    watched: dict[str, str],
+    chain_key: str | None = None,
+) -> None:
+    keys = checkpoints.verify_keys()
+    previous = checkpoints.FIRST_PREVIOUS
+    last = None
+    for checkpoint in Checkpoint.objects.order_by("id"):
+        report.checkpoints += 1
+        payload = checkpoints.signed_payload(checkpoint)
+        if checkpoint.prev_checkpoint_hash != previous:
+            report.add(
+                Break("", checkpoint.pk, CHECKPOINT_LINK, f"punto #{checkpoint.pk}")
+            )
+        if hashlib.sha256(
+            payload
+        ).hexdigest() != checkpoint.checkpoint_hash or not checkpoints.signature_valid(
+            checkpoint, keys
+        ):
+            report.add(
+                Break(
+                    "", checkpoint.pk, CHECKPOINT_SIGNATURE, f"punto #{checkpoint.pk}"
+                )
+            )
+        if chain.heads_root(json.loads(checkpoint.heads)) != checkpoint.root:
+            report.add(
+                Break(
+                    "",
+                    checkpoint.pk,
+                    CHECKPOINT_SIGNATURE,
+                    f"cabezas del punto #{checkpoint.pk}",
+                )
+            )
+        previous = checkpoint.checkpoint_hash
+        last = checkpoint
+    sink = {entry["hash"]: entry for entry in checkpoints.read_sink()}
+    db_hashes = set(Checkpoint.objects.values_list("checkpoint_hash", flat=True))
+    if sink:
+        missing = [entry for digest, entry in sink.items() if digest not in db_hashes]
+        if missing:
+            report.add(
+                Break(
+                    "",
+                    missing[0].get("id", 0),
+                    CHECKPOINT_SINK,
+                    _("falta en la base de datos"),
+                )
+            )
+        extra = db_hashes - set(sink)
+        if extra:
+            report.add(Break("", 0, CHECKPOINT_SINK, _("no está en la copia externa")))
+    if last is None:
+        return
+    for key, (seq, head_hash) in json.loads(last.heads).items():
+        if chain_key and key != chain_key:
+            continue
+        if key in report.broken_chains:
+            continue
+        now = found.get(key)
+        if now is None or now[0] < seq:
+            report.add(
+                Break(
+                    key,
+                    (now[0] + 1) if now else 1,
+                    CHECKPOINT_TRUNCATED,
+                    f"punto #{last.pk}: #{seq}",
+                )
+            )
+        elif watched.get(key) != head_hash:
+            report.add(Break(key, seq, CHECKPOINT_REWRITTEN, f"punto #{last.pk}"))
+
+
+PARALLEL_FROM_EVENTS = 200_000
+
+
+def _key_ranges(parts: int) -> list[tuple[str, str]]:
+    """Split the chains into ``parts`` key ranges of about equal event counts."""
+    heads = list(
+        ChainHead.objects.order_by("chain_key").values_list("chain_key", "seq")
+    )
+    total = sum(seq for _, seq in heads)
+    ranges, start, running = [], None, 0
+    for key, seq in heads:
+        start = start or key
+        running += seq
+        if running >= total * (len(ranges) + 1) / parts and len(ranges) < parts - 1:
+            ranges.append((start, key))
+            start = None
+    if start is not None:
+        ranges.append((start, heads[-1][0]))
+    return ranges
+
+
+def _verify_range(key_range, watch):
+    report = Report()
+    found, watched = verify_chains(report, watch=watch, key_range=key_range)
+    return report, found, watched
+
+
+def _verify_in_parallel(report: Report, watch: dict[str, int], workers: int):
+    """Each core checks its own key range over its own connection."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    ranges = _key_ranges(workers)
+    connections.close_all()  # forked children must open their own connections
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
+        results = list(pool.map(_verify_range, ranges, [watch] * len(ranges)))
+    found, watched = {}, {}
+    for part, part_found, part_watched in results:
+        report.events += part.events
+        report.chains += part.chains
+        for item in part.breaks:
+            report.add(item)
+        found.update(part_found)
+        watched.update(part_watched)
+    return found, watched
+
+
+def verify(chain_key: str | None = None, *, workers: int | None = None) -> Report:
+    """Check the whole trail (or one chain); big trails use every core."""
+    started = time.perf_counter()
+    report = Report()
+    last = Checkpoint.objects.order_by("-id").first()
+    watch = (
+        {key: seq for key, (seq, _h) in json.loads(last.heads).items()} if last else {}
+    )
+    workers = workers or os.cpu_count() or 1
+    big = last is not None and last.n_events >= PARALLEL_FROM_EVENTS
+    if chain_key is None and workers > 1 and big and connection.vendor == "postgresql":
+        found, watched = _verify_in_parallel(report, watch, workers)
+    else:
+        found, watched = verify_chains(report, chain_key, watch)
+    verify_checkpoints(report, found, watched, chain_key)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,173 @@
+"""Audit trail benchmark (PostgreSQL).
+
+    .venv/bin/python bench/audit/run.py [--events 1000000] [--keep]
+
+Measures, on a fresh database ``ventanilla_bench_audit``:
+  1. append latency and throughput on one chain (sequential, one transaction each);
+  2. append latency and throughput on 50 chains from 50 threads at once, and on one
+     chain from 8 threads at once (lock contention on the chain head);
+  3. ``verify()`` over N events (default 1,000,000) in 1,000 chains, bulk-loaded
+     with correct hashes.
+Targets (issue #3): append p95 < 5 ms; verify >= 500,000 events/s.
+"""
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DB_NAME = "ventanilla_bench_audit"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+os.environ["AUDIT_CHECKPOINT_DIR"] = f"/tmp/{DB_NAME}-checkpoints"
+
+
+def percentile(values, pct):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def fresh_database():
+    subprocess.run(["rm", "-rf", os.environ["AUDIT_CHECKPOINT_DIR"]], check=True)
+    subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ},
+        check=True,
+    )
+
+
+def bench_sequential(n):
+    from audit import record
+
+    latencies = []
+    started = time.perf_counter()
+    for i in range(n):
+        t0 = time.perf_counter()
+        record(action="bench.append", subject_type="bench", subject_id="seq", details={"i": i})
+        latencies.append((time.perf_counter() - t0) * 1000)
+    total = time.perf_counter() - started
+    return {"events": n, "per_s": n / total, "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95)}
+
+
+def bench_threads(threads, per_thread, same_chain):
+    from django.db import connections
+
+    from audit import record
+
+    latencies, lock = [], threading.Lock()
+    barrier = threading.Barrier(threads)
+
+    def worker(n):
+        local = []
+        barrier.wait()
+        for i in range(per_thread):
+            t0 = time.perf_counter()
+            chain = "bench:shared" if same_chain else f"bench:chain-{n}"
+            record(action="bench.append", subject_type="bench", subject_id=chain, chain_key=chain, details={"i": i})
+            local.append((time.perf_counter() - t0) * 1000)
+        with lock:
+            latencies.extend(local)
+        connections.close_all()
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    started = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    total = time.perf_counter() - started
+    n = threads * per_thread
+    return {"events": n, "threads": threads, "per_s": n / total, "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95)}
+
+
+def bulk_load(n_events, n_chains):
+    """Valid chains written straight with COPY (what record() would have produced)."""
+    from django.db import connection
+
+    from audit import chain
+    from audit.db import set_guards
+
+    per_chain = n_events // n_chains
+    t0 = time.perf_counter()
+    buffer, heads = io.StringIO(), io.StringIO()
+    for c in range(n_chains):
+        key = f"bench:bulk-{c:05d}"
+        prev = chain.genesis_hash(key)
+        for seq in range(1, per_chain + 1):
+            body = chain.canonical_json(
+                {
+                    "v": 1, "chain": key, "seq": seq, "at": "2026-11-24T12:00:00.000000Z", "action": "bench.bulk",
+                    "actor_id": "7", "actor_username": "funcionario_ccb", "actor_role": "Funcionarios CCB",
+                    "subject_type": "case", "subject_id": str(c), "radicado": f"CCB-2026-{c:06d}", "result": "ok",
+                    "reason": "", "before": {"status": "radicado"}, "after": {"status": "en_revision"}, "details": {},
+                    "request_id": "0" * 32, "ip": "10.0.0.1", "user_agent": "bench", "origin": "web:POST",
+                }
+            )
+            digest = chain.event_hash(prev, body)
+            buffer.write(f"{body.replace(chr(92), chr(92) * 2)}\t{prev}\t{digest}\n")
+            prev = digest
+        heads.write(f"{key}\t{per_chain}\t{prev}\n")
+    generated = time.perf_counter() - t0
+    buffer.seek(0)
+    heads.seek(0)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy("COPY audit_auditevent (body, prev_hash, hash) FROM STDIN") as copy:
+            copy.write(buffer.read())
+        with raw.copy("COPY audit_chainhead (chain_key, seq, head_hash) FROM STDIN") as copy:
+            copy.write(heads.read())
+        cursor.execute("ANALYZE audit_auditevent")
+    set_guards(True)
+    return {"generated_s": generated, "loaded_s": time.perf_counter() - t0 - generated}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--chains", type=int, default=1000)
+    parser.add_argument("--appends", type=int, default=2000)
+    args = parser.parse_args()
+
+    fresh_database()
+    import django
+
+    django.setup()
+    from audit.checkpoints import create_checkpoint
+    from audit.verify import verify
+
+    results = {"sequential_one_chain": bench_sequential(args.appends)}
+    results["parallel_50_chains"] = bench_threads(50, 40, same_chain=False)
+    results["parallel_one_chain"] = bench_threads(8, 100, same_chain=True)
+    results["bulk_load"] = bulk_load(args.events, args.chains)
+    create_checkpoint()
+    report = verify()
+    assert report.ok, report.breaks[:3]
+    results["verify"] = {"events": report.events, "chains": report.chains, "seconds": report.seconds, "per_s": report.events / report.seconds}
+
+    print(f"\nAudit benchmark on PostgreSQL ({DB_NAME})")
+    for name in ("sequential_one_chain", "parallel_50_chains", "parallel_one_chain"):
+        r = results[name]
+        print(f"  append {name:<22} {r['events']:>6} events  {r['per_s']:>8.0f}/s  p50 {r['p50_ms']:.2f} ms  p95 {r['p95_ms']:.2f} ms")
+    v = results["verify"]
+    print(f"  verify {v['events']:,} events in {v['chains']:,} chains: {v['seconds']:.2f} s = {v['per_s']:,.0f} events/s")
+    p95 = max(results[n]["p95_ms"] for n in ("sequential_one_chain", "parallel_50_chains"))
+    print(f"  TARGET append p95 < 5 ms (one chain, 50 chains): {'PASS' if p95 < 5 else 'FAIL'} ({p95:.2f} ms)")
+    print(f"  TARGET verify >= 500,000 events/s: {'PASS' if v['per_s'] >= 500_000 else 'FAIL'} ({v['per_s']:,.0f}/s)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"audit-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(results, indent=2))
+    return results
+
+
+if __name__ == "__main__":
+    main()
