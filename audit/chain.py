@@ -52,6 +52,11 @@ def parse_time(text: str) -> datetime.datetime:
     )
 
 
+def document_digest(content: bytes) -> str:
+    """What the trail keeps of a document: its SHA-256, never its content."""
+    return "sha256:" + hashlib.sha256(content).hexdigest()
+
+
 def heads_root(heads: dict[str, list]) -> str:
     """A hash over every chain head, in chain order."""
     return hashlib.sha256(canonical_json(heads).encode()).hexdigest()

@@ -1,11 +1,10 @@
 """On PostgreSQL the trail cannot be changed through the application's role, and the
 guard triggers fire even for the owner and under session_replication_role = replica."""
 
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 import pytest
-
-from audit.db import apply_role_model
 
 from .helpers import make_chain
 
@@ -16,7 +15,7 @@ APP_ROLE = "ventanilla_app_test"
 
 @pytest.fixture
 def trail(postgres_only):
-    apply_role_model(APP_ROLE)
+    call_command("audit_db_roles", app_role=APP_ROLE, verbosity=0)
     return make_chain("case:P1", 3)
 
 

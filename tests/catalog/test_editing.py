@@ -1,4 +1,5 @@
 import datetime
+import json
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -104,8 +105,17 @@ def test_scheduled_publishing_goes_live_at_its_time(demo_user, sdh_page):
     with pytest.MonkeyPatch.context() as mp:
         later = timezone.now() + datetime.timedelta(minutes=10)
         mp.setattr(timezone, "now", lambda: later)
-        publish_scheduled_pages()
+        publish_scheduled_pages.delay()
     assert ProcedurePage.objects.get(pk=sdh_page.pk).title == "Título programado"
+    from audit.models import AuditEvent
+
+    last = json.loads(
+        AuditEvent.objects.filter(subject_type="page", subject_id=str(sdh_page.pk))
+        .latest("id")
+        .body
+    )
+    assert last["action"] == "wagtail.publish.scheduled"
+    assert last["origin"].startswith("task:catalog.tasks.publish_scheduled_pages:")
 
 
 def test_revisions_and_preview(client, demo_user, sdh_page):
