@@ -117,3 +117,64 @@ class NormBlock(blocks.StructBlock):
         icon = "doc-full-inverse"
         label = _("Norma")
         value_class = NormValue
+
+
+FIELD_TYPE_CHOICES = [
+    ("text", _("Texto")),
+    ("long_text", _("Texto largo")),
+    ("number", _("Número")),
+    ("money", _("Valor en pesos")),
+    ("date", _("Fecha")),
+    ("choice", _("Selección")),
+    ("yes_no", _("Sí / no")),
+    ("email", _("Correo electrónico")),
+    ("phone", _("Teléfono")),
+    ("address", _("Dirección")),
+    ("identity", _("Número de identificación")),
+]
+DOCUMENT_FORMAT_CHOICES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")]
+
+
+class OnlineFieldBlock(blocks.StructBlock):
+    """One question of a procedure's online form; the order of the stream is the form's."""
+
+    name = blocks.RegexBlock(
+        regex=r"^[a-z][a-z0-9_]{0,39}$",
+        error_messages={
+            "invalid": _(
+                "Use minúsculas, números y guiones bajos; empiece por una letra."
+            )
+        },
+        label=_("Nombre interno"),
+        help_text=_("Identificador estable del dato, p. ej. «direccion_predio»."),
+    )
+    label = blocks.CharBlock(max_length=150, label=_("Pregunta"))
+    field_type = blocks.ChoiceBlock(choices=FIELD_TYPE_CHOICES, label=_("Tipo de dato"))
+    required = blocks.BooleanBlock(required=False, default=True, label=_("Obligatorio"))
+    help_text = blocks.CharBlock(required=False, max_length=300, label=_("Ayuda"))
+    choices = blocks.ListBlock(
+        blocks.CharBlock(max_length=120),
+        required=False,
+        label=_("Opciones (para «Selección»)"),
+    )
+
+    class Meta:
+        icon = "form"
+        label = _("Pregunta")
+
+
+class RequiredDocumentBlock(blocks.StructBlock):
+    """A document the citizen uploads when filing online."""
+
+    name = blocks.CharBlock(max_length=150, label=_("Documento"))
+    formats = blocks.MultipleChoiceBlock(
+        choices=DOCUMENT_FORMAT_CHOICES, default=["pdf"], label=_("Formatos aceptados")
+    )
+    max_size_mb = blocks.IntegerBlock(
+        min_value=1, max_value=20, default=5, label=_("Tamaño máximo (MB)")
+    )
+    required = blocks.BooleanBlock(required=False, default=True, label=_("Obligatorio"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Documento a cargar")

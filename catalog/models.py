@@ -77,6 +77,15 @@ class Entity(models.Model):
         related_name="entities",
         verbose_name=_("puntos de atención"),
     )
+    officer_group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="officer_entities",
+        verbose_name=_("grupo de funcionarios"),
+        help_text=_("Sus miembros tramitan los casos radicados ante la entidad."),
+    )
     editor_group = models.ForeignKey(
         Group,
         on_delete=models.SET_NULL,
@@ -101,6 +110,7 @@ class Entity(models.Model):
         FieldPanel("address"),
         FieldPanel("service_points"),
         FieldPanel("editor_group"),
+        FieldPanel("officer_group"),
     ]
 
     class Meta:
@@ -366,6 +376,24 @@ class ProcedurePage(Page):
         [("norm", blocks.NormBlock())], verbose_name=_("fundamento legal")
     )
 
+    # Virtualization: a procedure with an online form can be filed at .../radicar/.
+    online_form = StreamField(
+        [("field", blocks.OnlineFieldBlock())],
+        blank=True,
+        verbose_name=_("formulario en línea"),
+        help_text=_("Las preguntas que responde el ciudadano al radicar en línea."),
+    )
+    required_documents = StreamField(
+        [("document", blocks.RequiredDocumentBlock())],
+        blank=True,
+        verbose_name=_("documentos a cargar"),
+    )
+    four_eyes = models.BooleanField(
+        _("doble revisión"),
+        default=False,
+        help_text=_("Quien revisa o pide información no puede aprobar el mismo caso."),
+    )
+
     last_reviewed = models.DateField(_("última revisión"))
     catalog_status = models.CharField(
         _("estado en el catálogo"),
@@ -463,11 +491,17 @@ class ProcedurePage(Page):
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("certainty")]),
         FieldPanel("source_url"),
     ]
+    online_panels = [
+        FieldPanel("online_form"),
+        FieldPanel("required_documents"),
+        FieldPanel("four_eyes"),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Descripción")),
             ObjectList(requirements_panels, heading=_("Qué se necesita")),
             ObjectList(cost_time_panels, heading=_("Costo, tiempo y resultado")),
+            ObjectList(online_panels, heading=_("Radicación en línea")),
             ObjectList(channel_panels, heading=_("Canales y fundamento legal")),
             ObjectList(Page.promote_panels, heading=_("Promoción")),
             ObjectList(Page.settings_panels, heading=_("Configuración")),
@@ -506,6 +540,11 @@ class ProcedurePage(Page):
     @property
     def is_online(self) -> bool:
         return self.digital_level != self.DigitalLevel.PRESENCIAL
+
+    @property
+    def can_file_online(self) -> bool:
+        """Virtualized here: it has an online form, so it can be filed at .../radicar/."""
+        return bool(self.online_form)
 
     @property
     def fee_summary(self) -> str:

@@ -105,6 +105,9 @@ def read_yaml(path: Path):
 
 
 def read_procedures(data_dir: Path = DATA_DIR) -> list[dict]:
+    """Every procedure row, with its online form (online_forms.yaml) when it has one."""
+    online_path = data_dir / "online_forms.yaml"
+    online = (read_yaml(online_path) or {}) if online_path.exists() else {}
     rows: list[dict] = []
     for path in sorted((data_dir / "procedures").glob("*.yaml")):
         for row in read_yaml(path) or []:
@@ -117,7 +120,13 @@ def read_procedures(data_dir: Path = DATA_DIR) -> list[dict]:
             )
             _check_keys(f"{path.name}:{row['code']}.result", row["result"], RESULT_KEYS)
             row["entity"] = path.stem
+            row["online"] = online.get(row["code"])
             rows.append(row)
+    unknown = set(online) - {row["code"] for row in rows}
+    if unknown:
+        raise CatalogDataError(
+            f"online_forms.yaml: códigos desconocidos {sorted(unknown)}"
+        )
     return rows
 
 
@@ -173,7 +182,11 @@ def page_values(row: dict, reference: dict) -> dict:
     last_reviewed = row["last_reviewed"]
     if isinstance(last_reviewed, str):
         last_reviewed = datetime.date.fromisoformat(last_reviewed)
+    online = row.get("online") or {}
     return {
+        "online_form": _stream(online.get("form"), "field"),
+        "required_documents": _stream(online.get("documents"), "document"),
+        "four_eyes": bool(online.get("four_eyes", False)),
         "code": row["code"],
         "title": row["title"],
         "slug": row["slug"],

@@ -89,10 +89,23 @@ DEMO_USERS = (
 )
 
 
+def _create_root() -> Page:
+    # Wagtail's migrations create the root; a flushed database (transactional tests) has none.
+    from django.conf import settings
+    from django.utils.translation import get_supported_language_variant
+
+    from wagtail.models import Locale
+
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_language_variant(settings.LANGUAGE_CODE)
+    )
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+
 @transaction.atomic
 def ensure_site() -> ProcedureIndexPage:
     """Home page as the default site's root, with the catalog index below it."""
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _create_root()
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(
@@ -169,12 +182,14 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
         editors, _ = Group.objects.get_or_create(name=editor_group_name(entity.code))
         editors.permissions.add(*admin_access)
         _page_permissions(editors, index, ("add_page", "change_page"))
-        if entity.editor_group_id != editors.pk:
-            entity.editor_group = editors
-            entity.save(update_fields=["editor_group"])
-    for code in ("CCB", "SDH", "SDDE"):
-        officers, _ = Group.objects.get_or_create(name=officer_group_name(code))
+        officers, _ = Group.objects.get_or_create(name=officer_group_name(entity.code))
         officers.permissions.add(*admin_access)
+        if (entity.editor_group_id, entity.officer_group_id) != (
+            editors.pk,
+            officers.pk,
+        ):
+            entity.editor_group, entity.officer_group = editors, officers
+            entity.save(update_fields=["editor_group", "officer_group"])
     auditors, _ = Group.objects.get_or_create(name=AUDITORS)
     auditors.permissions.add(*admin_access, *_permissions("audit.audit_trail"))
 

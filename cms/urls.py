@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog import views as catalog_views
+from procedures import views as procedure_views
 
 from .api import api_router
 
@@ -28,6 +29,8 @@ if settings.DEBUG:
 # Spanish lives at the unprefixed URLs; English under /en/.
 urlpatterns += i18n_patterns(
     path("cuenta/", include("cms.account_urls")),
+    path("tramites/<slug:slug>/radicar/", procedure_views.file_case, name="file_case"),
+    path("mis-tramites/", include("procedures.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -131,6 +131,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "static_collected")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Citizens' documents: outside MEDIA_ROOT, served only by views that check access.
+PRIVATE_MEDIA_ROOT = env.path(
+    "DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media"
+)
+# Filings after this local time count as received the next business day.
+PROCEDURES_FILING_CUTOFF = env("PROCEDURES_FILING_CUTOFF", default="16:30")
+PRIVACY_NOTICE_VERSION = "2026-11"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -183,6 +190,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {
         "task": "audit.tasks.create_checkpoint",
         "schedule": env.int("AUDIT_CHECKPOINT_SECONDS", default=300),
+    },
+    "sweep-notifications": {
+        "task": "procedures.tasks.sweep_notifications",
+        "schedule": 120.0,
     },
     "publish-scheduled-pages": {
         "task": "catalog.tasks.publish_scheduled_pages",

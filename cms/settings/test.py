@@ -9,4 +9,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 CELERY_TASK_ALWAYS_EAGER = True
 ANONYMOUS_PAGE_CACHE_SECONDS = 300
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private-media"
 AUDIT_CHECKPOINT_DIR = BASE_DIR / "var" / "test-audit-checkpoints"

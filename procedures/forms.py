@@ -1,0 +1,177 @@
+"""The filing form of a procedure, built from the online form its editors defined."""
+
+import re
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from stdnum.co import nit as co_nit
+
+from .uploads import validate_upload
+
+PHONE = re.compile(r"^(?:\+?57)?(?:3\d{9}|60\d{8})$")
+ADDRESS = re.compile(
+    r"^(?:calle|cl|carrera|cra|kr|cr|avenida|av|ak|ac|diagonal|dg|transversal|tv|autopista)\.?\s+"
+    r"\d+\s*[a-z]?(?:\s*bis)?(?:\s*[a-z])?(?:\s*(?:sur|este))?\s*(?:#|no\.?|n°)\s*\d+\s*[a-z]?\s*-\s*\d+"
+    r"(?:\s*(?:sur|este))?\b.*$",
+    re.IGNORECASE,
+)
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"[\s\-()]", "", value)
+    if not PHONE.match(digits):
+        raise ValidationError(
+            _(
+                "Escriba un celular de 10 dígitos (p. ej. 3001234567) o un fijo con indicativo (p. ej. 6013386000)."
+            )
+        )
+
+
+def validate_bogota_address(value: str) -> None:
+    if not ADDRESS.match(value.strip()):
+        raise ValidationError(
+            _(
+                "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
+            )
+        )
+
+
+def validate_identity_number(value: str) -> None:
+    """Cédula (5 to 10 digits) or NIT with its DIAN check digit (python-stdnum)."""
+    compact = re.sub(r"[\s.]", "", value)
+    if "-" in compact or len(compact) > 10:
+        if not co_nit.is_valid(compact):
+            raise ValidationError(
+                _("El NIT no es válido: revise el dígito de verificación.")
+            )
+    elif not re.fullmatch(r"\d{5,10}", compact):
+        raise ValidationError(
+            _("Escriba solo los números del documento (entre 5 y 10 dígitos).")
+        )
+
+
+YES_NO = [("si", _("Sí")), ("no", _("No"))]
+
+
+def _field(block: dict) -> forms.Field:
+    common = {
+        "label": block["label"],
+        "required": block.get("required", True),
+        "help_text": block.get("help_text", ""),
+    }
+    kind = block["field_type"]
+    if kind == "long_text":
+        return forms.CharField(
+            max_length=3000, widget=forms.Textarea(attrs={"rows": 4}), **common
+        )
+    if kind == "number":
+        return forms.IntegerField(min_value=0, max_value=10**12, **common)
+    if kind == "money":
+        return forms.DecimalField(
+            min_value=0, max_digits=16, decimal_places=2, localize=True, **common
+        )
+    if kind == "date":
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
+        )
+    if kind == "choice":
+        choices = [("", _("Seleccione…"))] + [
+            (c, c) for c in block.get("choices") or []
+        ]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == "yes_no":
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    if kind == "email":
+        return forms.EmailField(max_length=254, **common)
+    if kind == "phone":
+        return forms.CharField(max_length=20, validators=[validate_phone], **common)
+    if kind == "address":
+        return forms.CharField(
+            max_length=200, validators=[validate_bogota_address], **common
+        )
+    if kind == "identity":
+        return forms.CharField(
+            max_length=20, validators=[validate_identity_number], **common
+        )
+    return forms.CharField(max_length=300, **common)
+
+
+class FilingForm(forms.Form):
+    """Answers, documents and the privacy notice; every field prefixed by what it is."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    accept_privacy = forms.BooleanField(
+        label=_(
+            "He leído y acepto el aviso de privacidad y el tratamiento de mis datos para este trámite."
+        ),
+        error_messages={
+            "required": _("Debe aceptar el aviso de privacidad para radicar.")
+        },
+    )
+
+    def __init__(self, procedure, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.question_names = []
+        for block in procedure.online_form:
+            name = f"q_{block.value['name']}"
+            self.fields[name] = _field(dict(block.value))
+            self.question_names.append(name)
+        self.document_specs = {}
+        for index, block in enumerate(procedure.required_documents):
+            spec = dict(block.value)
+            name = f"doc_{index}"
+            formats = ", ".join(f.upper() for f in spec["formats"])
+            self.fields[name] = forms.FileField(
+                label=spec["name"],
+                required=spec.get("required", True),
+                help_text=_("Formatos: %(formats)s. Máximo %(mb)s MB.")
+                % {"formats": formats, "mb": spec["max_size_mb"]},
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ",".join(f".{f}" for f in spec["formats"])}
+                ),
+            )
+            self.document_specs[name] = spec
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+    def clean(self):
+        data = super().clean()
+        self.validated_documents = []
+        for name, spec in self.document_specs.items():
+            uploaded = data.get(name)
+            if not uploaded:
+                continue
+            try:
+                self.validated_documents.append(
+                    validate_upload(
+                        uploaded,
+                        requirement=spec["name"],
+                        formats=spec["formats"],
+                        max_size_mb=spec["max_size_mb"],
+                    )
+                )
+            except ValidationError as error:
+                self.add_error(name, error)
+        return data
+
+    def answers(self) -> dict:
+        """The answers as JSON-ready values, keyed by the editor's stable names."""
+        values = {}
+        for name in self.question_names:
+            value = self.cleaned_data.get(name)
+            if value is None or value == "":
+                continue
+            values[name.removeprefix("q_")] = (
+                value.isoformat() if hasattr(value, "isoformat") else str(value)
+            )
+        return values
+
+    def question_rows(self):
+        return [self[name] for name in self.question_names]
+
+    def document_rows(self):
+        return [self[name] for name in self.document_specs]

@@ -1,0 +1,218 @@
+"""Cases filed online: the case, its documents, radicado counters and the outbox."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .workflow import FINAL_STATUSES, Status
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one authorization rule for cases: applicants see their own, officers
+        their entity's, auditors all; everyone else nothing."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm("audit.audit_trail"):
+            return self
+        return self.filter(
+            Q(applicant=user) | Q(entity__officer_group__in=user.groups.all())
+        ).distinct()
+
+    def in_queue_of(self, user):
+        """The officer's work queue: only their entity's cases."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(entity__officer_group__in=user.groups.all())
+
+    def open(self):
+        return self.exclude(status__in=[status.value for status in FINAL_STATUSES])
+
+
+class Case(models.Model):
+    """One procedure filed online, with its radicado, legal term and status."""
+
+    radicado = models.CharField(_("radicado"), max_length=40, unique=True)
+    procedure = models.ForeignKey(
+        "catalog.ProcedurePage",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("trámite"),
+    )
+    procedure_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("versión del trámite al radicar"),
+    )
+    entity = models.ForeignKey(
+        "catalog.Entity",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("entidad"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("solicitante"),
+    )
+    status = models.CharField(
+        _("estado"), max_length=24, choices=Status.choices, default=Status.RADICADO
+    )
+    answers = models.JSONField(_("respuestas"), default=dict)
+    filed_at = models.DateTimeField(_("radicado el"))
+    received_on = models.DateField(_("fecha de recibo"))
+    term_days = models.PositiveSmallIntegerField(_("término (días hábiles)"))
+    extension_days = models.PositiveSmallIntegerField(
+        _("prórroga (días hábiles)"), default=0
+    )
+    due_date = models.DateField(_("vence"))
+    clock_stopped_on = models.DateField(
+        _("término suspendido desde"), null=True, blank=True
+    )
+    citizen_deadline = models.DateField(_("plazo del ciudadano"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("asignado a"),
+    )
+    decided_at = models.DateTimeField(_("decidido el"), null=True, blank=True)
+    decision_reason = models.TextField(_("motivo de la decisión"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    # The filing form's one-time token: a second POST of the same form files nothing.
+    submission_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False
+    )
+    privacy_notice_version = models.CharField(
+        _("versión del aviso de privacidad aceptado"), max_length=20
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("caso")
+        verbose_name_plural = _("casos")
+        indexes = [
+            models.Index(fields=["entity", "status", "due_date"], name="case_queue"),
+            models.Index(fields=["applicant", "-filed_at"], name="case_applicant"),
+        ]
+
+    def __str__(self):
+        return self.radicado
+
+    @property
+    def audit_chain(self) -> str:
+        return f"case:{self.radicado}"
+
+
+class RadicadoCounter(models.Model):
+    """The last radicado number given by an entity in a year (locked to hand out the next)."""
+
+    entity = models.ForeignKey(
+        "catalog.Entity", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entity", "year"], name="radicado_counter_entity_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entity_id}/{self.year}: {self.last}"
+
+
+def document_storage():
+    from django.core.files.storage import FileSystemStorage
+
+    # Outside MEDIA_ROOT and the web root: files are served only by the authorizing view.
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+def _document_path(instance, filename):
+    return (
+        f"casos/{instance.case.filed_at:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+    )
+
+
+class CaseDocument(models.Model):
+    """A file of a case: an upload, an answer, the acknowledgement or the output."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "carga", _("Documento cargado")
+        ANSWER = "respuesta", _("Respuesta del ciudadano")
+        ACKNOWLEDGEMENT = "acuse", _("Acuse de recibo")
+        OUTPUT = "salida", _("Documento de salida")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    requirement = models.CharField(_("documento"), max_length=150)
+    display_name = models.CharField(_("nombre"), max_length=150)
+    file = models.FileField(
+        storage=document_storage, upload_to=_document_path, max_length=200
+    )
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def extension(self) -> str:
+        return {
+            "application/pdf": ".pdf",
+            "image/jpeg": ".jpg",
+            "image/png": ".png",
+        }.get(self.content_type, "")
+
+
+class Notification(models.Model):
+    """An e-mail that must be sent: written with the change, sent by a task, swept if lost."""
+
+    class State(models.TextChoices):
+        PENDING = "pendiente", _("Pendiente")
+        SENT = "enviada", _("Enviada")
+        DEAD = "fallida", _("Fallida")
+
+    dedupe_key = models.CharField(max_length=160, unique=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, related_name="notifications"
+    )
+    recipient = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    available_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "available_at"], name="notification_due")
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,86 @@
+"""Citizen pages: file a procedure online, "Mis trámites", a case, its documents."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from catalog.models import ProcedurePage
+
+from . import services
+from .forms import FilingForm
+from .models import Case, CaseDocument
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_case(request, slug):
+    procedure = (
+        ProcedurePage.objects.live().filter(slug=slug).select_related("entity").first()
+    )
+    if procedure is None or not procedure.can_file_online:
+        raise Http404
+    form = FilingForm(procedure, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        case, _created = services.case_file(
+            procedure=procedure,
+            applicant=request.user,
+            answers=form.answers(),
+            documents=form.validated_documents,
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        return redirect("mis_tramites:case", radicado=case.radicado)
+    return render(
+        request, "procedures/file_case.html", {"procedure": procedure, "form": form}
+    )
+
+
+@never_cache
+@login_required
+def my_cases(request):
+    cases = (
+        Case.objects.filter(applicant=request.user)
+        .select_related("procedure", "entity")
+        .order_by("-filed_at")
+    )
+    return render(request, "procedures/my_cases.html", {"cases": cases})
+
+
+def _visible_case(request, radicado) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related(
+            "procedure", "entity", "applicant"
+        ),
+        radicado=radicado,
+    )
+
+
+@never_cache
+@login_required
+def case_detail(request, radicado):
+    case = _visible_case(request, radicado)
+    services.case_viewed(case, user=request.user)
+    documents = case.documents.all()
+    return render(
+        request, "procedures/case_detail.html", {"case": case, "documents": documents}
+    )
+
+
+@never_cache
+@login_required
+def document_download(request, radicado, document_id):
+    case = _visible_case(request, radicado)
+    document = get_object_or_404(CaseDocument, case=case, pk=document_id)
+    services.document_open(document, user=request.user)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.display_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response

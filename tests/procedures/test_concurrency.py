@@ -1,0 +1,92 @@
+import threading
+import uuid
+
+from django.db import connections
+
+import pytest
+
+from procedures import services
+from procedures.models import Case
+
+FILINGS = 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_filings_get_unique_gapless_radicados(
+    postgres_only, django_user_model
+):
+    from django.core.management import call_command
+
+    from catalog.models import ProcedurePage
+
+    call_command(
+        "seed_demo", allow_demo_users=True, verbosity=0
+    )  # transactional tests start empty
+    procedure = ProcedurePage.objects.get(code="SDH-002")
+    citizen = django_user_model.objects.get(username="ciudadano")
+    barrier = threading.Barrier(FILINGS)
+    errors = []
+
+    def file_one():
+        try:
+            barrier.wait()
+            services.case_file(
+                procedure=procedure,
+                applicant=citizen,
+                answers={},
+                documents=[],
+                submission_token=uuid.uuid4(),
+            )
+        except Exception as exc:  # noqa: BLE001 - report any failure of a thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=file_one) for _ in range(FILINGS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    numbers = sorted(
+        int(r.rsplit("-", 1)[1])
+        for r in Case.objects.values_list("radicado", flat=True)
+    )
+    assert numbers == list(range(1, FILINGS + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_identical_submissions_file_once(postgres_only, django_user_model):
+    from django.core.management import call_command
+
+    from catalog.models import ProcedurePage
+
+    call_command("seed_demo", allow_demo_users=True, verbosity=0)
+    procedure = ProcedurePage.objects.get(code="SDH-002")
+    citizen = django_user_model.objects.get(username="ciudadano")
+    token = uuid.uuid4()
+    barrier = threading.Barrier(10)
+    results = []
+
+    def submit():
+        try:
+            barrier.wait()
+            results.append(
+                services.case_file(
+                    procedure=procedure,
+                    applicant=citizen,
+                    answers={},
+                    documents=[],
+                    submission_token=token,
+                )[0].pk
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Case.objects.count() == 1
+    assert set(results) == {Case.objects.get().pk}
