@@ -175,3 +175,36 @@ class FilingForm(forms.Form):
 
     def document_rows(self):
         return [self[name] for name in self.document_specs]
+
+
+class AnswerForm(forms.Form):
+    """The citizen's answer to an information request: text and, if needed, a document."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.CharField(
+        label=_("Su respuesta"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    document = forms.FileField(
+        label=_("Documento (opcional)"),
+        required=False,
+        help_text=_("PDF, JPEG o PNG. Máximo 10 MB."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        self.validated_documents = []
+        if data.get("document"):
+            try:
+                self.validated_documents.append(
+                    validate_upload(
+                        data["document"],
+                        requirement="Respuesta a la solicitud de información",
+                        formats=["pdf", "jpeg", "png"],
+                        max_size_mb=10,
+                    )
+                )
+            except ValidationError as error:
+                self.add_error("document", error)
+        return data

@@ -18,9 +18,10 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or user.has_perm("audit.audit_trail"):
             return self
+        # A subquery, not a join: no duplicates, so rows can be locked FOR UPDATE.
         return self.filter(
             Q(applicant=user) | Q(entity__officer_group__in=user.groups.all())
-        ).distinct()
+        )
 
     def in_queue_of(self, user):
         """The officer's work queue: only their entity's cases."""
@@ -87,6 +88,9 @@ class Case(models.Model):
     decided_at = models.DateTimeField(_("decidido el"), null=True, blank=True)
     decision_reason = models.TextField(_("motivo de la decisión"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    information_request = models.TextField(_("información solicitada"), blank=True)
+    # Officers who took or questioned the case: with four eyes they may not approve it.
+    reviewer_ids = models.JSONField(default=list, editable=False)
     # The filing form's one-time token: a second POST of the same form files nothing.
     submission_token = models.UUIDField(
         null=True, blank=True, unique=True, editable=False

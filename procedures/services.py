@@ -13,7 +13,7 @@ from django.utils import timezone
 import audit
 from audit.chain import canonical_json, document_digest
 
-from . import calendar
+from . import calendar, tasks, workflow
 from .models import Case, CaseDocument, Notification, RadicadoCounter
 from .uploads import ValidatedUpload
 from .workflow import Status
@@ -58,8 +58,6 @@ def notification_queue(
     context: dict,
 ):
     """Write the e-mail as an outbox row (same transaction) and ring the worker after commit."""
-    from . import tasks
-
     if not recipient:
         return None
     notification, created = Notification.objects.get_or_create(
@@ -141,6 +139,7 @@ def case_file(
                     "privacy_notice": case.privacy_notice_version,
                 },
             )
+            tasks.render_acknowledgement.delay_on_commit(case.pk)
             notification_queue(
                 case=case,
                 key=f"case:{case.radicado}:filed",
@@ -216,4 +215,186 @@ def case_viewed(case: Case, *, user) -> None:
             chain_key=case.audit_chain,
             actor=user,
             radicado=case.radicado,
+        )
+
+
+class CaseConflict(Exception):
+    """Someone else changed the case first; the message is for the officer."""
+
+
+OFFICER_ROLE = workflow.Role.OFFICER
+
+
+def _role_for(case: Case, user) -> workflow.Role:
+    if user == case.applicant:
+        return workflow.Role.APPLICANT
+    if (
+        case.entity.officer_group_id
+        and user.groups.filter(pk=case.entity.officer_group_id).exists()
+    ):
+        return workflow.Role.OFFICER
+    raise workflow.TransitionError(
+        "Solo los funcionarios de la entidad pueden actuar sobre este trámite."
+    )
+
+
+def _record_conflict(case_pk: int, actor, action: str, expected_version: int) -> None:
+    case = Case.objects.get(pk=case_pk)
+    audit.record(
+        action="case.conflict",
+        subject_type="case",
+        subject_id=case.radicado,
+        chain_key=case.audit_chain,
+        actor=actor,
+        radicado=case.radicado,
+        result="conflict",
+        reason=f"acción «{action}» sobre la versión {expected_version}; la vigente es {case.version}",
+    )
+
+
+def case_act(
+    case_pk: int,
+    *,
+    actor,
+    action: str,
+    expected_version: int,
+    reason: str = "",
+    extra_days: int = 0,
+    assignee=None,
+    documents: list[ValidatedUpload] = (),
+    today: datetime.date | None = None,
+) -> Case:
+    """Apply one workflow action to a case, under a row lock and a version check.
+
+    Raises Case.DoesNotExist when the actor may not see the case, CaseConflict when
+    another person changed it first, TransitionError when the rules refuse it.
+    """
+    today = today or calendar.to_bogota(timezone.now()).date()
+    action = workflow.Action(action)
+    with transaction.atomic():
+        case = (
+            Case.objects.visible_to(actor)
+            .select_for_update(of=("self",))
+            .select_related("entity", "procedure")
+            .get(pk=case_pk)
+        )
+        if case.version != expected_version:
+            conflict = True
+        else:
+            conflict = False
+            _apply(
+                case,
+                actor=actor,
+                action=action,
+                reason=reason,
+                extra_days=extra_days,
+                assignee=assignee,
+                documents=documents,
+                today=today,
+            )
+    if conflict:
+        _record_conflict(case_pk, actor, action, expected_version)
+        raise CaseConflict(
+            "Otra persona actualizó este trámite mientras usted lo revisaba. Revise su estado actual antes de actuar."
+        )
+    return case
+
+
+def _apply(
+    case: Case, *, actor, action, reason, extra_days, assignee, documents, today
+) -> None:
+    role = _role_for(case, actor)
+    transition = workflow.TRANSITIONS.get((workflow.Status(case.status), action))
+    new_status = workflow.next_status(case.status, action, role)
+    workflow.check_reason(action, reason)
+    before = {
+        "status": case.status,
+        "due_date": case.due_date,
+        "assigned_to": case.assigned_to_id,
+    }
+    if action == workflow.Action.EXTEND:
+        workflow.check_extension(
+            today=today,
+            due_date=case.due_date,
+            original_term_days=case.term_days,
+            extended_term_days_so_far=case.extension_days,
+            extra_days=extra_days,
+        )
+        case.extension_days += extra_days
+        case.due_date = calendar.extend_due_date(case.due_date, extra_days)
+    elif action == workflow.Action.DESIST:
+        workflow.check_desistimiento(
+            today=today, citizen_deadline=case.citizen_deadline
+        )
+    elif action == workflow.Action.APPROVE:
+        workflow.check_four_eyes(
+            four_eyes=case.procedure.four_eyes,
+            approver_id=actor.pk,
+            reviewer_ids=set(case.reviewer_ids),
+        )
+    if (
+        action in (workflow.Action.TAKE, workflow.Action.REQUEST_INFO)
+        and actor.pk not in case.reviewer_ids
+    ):
+        case.reviewer_ids = [*case.reviewer_ids, actor.pk]
+    if action == workflow.Action.TAKE and case.assigned_to_id is None:
+        case.assigned_to = actor
+    if action == workflow.Action.ASSIGN:
+        case.assigned_to = assignee or actor
+    # The legal clock stops while the case waits on the citizen (Ley 1755 art. 17).
+    if new_status == workflow.Status.REQUIERE_INFORMACION and case.status != new_status:
+        case.information_request = reason
+        case.clock_stopped_on = today
+        case.citizen_deadline = calendar.add_calendar_months(today, 1)
+    if (
+        case.status == workflow.Status.REQUIERE_INFORMACION
+        and new_status == workflow.Status.EN_REVISION
+    ):
+        # A term that had already run out when the clock stopped stays run out.
+        if case.clock_stopped_on <= case.due_date:
+            case.due_date = calendar.pause_and_resume(
+                case.due_date, case.clock_stopped_on, today
+            )
+        case.clock_stopped_on = None
+        case.citizen_deadline = None
+        case.information_request = ""
+    if new_status in workflow.FINAL_STATUSES:
+        case.decided_at = timezone.now()
+        case.decision_reason = reason
+    case.status = new_status
+    case.version += 1
+    case.save()
+    for upload in documents:
+        kind = (
+            CaseDocument.Kind.ANSWER
+            if role == workflow.Role.APPLICANT
+            else CaseDocument.Kind.OUTPUT
+        )
+        _store_document(case, upload, kind=kind, user=actor)
+    audit.record(
+        action=f"case.{action.value}",
+        subject_type="case",
+        subject_id=case.radicado,
+        chain_key=case.audit_chain,
+        actor=actor,
+        role=APPLICANT_ROLE if role == workflow.Role.APPLICANT else None,
+        radicado=case.radicado,
+        reason=reason,
+        before=before,
+        after={
+            "status": case.status,
+            "due_date": case.due_date,
+            "assigned_to": case.assigned_to_id,
+        },
+    )
+    if new_status == workflow.Status.APROBADO:
+        tasks.render_output.delay_on_commit(case.pk)
+    if transition and transition.notifies_applicant:
+        notification_queue(
+            case=case,
+            key=f"case:{case.radicado}:v{case.version}",
+            recipient=case.applicant.email,
+            subject=f"{case.radicado}: {case.get_status_display()}",
+            template="procedures/email/status.txt",
+            context={"case": case, "action": action, "reason": reason},
         )

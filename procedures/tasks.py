@@ -4,7 +4,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import notifications
+from . import documents, notifications
 
 
 @shared_task(
@@ -22,3 +22,15 @@ def send_notification(notification_id: int) -> bool:
 def sweep_notifications() -> int:
     """Re-send what is still pending (a lost task, a broker outage)."""
     return notifications.sweep()
+
+
+@shared_task(acks_late=True)
+def render_acknowledgement(case_id: int) -> bool:
+    """The acknowledgement PDF of a filing (idempotent)."""
+    return documents.render_acknowledgement(case_id) is not None
+
+
+@shared_task(acks_late=True)
+def render_output(case_id: int) -> bool:
+    """The output document of an approved case (idempotent)."""
+    return documents.render_output(case_id) is not None

@@ -1,15 +1,17 @@
 """Citizen pages: file a procedure online, "Mis trámites", a case, its documents."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import ProcedurePage
 
-from . import services
-from .forms import FilingForm
+from . import services, workflow
+from .forms import AnswerForm, FilingForm
 from .models import Case, CaseDocument
 
 
@@ -59,13 +61,46 @@ def _visible_case(request, radicado) -> Case:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def case_detail(request, radicado):
     case = _visible_case(request, radicado)
+    answer_form = None
+    if (
+        case.applicant == request.user
+        and case.status == workflow.Status.REQUIERE_INFORMACION
+    ):
+        answer_form = AnswerForm(
+            request.POST or None,
+            request.FILES or None,
+            initial={"version": case.version},
+        )
+        if request.method == "POST" and answer_form.is_valid():
+            try:
+                services.case_act(
+                    case.pk,
+                    actor=request.user,
+                    action=workflow.Action.ANSWER,
+                    expected_version=answer_form.cleaned_data["version"],
+                    reason=answer_form.cleaned_data["answer"],
+                    documents=answer_form.validated_documents,
+                )
+            except (services.CaseConflict, workflow.TransitionError) as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _("Recibimos su respuesta; la entidad continúa con su trámite."),
+                )
+            return redirect("mis_tramites:case", radicado=case.radicado)
+    elif request.method == "POST":
+        return redirect("mis_tramites:case", radicado=case.radicado)
     services.case_viewed(case, user=request.user)
-    documents = case.documents.all()
-    return render(
-        request, "procedures/case_detail.html", {"case": case, "documents": documents}
-    )
+    context = {
+        "case": case,
+        "documents": case.documents.all(),
+        "answer_form": answer_form,
+    }
+    return render(request, "procedures/case_detail.html", context)
 
 
 @never_cache

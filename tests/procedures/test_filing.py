@@ -55,7 +55,7 @@ def test_filing_creates_a_case_with_radicado_due_date_documents_audit_and_email(
     assert case.answers["identificacion"] == "900373913-4"
     assert case.privacy_notice_version == settings.PRIVACY_NOTICE_VERSION
 
-    document = CaseDocument.objects.get(case=case)
+    document = CaseDocument.objects.get(case=case, kind="carga")
     path = document.file.path
     assert (
         str(settings.PRIVATE_MEDIA_ROOT) in path

@@ -1,0 +1,172 @@
+"""The officers' back office in the Wagtail admin: their entity's queue, a case, its actions."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.presentation import present
+
+from . import calendar, services, workflow
+from .models import Case
+
+DUE_SOON_BUSINESS_DAYS = 3
+
+
+def is_officer(user) -> bool:
+    return (
+        user.is_active and user.groups.filter(officer_entities__isnull=False).exists()
+    )
+
+
+class QueueFilterForm(forms.Form):
+    estado = forms.ChoiceField(
+        label=_("Estado"),
+        required=False,
+        choices=[("", _("Todos los abiertos"))] + list(workflow.Status.choices),
+    )
+    tramite = forms.CharField(
+        label=_("Código del trámite"), required=False, max_length=20
+    )
+    vencidos = forms.BooleanField(label=_("Solo vencidos"), required=False)
+    mios = forms.BooleanField(label=_("Asignados a mí"), required=False)
+
+
+class ActionForm(forms.Form):
+    action = forms.ChoiceField(choices=workflow.Action.choices)
+    version = forms.IntegerField(min_value=1)
+    reason = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    extra_days = forms.IntegerField(required=False, min_value=1, max_value=60)
+
+
+def _today() -> datetime.date:
+    return calendar.to_bogota(timezone.now()).date()
+
+
+def queue(request):
+    if not is_officer(request.user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None)
+    cases = (
+        Case.objects.in_queue_of(request.user)
+        .select_related("procedure", "entity", "assigned_to")
+        .order_by("due_date", "id")
+    )
+    today = _today()
+    if form.is_valid():
+        data = form.cleaned_data
+        cases = cases.filter(status=data["estado"]) if data["estado"] else cases.open()
+        if data["tramite"]:
+            cases = cases.filter(procedure__code=data["tramite"].strip().upper())
+        if data["vencidos"]:
+            cases = cases.filter(due_date__lt=today)
+        if data["mios"]:
+            cases = cases.filter(assigned_to=request.user)
+    else:
+        cases = cases.open()
+    page = Paginator(cases, 50).get_page(request.GET.get("p"))
+    rows = []
+    for case in page.object_list:
+        remaining = calendar.business_days_between(today, case.due_date)
+        clock_stopped = case.status in workflow.CLOCK_STOPPED_STATUSES
+        rows.append(
+            {
+                "case": case,
+                "remaining": remaining,
+                "overdue": remaining < 0 and not clock_stopped,
+                "due_soon": 0 <= remaining <= DUE_SOON_BUSINESS_DAYS
+                and not clock_stopped,
+                "clock_stopped": clock_stopped,
+            }
+        )
+    return render(
+        request,
+        "procedures/admin/queue.html",
+        {"form": form, "page": page, "rows": rows},
+    )
+
+
+def case_detail(request, radicado):
+    if not is_officer(request.user):
+        raise PermissionDenied
+    case = (
+        Case.objects.in_queue_of(request.user)
+        .select_related("procedure", "entity", "applicant", "assigned_to")
+        .filter(radicado=radicado)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    services.case_viewed(case, user=request.user)
+    history = [
+        present(event)
+        for event in AuditEvent.objects.filter(chain_key=case.audit_chain).order_by(
+            "seq"
+        )
+    ]
+    actions = [
+        a
+        for a in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
+        if a != workflow.Action.ASSIGN
+    ]
+    context = {
+        "case": case,
+        "documents": case.documents.all(),
+        "history": history,
+        "actions": [
+            (
+                action,
+                action.label,
+                workflow.TRANSITIONS[(workflow.Status(case.status), action)],
+            )
+            for action in actions
+        ],
+        "remaining": calendar.business_days_between(_today(), case.due_date),
+    }
+    return render(request, "procedures/admin/case.html", context)
+
+
+@require_POST
+def case_action(request, radicado):
+    if not is_officer(request.user):
+        raise PermissionDenied
+    case = Case.objects.in_queue_of(request.user).filter(radicado=radicado).first()
+    if case is None:
+        raise Http404
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("La acción no es válida. Recargue la página e intente de nuevo.")
+        )
+        return redirect("procedures_admin_case", radicado=radicado)
+    data = form.cleaned_data
+    try:
+        services.case_act(
+            case.pk,
+            actor=request.user,
+            action=data["action"],
+            expected_version=data["version"],
+            reason=data["reason"] or "",
+            extra_days=data["extra_days"] or 0,
+        )
+    except services.CaseConflict as conflict:
+        messages.error(request, str(conflict))
+    except workflow.TransitionError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Acción registrada: %(action)s.")
+            % {"action": workflow.Action(data["action"]).label},
+        )
+    return redirect("procedures_admin_case", radicado=radicado)
