@@ -63,7 +63,7 @@ def _text_list(items, fmt) -> list[str]:
     return [fmt(item) for item in items]
 
 
-def export_rows() -> Iterator[dict]:
+def export_rows(request=None) -> Iterator[dict]:
     procedures = (
         published_procedures()
         .select_related("entity")
@@ -75,7 +75,7 @@ def export_rows() -> Iterator[dict]:
         yield {
             "code": page.code,
             "title": page.title,
-            "url": page.full_url,
+            "url": page.get_full_url(request),  # the request caches the site root
             "kind": page.kind,
             "entity_code": page.entity.code,
             "entity_name": page.entity.name,

@@ -588,7 +588,6 @@ class ProcedurePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["entity"] = self.entity
-        context["entity_service_points"] = list(self.entity.service_points.all())
         context["service_points"] = list(self.service_points.all())
         context["audience_list"] = list(self.audiences.all())
         context["life_event_list"] = list(self.life_events.all())

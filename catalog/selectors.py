@@ -3,14 +3,15 @@
 Every function issues a fixed number of queries, whatever the catalog's size.
 """
 
+from collections import Counter
 from collections.abc import Mapping
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from . import search
-from .models import Audience, LifeEvent, ProcedurePage
+from .models import Entity, LifeEvent, ProcedurePage
 
 PAGE_SIZE = 20
 COST_FREE, COST_PAID = "gratuito", "pago"
@@ -26,12 +27,19 @@ def published_procedures() -> QuerySet:
 
 
 def _apply_filters(queryset: QuerySet, selected: Mapping[str, str]) -> QuerySet:
+    # Many-to-many filters as subqueries: no joins, so no duplicate rows to remove.
     if selected.get("entidad"):
         queryset = queryset.filter(entity__code=selected["entidad"])
     if selected.get("evento"):
-        queryset = queryset.filter(life_events__code=selected["evento"])
+        events = ProcedurePage.life_events.through.objects.filter(
+            lifeevent__code=selected["evento"]
+        )
+        queryset = queryset.filter(pk__in=events.values("procedurepage_id"))
     if selected.get("publico"):
-        queryset = queryset.filter(audiences__code=selected["publico"])
+        audiences = ProcedurePage.audiences.through.objects.filter(
+            audience__code=selected["publico"]
+        )
+        queryset = queryset.filter(pk__in=audiences.values("procedurepage_id"))
     if selected.get("nivel"):
         queryset = queryset.filter(digital_level=selected["nivel"])
     if selected.get("costo") in (COST_FREE, COST_PAID):
@@ -39,114 +47,130 @@ def _apply_filters(queryset: QuerySet, selected: Mapping[str, str]) -> QuerySet:
     return queryset
 
 
-def _facet(rows, value_key, label_key, param, selected, labels=None):
-    options = []
-    for row in rows:
-        value = row[value_key]
-        if value is None:
-            continue
-        label = labels[value] if labels else row[label_key]
-        options.append(
-            {
-                "value": value,
-                "label": label,
-                "count": row["n"],
-                "selected": selected.get(param) == value,
-            }
-        )
-    return options
-
-
-def facets_for(queryset: QuerySet, selected: Mapping[str, str]) -> list[dict]:
-    """Counts per facet value over ``queryset`` (one query per facet)."""
-    ids = queryset.order_by().values("pk")
-    base = ProcedurePage.objects.filter(pk__in=ids).order_by()
-    entity_rows = (
-        base.values("entity__code", "entity__name")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("entity__name")
+def _options(
+    counts: Counter,
+    labels: Mapping,
+    param: str,
+    selected: Mapping[str, str],
+    order=None,
+) -> list[dict]:
+    keys = (
+        order if order is not None else sorted(counts, key=lambda key: str(labels[key]))
     )
-    event_rows = (
-        LifeEvent.objects.filter(procedures__in=ids)
-        .values("code", "name", "sort_order")
-        .annotate(n=Count("procedures", distinct=True))
-        .order_by("sort_order", "name")
-    )
-    audience_rows = (
-        Audience.objects.filter(procedures__in=ids)
-        .values("code", "name")
-        .annotate(n=Count("procedures", distinct=True))
-        .order_by("name")
-    )
-    level_rows = (
-        base.values("digital_level").annotate(n=Count("pk")).order_by("digital_level")
-    )
-    cost_rows = [
-        {"value": COST_PAID if row["requires_payment"] else COST_FREE, "n": row["n"]}
-        for row in base.values("requires_payment")
-        .annotate(n=Count("pk"))
-        .order_by("requires_payment")
+    return [
+        {
+            "value": key,
+            "label": labels[key],
+            "count": counts[key],
+            "selected": selected.get(param) == key,
+        }
+        for key in keys
+        if counts.get(key)
     ]
+
+
+def _m2m_counts(through, target: str, matched) -> tuple[Counter, dict, list]:
+    rows = through.objects.filter(
+        procedurepage_id__in=matched.values("pk")
+    ).values_list(
+        f"{target}__code",
+        f"{target}__name",
+        f"{target}__{'sort_order' if target == 'lifeevent' else 'name'}",
+    )
+    counts, labels, order = Counter(), {}, {}
+    for code, name, sort_key in rows:
+        counts[code] += 1
+        labels[code] = name
+        order[code] = sort_key
+    return counts, labels, sorted(order, key=lambda code: (order[code], labels[code]))
+
+
+def facets(
+    matched: QuerySet, rows: list[tuple], selected: Mapping[str, str]
+) -> list[dict]:
+    """Counts per facet value over the matched procedures.
+
+    ``rows`` are the matches' (pk, entity_id, digital_level, requires_payment), already
+    fetched; the many-to-many facets take one query each, whatever the catalog's size.
+    """
+    entity_counts = Counter(row[1] for row in rows)
+    entities = {e.pk: e for e in Entity.objects.filter(pk__in=list(entity_counts))}
+    by_code = Counter({entities[pk].code: n for pk, n in entity_counts.items()})
+    entity_labels = {e.code: e.name for e in entities.values()}
+    events, event_labels, event_order = _m2m_counts(
+        ProcedurePage.life_events.through, "lifeevent", matched
+    )
+    audiences, audience_labels, audience_order = _m2m_counts(
+        ProcedurePage.audiences.through, "audience", matched
+    )
+    levels = Counter(row[2] for row in rows)
+    costs = Counter(COST_PAID if row[3] else COST_FREE for row in rows)
+    level_labels = dict(ProcedurePage.DigitalLevel.choices)
     return [
         {
             "param": "entidad",
             "label": _("Entidad"),
-            "options": _facet(
-                entity_rows, "entity__code", "entity__name", "entidad", selected
-            ),
+            "options": _options(by_code, entity_labels, "entidad", selected),
         },
         {
             "param": "evento",
             "label": _("Situación de vida"),
-            "options": _facet(event_rows, "code", "name", "evento", selected),
+            "options": _options(events, event_labels, "evento", selected, event_order),
         },
         {
             "param": "publico",
             "label": _("Dirigido a"),
-            "options": _facet(audience_rows, "code", "name", "publico", selected),
+            "options": _options(
+                audiences, audience_labels, "publico", selected, audience_order
+            ),
         },
         {
             "param": "nivel",
             "label": _("Nivel de virtualización"),
-            "options": _facet(
-                level_rows,
-                "digital_level",
-                None,
-                "nivel",
-                selected,
-                dict(ProcedurePage.DigitalLevel.choices),
+            "options": _options(
+                levels, level_labels, "nivel", selected, list(level_labels)
             ),
         },
         {
             "param": "costo",
             "label": _("Costo"),
-            "options": _facet(
-                cost_rows,
-                "value",
-                None,
+            "options": _options(
+                costs,
+                {COST_FREE: _("Gratuito"), COST_PAID: _("Con pago")},
                 "costo",
                 selected,
-                {COST_FREE: _("Gratuito"), COST_PAID: _("Con pago")},
+                [COST_FREE, COST_PAID],
             ),
         },
     ]
 
 
 def catalog_search(params: Mapping[str, str]) -> dict:
-    """Everything the catalog index shows for the query string ``params``."""
+    """Everything the catalog index shows for the query string ``params``.
+
+    The text search runs once: the matches' ids, in relevance order, with the columns
+    the facets need; the page's procedures are then fetched by id.
+    """
     query = (params.get("q") or "").strip()[:200]
     selected = {
         key: (params.get(key) or "").strip()[:60]
         for key in ("entidad", "evento", "publico", "nivel", "costo")
     }
-    queryset = _apply_filters(published_procedures(), selected)
-    if any(selected[key] for key in ("evento", "publico")):
-        queryset = queryset.distinct()
-    queryset = search.search(queryset, query) if query else queryset.order_by("title")
-    paginator = Paginator(queryset.select_related("entity"), PAGE_SIZE)
+    matched = _apply_filters(published_procedures(), selected)
+    ordered = search.search(matched, query) if query else matched.order_by("title")
+    rows = list(
+        ordered.values_list("pk", "entity_id", "digital_level", "requires_payment")
+    )
+    paginator = Paginator([row[0] for row in rows], PAGE_SIZE)
     page = paginator.get_page(params.get("pagina"))
+    by_pk = (
+        ProcedurePage.objects.filter(pk__in=list(page.object_list))
+        .select_related("entity")
+        .in_bulk()
+    )
+    page.object_list = [by_pk[pk] for pk in page.object_list]
     suggestions = []
-    if query and paginator.count == 0:
+    if query and not rows:
         suggestions = list(
             search.search(
                 published_procedures(), query, match_all=False
@@ -158,7 +182,7 @@ def catalog_search(params: Mapping[str, str]) -> dict:
         "active_filters": any(selected.values()),
         "results": page,
         "paginator": paginator,
-        "facets": facets_for(queryset, selected),
+        "facets": facets(ordered, rows, selected),
         "suggestions": suggestions,
-        "life_events": list(LifeEvent.objects.all()) if paginator.count == 0 else [],
+        "life_events": list(LifeEvent.objects.all()) if not rows else [],
     }

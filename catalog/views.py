@@ -17,14 +17,14 @@ def procedures_csv(request):
     response.write("\ufeff")  # BOM: spreadsheets then read the accents right.
     writer = csv.writer(response)
     writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows():
+    for row in export_rows(request):
         writer.writerow([spreadsheet_safe(row[column]) for column in EXPORT_COLUMNS])
     return response
 
 
 @require_GET
 def procedures_json(request):
-    rows = list(export_rows())
+    rows = list(export_rows(request))
     response = JsonResponse(
         {"count": len(rows), "procedures": rows},
         json_dumps_params={"ensure_ascii": False},

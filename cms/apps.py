@@ -6,6 +6,6 @@ class CmsConfig(AppConfig):
     verbose_name = "Ventanilla"
 
     def ready(self):
-        from . import cache
+        from . import cache, checks  # noqa: F401
 
         cache.connect_invalidation()

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from catalog import views as catalog_views
 from procedures import views as procedure_views
 
+from . import two_factor
 from .api import api_router
 
 urlpatterns = [
@@ -29,6 +30,7 @@ if settings.DEBUG:
 # Spanish lives at the unprefixed URLs; English under /en/.
 urlpatterns += i18n_patterns(
     path("cuenta/", include("cms.account_urls")),
+    path("cuenta/verificacion-en-dos-pasos/", two_factor.two_factor, name="two_factor"),
     path("tramites/<slug:slug>/radicar/", procedure_views.file_case, name="file_case"),
     path("mis-tramites/", include("procedures.urls")),
     path("", include(wagtail_urls)),

@@ -47,7 +47,7 @@ def render_acknowledgement(case_pk: int) -> CaseDocument | None:
     """The acknowledgement PDF, once per case (a re-run does nothing)."""
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("procedure", "entity", "applicant")
             .get(pk=case_pk)
         )
@@ -67,7 +67,7 @@ def render_output(case_pk: int) -> CaseDocument | None:
     """The output document of an approved case, from the procedure's result type."""
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("procedure", "entity", "applicant")
             .get(pk=case_pk)
         )

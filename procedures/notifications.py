@@ -56,3 +56,52 @@ def sweep() -> int:
     for pk in stale:
         tasks.send_notification.delay(pk)
     return len(stale)
+
+
+DUE_SOON_BUSINESS_DAYS = 2
+
+
+def warn_due_soon(today: datetime.date | None = None) -> int:
+    """Warn officers of open cases whose term ends within two business days (once per
+    case, due date and officer: re-running the sweep warns nobody twice)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from . import calendar, workflow
+    from .models import Case
+    from .services import notification_queue
+
+    today = today or calendar.to_bogota(timezone.now()).date()
+    horizon = calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+    cases = (
+        Case.objects.open()
+        .exclude(status__in=[s.value for s in workflow.CLOCK_STOPPED_STATUSES])
+        .filter(due_date__gte=today, due_date__lte=horizon)
+        .select_related("procedure", "entity", "assigned_to")
+    )
+    users = get_user_model().objects.filter(is_active=True)
+    queued = 0
+    for case in cases:
+        recipients = (
+            [case.assigned_to]
+            if case.assigned_to
+            else list(users.filter(Q(groups=case.entity.officer_group_id)))
+        )
+        for officer in recipients:
+            key = f"due-soon:{case.radicado}:{case.due_date}:{officer.pk}"
+            if (
+                not officer.email
+                or Notification.objects.filter(dedupe_key=key).exists()
+            ):
+                continue
+            with transaction.atomic():
+                notification_queue(
+                    case=case,
+                    key=key,
+                    recipient=officer.email,
+                    subject=f"Vence pronto: {case.radicado} ({case.due_date:%d/%m/%Y})",
+                    template="procedures/email/due_soon.txt",
+                    context={"case": case, "officer": officer},
+                )
+            queued += 1
+    return queued

@@ -34,3 +34,9 @@ def render_acknowledgement(case_id: int) -> bool:
 def render_output(case_id: int) -> bool:
     """The output document of an approved case (idempotent)."""
     return documents.render_output(case_id) is not None
+
+
+@shared_task(acks_late=True)
+def warn_due_soon() -> int:
+    """Daily: warn officers of cases about to expire."""
+    return notifications.warn_due_soon()

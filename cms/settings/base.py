@@ -7,6 +7,7 @@ set safe defaults or speed things up.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -45,6 +46,8 @@ WAGTAIL_APPS = [
 THIRD_PARTY_APPS = [
     "rest_framework",
     "formtools",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "audit",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.two_factor.StaffTwoFactorMiddleware",
     "audit.context.AuditContextMiddleware",
     "audit.receivers.AuthorizationDenialMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,6 +119,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "cuenta:login"
+# Staff accounts need a TOTP second factor; only the local demo turns this off.
+STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Ventanilla Bogotá"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -190,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {
         "task": "audit.tasks.create_checkpoint",
         "schedule": env.int("AUDIT_CHECKPOINT_SECONDS", default=300),
+    },
+    "warn-due-soon": {
+        "task": "procedures.tasks.warn_due_soon",
+        "schedule": crontab(hour=7, minute=0),
     },
     "sweep-notifications": {
         "task": "procedures.tasks.sweep_notifications",

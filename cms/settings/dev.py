@@ -9,6 +9,8 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production"
 )
 os.environ.setdefault("DJANGO_DEBUG", "true")
+# The demo logs staff in with a password only; production requires TOTP.
+os.environ.setdefault("STAFF_2FA_REQUIRED", "false")
 # Dev-only audit checkpoint key (Ed25519, base64). The deploy check refuses it.
 os.environ.setdefault(
     "AUDIT_SIGNING_KEY", "7u+ZHgafu/95u0G/UrUSj3OL+JVnIYGAHFMRmf4lu/Q="

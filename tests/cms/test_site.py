@@ -57,6 +57,7 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         "DJANGO_SESSION_COOKIE_SECURE",
         "DJANGO_CSRF_COOKIE_SECURE",
         "DJANGO_SECURE_HSTS_SECONDS",
+        "STAFF_2FA_REQUIRED",
     ):
         env.pop(key, None)
     result = subprocess.run(

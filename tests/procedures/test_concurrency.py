@@ -90,3 +90,52 @@ def test_parallel_identical_submissions_file_once(postgres_only, django_user_mod
         thread.join()
     assert Case.objects.count() == 1
     assert set(results) == {Case.objects.get().pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_at_once_one_wins_the_others_get_a_conflict(
+    postgres_only, django_user_model
+):
+    from django.core.management import call_command
+
+    from audit.models import AuditEvent
+    from catalog.models import ProcedurePage
+
+    call_command("seed_demo", allow_demo_users=True, verbosity=0)
+    procedure = ProcedurePage.objects.get(code="SDH-002")
+    citizen = django_user_model.objects.get(username="ciudadano")
+    officer = django_user_model.objects.get(username="funcionario_shd")
+    case, _ = services.case_file(
+        procedure=procedure,
+        applicant=citizen,
+        answers={},
+        documents=[],
+        submission_token=uuid.uuid4(),
+    )
+    barrier = threading.Barrier(10)
+    outcomes = []
+
+    def take():
+        try:
+            barrier.wait()
+            services.case_act(
+                case.pk, actor=officer, action="tomar", expected_version=case.version
+            )
+            outcomes.append("ok")
+        except services.CaseConflict:
+            outcomes.append("conflict")
+        except Exception as exc:  # noqa: BLE001 - report any other failure
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=take) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict"] * 9 + ["ok"]
+    assert Case.objects.get(pk=case.pk).version == case.version + 1
+    events = AuditEvent.objects.filter(chain_key=case.audit_chain)
+    assert events.filter(action="case.tomar").count() == 1
+    assert events.filter(action="case.conflict").count() == 9

@@ -309,3 +309,24 @@ def test_another_citizen_cannot_answer(client, case, demo_user):
     )
     assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).status == "requiere_informacion"
+
+
+def test_officers_are_warned_once_before_the_due_date(
+    case, demo_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from procedures.notifications import warn_due_soon
+
+    officer = demo_user("funcionario_shd")
+    act(case, officer, "tomar")
+    case.refresh_from_db()
+    day_before = calendar.add_business_days(case.due_date, -1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert warn_due_soon(day_before) == 1
+        assert warn_due_soon(day_before) == 0
+    warnings = [m for m in mailoutbox if "Vence pronto" in m.subject]
+    assert (
+        len(warnings) == 1
+        and warnings[0].to == [officer.email]
+        and case.radicado in warnings[0].subject
+    )
+    assert warn_due_soon(calendar.add_business_days(case.due_date, -5)) == 0
