@@ -47,6 +47,17 @@ class ActionForm(forms.Form):
         required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
     extra_days = forms.IntegerField(required=False, min_value=1, max_value=60)
+    assignee = forms.IntegerField(required=False, min_value=1)
+
+
+def entity_officers(case: Case):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups=case.entity.officer_group_id)
+        .order_by("username")
+    )
 
 
 def _today() -> datetime.date:
@@ -119,6 +130,9 @@ def case_detail(request, radicado):
         for a in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
         if a != workflow.Action.ASSIGN
     ]
+    can_assign = workflow.Action.ASSIGN in workflow.allowed_actions(
+        case.status, workflow.Role.OFFICER
+    )
     context = {
         "case": case,
         "documents": case.documents.all(),
@@ -132,6 +146,7 @@ def case_detail(request, radicado):
             for action in actions
         ],
         "remaining": calendar.business_days_between(_today(), case.due_date),
+        "officers": entity_officers(case) if can_assign else [],
     }
     return render(request, "procedures/admin/case.html", context)
 
@@ -150,6 +165,14 @@ def case_action(request, radicado):
         )
         return redirect("procedures_admin_case", radicado=radicado)
     data = form.cleaned_data
+    assignee = None
+    if data["assignee"]:
+        assignee = entity_officers(case).filter(pk=data["assignee"]).first()
+        if assignee is None:
+            messages.error(
+                request, _("Solo puede asignar el caso a un funcionario de la entidad.")
+            )
+            return redirect("procedures_admin_case", radicado=radicado)
     try:
         services.case_act(
             case.pk,
@@ -158,6 +181,7 @@ def case_action(request, radicado):
             expected_version=data["version"],
             reason=data["reason"] or "",
             extra_days=data["extra_days"] or 0,
+            assignee=assignee,
         )
     except services.CaseConflict as conflict:
         messages.error(request, str(conflict))

@@ -330,3 +330,33 @@ def test_officers_are_warned_once_before_the_due_date(
         and case.radicado in warnings[0].subject
     )
     assert warn_due_soon(calendar.add_business_days(case.due_date, -5)) == 0
+
+
+def test_officer_assigns_a_case_to_a_colleague_of_the_same_entity(
+    client, case, demo_user, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    colleague = django_user_model.objects.create_user(
+        "colega_shd", password="x" * 12, is_staff=True
+    )
+    colleague.groups.add(Group.objects.get(name="Funcionarios SDH"))
+    client.force_login(demo_user("funcionario_shd"))
+    client.post(
+        f"/admin/casos/{case.radicado}/accion/",
+        {"action": "asignar", "version": case.version, "assignee": colleague.pk},
+    )
+    case.refresh_from_db()
+    assert case.assigned_to == colleague
+    outsider = demo_user("funcionario_ccb")
+    response = client.post(
+        f"/admin/casos/{case.radicado}/accion/",
+        {"action": "asignar", "version": case.version, "assignee": outsider.pk},
+        follow=True,
+    )
+    assert (
+        "Solo puede asignar el caso a un funcionario de la entidad."
+        in response.content.decode()
+    )
+    assert Case.objects.get(pk=case.pk).assigned_to == colleague
+    assert "colega_shd" in client.get("/admin/casos/").content.decode()
