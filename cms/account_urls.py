@@ -1,15 +1,51 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
+
+from procedures import accounts
 
 app_name = "cuenta"
 
 urlpatterns = [
-    path(
-        "ingresar/",
-        auth_views.LoginView.as_view(
-            template_name="account/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("ingresar/", accounts.AccountLoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registro/", accounts.signup, name="signup"),
+    # Fixed paths before the token path, which would match them too.
+    path("verificar/enviado/", accounts.verify_sent, name="verify_sent"),
+    path("verificar/reenviar/", accounts.verify_resend, name="verify_resend"),
+    path("verificar/<str:token>/", accounts.verify, name="verify"),
+    path("perfil/", accounts.profile, name="profile"),
+    path(
+        "clave/",
+        auth_views.PasswordResetView.as_view(
+            form_class=accounts.PasswordResetRequestForm,
+            template_name="account/password_reset.html",
+            email_template_name="procedures/email/account_password_reset.txt",
+            subject_template_name="procedures/email/account_password_reset_subject.txt",
+            success_url=reverse_lazy("cuenta:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "clave/enviado/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="account/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "clave/listo/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="account/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path(
+        "clave/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=accounts.NewPasswordForm,
+            template_name="account/password_reset_confirm.html",
+            success_url=reverse_lazy("cuenta:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
 ]

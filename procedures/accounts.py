@@ -1,0 +1,1011 @@
+"""Citizen accounts: sign-up with e-mail verification, login, password reset, profile.
+
+The rules live in the ``account_*`` functions: each checks its rule, writes, records
+its audit event on the "auth" chain and queues its e-mail in the outbox, all in one
+transaction. Forms only validate input; views only call the functions.
+
+Nothing here reveals whether an e-mail has an account, except sign-up itself, which
+must say that the e-mail is taken.
+"""
+
+import hashlib
+import math
+import re
+import secrets
+import time
+import unicodedata
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import (
+    authenticate,
+    get_user_model,
+    login,
+    password_validation,
+)
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SetPasswordMixin,
+)
+from django.contrib.auth.views import LoginView
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from stdnum.co import nit as co_nit
+
+import audit
+
+from .forms import validate_identity_number, validate_phone
+from .models import ApplicantProfile, PrivacyConsent
+from .services import notification_queue
+
+User = get_user_model()
+DocumentType = ApplicantProfile.DocumentType
+
+AUTH_CHAIN = "auth"
+SIGNUP_CONTEXT = "registro"
+VERIFY_SALT = "ventanilla.cuenta.verificar"
+# A verification link works for this many seconds (override in settings if needed).
+VERIFY_MAX_AGE_DEFAULT = 48 * 60 * 60
+# One verification or reset e-mail per address in this many seconds (anti-automation).
+MAIL_COOLDOWN_SECONDS = 60
+
+EMAIL_TAKEN = _(
+    "Ya existe una cuenta con este correo. Ingrese con él o restablezca su contraseña."
+)
+DOCUMENT_TAKEN = _(
+    "Ya existe una cuenta con este documento. Si es suya, ingrese con el correo que registró."
+)
+NOTICE_CHANGED = _(
+    "El aviso de privacidad cambió mientras llenaba el formulario. Léalo de nuevo y vuelva a aceptarlo."
+)
+CC_MESSAGE = _("Escriba solo los números del documento (entre 5 y 10 dígitos).")
+CE_MESSAGE = _("La cédula de extranjería tiene entre 3 y 10 letras o números.")
+PASSPORT_MESSAGE = _("El pasaporte tiene entre 5 y 20 letras o números.")
+
+
+class AccountError(Exception):
+    """A rule refused the change; ``field`` says which form field to show it beside."""
+
+    def __init__(self, field: str, error):
+        super().__init__(str(error))
+        self.field = field
+        self.error = error
+
+
+class VerificationError(Exception):
+    """A verification link that cannot be used: ``code`` is expired, invalid or used."""
+
+    MESSAGES = {
+        "expired": _("El enlace de verificación venció. Pida uno nuevo."),
+        "invalid": _(
+            "El enlace de verificación no es válido. Revise que lo copió completo o pida uno nuevo."
+        ),
+        "used": _(
+            "Su correo ya estaba verificado. Ingrese con su correo y su contraseña."
+        ),
+    }
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+    @property
+    def message(self):
+        return self.MESSAGES[self.code]
+
+
+# --- Rules on the data ------------------------------------------------------------
+
+
+def email_normalize(email: str) -> str:
+    """E-mails are compared and stored in lower case; the username is the e-mail."""
+    return email.strip().lower()
+
+
+def document_normalize(document_type: str, number: str) -> str:
+    """The stored form of a document number, or ValidationError saying what is wrong.
+
+    CC: 5 to 10 digits; NIT: digits with the DIAN check digit (python-stdnum), stored
+    as ``900373913-4``; CE: 3 to 10 letters or digits; passport: 5 to 20.
+    """
+    value = number.strip().upper()
+    if document_type == DocumentType.NIT:
+        compact = co_nit.compact(value)
+        dashed = f"{compact[:-1]}-{compact[-1:]}"
+        validate_identity_number(dashed)  # the dash makes it check the NIT digit
+        return dashed
+    compact = re.sub(r"[\s.\-]", "", value)
+    if document_type == DocumentType.CC:
+        if not compact.isdigit() or len(compact) > 10:
+            raise ValidationError(CC_MESSAGE)
+        validate_identity_number(compact)
+        return compact
+    if document_type == DocumentType.CE:
+        if not re.fullmatch(r"[A-Z0-9]{3,10}", compact):
+            raise ValidationError(CE_MESSAGE)
+        return compact
+    if document_type == DocumentType.PA:
+        if not re.fullmatch(r"[A-Z0-9]{5,20}", compact):
+            raise ValidationError(PASSPORT_MESSAGE)
+        return compact
+    raise ValidationError(_("Elija el tipo de documento."))
+
+
+def phone_normalize(phone: str) -> str:
+    phone = phone.strip()
+    if not phone:
+        return ""
+    validate_phone(phone)
+    return re.sub(r"[\s\-()]", "", phone)
+
+
+def validate_person_name(value: str) -> None:
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValidationError(
+            _("El nombre no puede tener saltos de línea ni caracteres de control.")
+        )
+
+
+def email_taken(email: str, *, exclude_user=None) -> bool:
+    email = email_normalize(email)
+    users = User.objects.filter(email__iexact=email) | User.objects.filter(
+        username__iexact=email
+    )
+    if exclude_user is not None:
+        users = users.exclude(pk=exclude_user.pk)
+    return users.exists()
+
+
+def document_taken(document_type: str, number: str, *, exclude_user=None) -> bool:
+    profiles = ApplicantProfile.objects.filter(
+        document_type=document_type, document_number=number
+    )
+    if exclude_user is not None:
+        profiles = profiles.exclude(user=exclude_user)
+    return profiles.exists()
+
+
+def _conflict(email: str) -> AccountError:
+    if email_taken(email):
+        return AccountError("email", EMAIL_TAKEN)
+    return AccountError("document_number", DOCUMENT_TAKEN)
+
+
+def _digest(value: str) -> str:
+    """A keyed digest for cache keys and cookies: no e-mail or username in clear."""
+    return salted_hmac("ventanilla.cuenta.clave", value.strip().lower()).hexdigest()[
+        :32
+    ]
+
+
+def _mail_allowed(kind: str, email: str) -> bool:
+    """False if an e-mail of this kind went to this address a moment ago."""
+    return cache.add(
+        f"cuenta:correo:{kind}:{_digest(email)}", 1, timeout=MAIL_COOLDOWN_SECONDS
+    )
+
+
+def _record(action: str, user, **kwargs) -> None:
+    audit.record(
+        action=action,
+        subject_type="user",
+        subject_id=user.pk,
+        chain_key=AUTH_CHAIN,
+        actor=user,
+        **kwargs,
+    )
+
+
+# --- E-mail verification ------------------------------------------------------------
+
+
+def verify_max_age() -> int:
+    return getattr(settings, "ACCOUNT_VERIFICATION_MAX_AGE", VERIFY_MAX_AGE_DEFAULT)
+
+
+def _verification_fingerprint(user, profile) -> str:
+    # Changes once the account is verified (or its e-mail or password changes), so a
+    # link works once and cannot re-activate an account an administrator disabled.
+    state = "|".join(
+        [
+            str(user.pk),
+            user.email,
+            user.password,
+            str(user.is_active),
+            profile.email_verified_at.isoformat() if profile.email_verified_at else "",
+        ]
+    )
+    return salted_hmac(VERIFY_SALT, state, algorithm="sha256").hexdigest()[:32]
+
+
+def verification_token(user) -> str:
+    """A signed, expiring token naming only the user's id (no personal data in URLs)."""
+    profile = ApplicantProfile.objects.get(user=user)
+    return signing.TimestampSigner(salt=VERIFY_SALT).sign_object(
+        {"u": user.pk, "f": _verification_fingerprint(user, profile)}
+    )
+
+
+def _verification_target(token: str, *, lock: bool = False):
+    """The user and profile a token activates, or VerificationError."""
+    try:
+        data = signing.TimestampSigner(salt=VERIFY_SALT).unsign_object(
+            token, max_age=verify_max_age()
+        )
+    except signing.SignatureExpired as error:
+        raise VerificationError("expired") from error
+    except (signing.BadSignature, ValueError) as error:
+        raise VerificationError("invalid") from error
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        raise VerificationError("invalid")
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pk=data["u"]).first()
+    profile = (
+        ApplicantProfile.objects.filter(user=user).first() if user is not None else None
+    )
+    if user is None or profile is None:
+        raise VerificationError("invalid")
+    if not constant_time_compare(
+        str(data.get("f", "")), _verification_fingerprint(user, profile)
+    ):
+        if user.is_active and profile.email_verified_at:
+            raise VerificationError("used")
+        raise VerificationError("invalid")
+    return user, profile
+
+
+def verification_check(token: str) -> None:
+    """Raise VerificationError if the link cannot activate an account (reads only)."""
+    _verification_target(token)
+
+
+def _queue_verification(user, *, base_url: str) -> None:
+    path = reverse("cuenta:verify", args=[verification_token(user)])
+    notification_queue(
+        case=None,
+        key=f"account:{user.pk}:verify:{uuid.uuid4().hex}",
+        recipient=user.email,
+        subject="Active su cuenta de Ventanilla Bogotá",
+        template="procedures/email/account_verify.txt",
+        context={
+            "user": user,
+            "link": base_url.rstrip("/") + path,
+            "hours": verify_max_age() // 3600,
+        },
+    )
+
+
+# --- Services -----------------------------------------------------------------------
+
+
+def account_create(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    document_type: str,
+    document_number: str,
+    phone: str = "",
+    notice_version: str,
+    base_url: str,
+):
+    """Create an inactive account with its profile and privacy consent, record the
+    events and queue the verification e-mail; all of it or nothing."""
+    email = email_normalize(email)
+    if notice_version != settings.PRIVACY_NOTICE_VERSION:
+        raise AccountError("accept_privacy", NOTICE_CHANGED)
+    try:
+        number = document_normalize(document_type, document_number)
+    except ValidationError as error:
+        raise AccountError("document_number", error) from error
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as error:
+        raise AccountError("phone", error) from error
+    user = User(
+        username=email,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        is_active=False,
+    )
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError("password1", error) from error
+    if email_taken(email):
+        raise AccountError("email", EMAIL_TAKEN)
+    if document_taken(document_type, number):
+        raise AccountError("document_number", DOCUMENT_TAKEN)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            ApplicantProfile.objects.create(
+                user=user,
+                document_type=document_type,
+                document_number=number,
+                phone=phone,
+            )
+            PrivacyConsent.objects.create(
+                user=user, notice_version=notice_version, context=SIGNUP_CONTEXT
+            )
+            _record(
+                "account.created",
+                user,
+                after={"document_type": document_type, "is_active": False},
+                details={"privacy_notice": notice_version},
+            )
+            _record(
+                "privacy.accepted",
+                user,
+                details={"notice_version": notice_version, "context": SIGNUP_CONTEXT},
+            )
+            _queue_verification(user, base_url=base_url)
+    except IntegrityError as error:
+        # Someone registered the same e-mail or document at the same moment.
+        raise _conflict(email) from error
+    return user
+
+
+def account_resend_verification(email: str, *, base_url: str) -> bool:
+    """Queue a new link if the e-mail belongs to an account never verified. The caller
+    answers the same either way."""
+    if not _mail_allowed("verificar", email):
+        return False
+    with transaction.atomic():
+        user = (
+            User.objects.filter(
+                email__iexact=email_normalize(email),
+                is_active=False,
+                applicant_profile__email_verified_at__isnull=True,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            return False
+        _queue_verification(user, base_url=base_url)
+        _record("account.verification_resent", user)
+    return True
+
+
+def account_verify(token: str):
+    """Activate the account a valid link names and mark its e-mail verified."""
+    with transaction.atomic():
+        user, profile = _verification_target(token, lock=True)
+        now = timezone.now()
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        profile.email_verified_at = now
+        profile.save(update_fields=["email_verified_at", "updated_at"])
+        _record(
+            "account.email_verified",
+            user,
+            before={"is_active": False},
+            after={"is_active": True},
+            details={"verified_at": now.isoformat()},
+        )
+    return user
+
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "document_type",
+    "document_number",
+    "phone",
+)
+
+
+def _profile_snapshot(user, profile) -> dict:
+    return {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "document_type": profile.document_type if profile else "",
+        "document_number": profile.document_number if profile else "",
+        "phone": profile.phone if profile else "",
+    }
+
+
+def account_update_profile(
+    user,
+    *,
+    first_name: str,
+    last_name: str,
+    document_type: str,
+    document_number: str,
+    phone: str = "",
+) -> dict:
+    """Change the citizen's names, document and phone (re-validated); records the
+    changed fields before and after. Returns {field: (before, after)}."""
+    try:
+        number = document_normalize(document_type, document_number)
+    except ValidationError as error:
+        raise AccountError("document_number", error) from error
+    try:
+        phone = phone_normalize(phone)
+    except ValidationError as error:
+        raise AccountError("phone", error) from error
+    new = {
+        "first_name": first_name.strip(),
+        "last_name": last_name.strip(),
+        "document_type": document_type,
+        "document_number": number,
+        "phone": phone,
+    }
+    try:
+        with transaction.atomic():
+            user = User.objects.select_for_update().get(pk=user.pk)
+            profile = (
+                ApplicantProfile.objects.select_for_update().filter(user=user).first()
+            )
+            before = _profile_snapshot(user, profile)
+            changed = [field for field in PROFILE_FIELDS if before[field] != new[field]]
+            if not changed:
+                return {}
+            if {"document_type", "document_number"} & set(changed) and document_taken(
+                document_type, number, exclude_user=user
+            ):
+                raise AccountError("document_number", DOCUMENT_TAKEN)
+            user_fields = [f for f in ("first_name", "last_name") if f in changed]
+            if user_fields:
+                for field in user_fields:
+                    setattr(user, field, new[field])
+                user.save(update_fields=user_fields)
+            if profile is None:
+                profile = ApplicantProfile(user=user)
+            profile.document_type = document_type
+            profile.document_number = number
+            profile.phone = phone
+            profile.save()
+            _record(
+                "account.profile_changed",
+                user,
+                before={field: before[field] for field in changed},
+                after={field: new[field] for field in changed},
+            )
+    except IntegrityError as error:
+        raise AccountError("document_number", DOCUMENT_TAKEN) from error
+    return {field: (before[field], new[field]) for field in changed}
+
+
+def account_send_password_reset(
+    user, *, recipient: str, subject: str, template: str, context: dict
+) -> None:
+    """Queue the reset e-mail (Django builds the link) and record the request."""
+    with transaction.atomic():
+        notification_queue(
+            case=None,
+            key=f"account:{user.pk}:reset:{uuid.uuid4().hex}",
+            recipient=recipient,
+            subject=subject,
+            template=template,
+            context=context,
+        )
+        _record("account.password_reset_requested", user)
+
+
+def account_password_reset(user, *, password: str) -> None:
+    """Set the new password from a reset link; other sessions end (Django's session
+    hash changes) and the login delay for the account is lifted."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        _record("account.password_reset", user)
+    LoginThrottle.for_account(user.get_username()).clear()
+
+
+# --- Login: e-mail or username, with a progressive delay against guessing -----------
+
+LOGIN_FREE_FAILURES = 5
+LOGIN_MAX_DELAY = 15 * 60
+LOGIN_MEMORY = 60 * 60
+DEVICE_COOKIE = "ventanilla_dispositivo"
+DEVICE_SALT = "ventanilla.cuenta.dispositivo"
+DEVICE_MAX_AGE = 180 * 24 * 60 * 60
+
+
+class LoginThrottle:
+    """Failed logins of one account (or of one browser that logged in to it before).
+
+    The first failures cost nothing; after that each failure doubles the wait before
+    the next attempt is even evaluated (1 s, 2 s, 4 s... up to 15 min). There is no
+    lock: the owner can always try again after the wait, at once from a browser where
+    they logged in before, or by resetting the password.
+    """
+
+    def __init__(self, key: str):
+        self.key = f"cuenta:intentos:{key}"
+
+    @classmethod
+    def for_account(cls, username: str) -> "LoginThrottle":
+        return cls(f"cuenta:{_digest(username)}")
+
+    @classmethod
+    def for_device(cls, nonce: str) -> "LoginThrottle":
+        return cls(f"dispositivo:{hashlib.sha256(nonce.encode()).hexdigest()[:32]}")
+
+    def wait_seconds(self, now: float | None = None) -> int:
+        state = cache.get(self.key)
+        if not state:
+            return 0
+        now = time.time() if now is None else now
+        return max(0, math.ceil(state["next_at"] - now))
+
+    def failed(self, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        failures = (cache.get(self.key) or {"failures": 0})["failures"] + 1
+        delay = 0
+        if failures >= LOGIN_FREE_FAILURES:
+            delay = min(2 ** (failures - LOGIN_FREE_FAILURES), LOGIN_MAX_DELAY)
+        cache.set(
+            self.key,
+            {"failures": failures, "next_at": now + delay},
+            timeout=LOGIN_MEMORY + delay,
+        )
+
+    def clear(self) -> None:
+        cache.delete(self.key)
+
+    def acquire(self) -> bool:
+        """One attempt at a time per account, so parallel guesses cannot skip the wait."""
+        return cache.add(f"{self.key}:en-curso", 1, timeout=10)
+
+    def release(self) -> None:
+        cache.delete(f"{self.key}:en-curso")
+
+
+def login_username(typed: str) -> str:
+    """The username to authenticate: an e-mail that belongs to exactly one account
+    becomes its username (demo and staff accounts keep theirs)."""
+    typed = typed.strip()
+    if "@" not in typed:
+        return typed
+    matches = list(
+        User.objects.filter(email__iexact=typed).values_list("username", flat=True)[:2]
+    )
+    return matches[0] if len(matches) == 1 else typed.lower()
+
+
+def _trusted_device(request, username: str) -> str | None:
+    if request is None:
+        return None
+    value = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE
+    )
+    account, _sep, nonce = (value or "").partition(":")
+    return nonce if nonce and account == _digest(username) else None
+
+
+def remember_device(response, user) -> None:
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        f"{_digest(user.get_username())}:{secrets.token_urlsafe(16)}",
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _unverified_owner(username: str, password: str) -> bool:
+    """The right password for an account still waiting for its e-mail verification."""
+    user = User.objects.filter(username=username, is_active=False).first()
+    return bool(
+        user is not None
+        and ApplicantProfile.objects.filter(
+            user=user, email_verified_at__isnull=True
+        ).exists()
+        and user.check_password(password)
+    )
+
+
+# --- Forms --------------------------------------------------------------------------
+
+
+def _name_field(label, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=150,
+        validators=[validate_person_name],
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class IdentityForm(forms.Form):
+    """Names, document and phone: the same checks at sign-up and on the profile."""
+
+    first_name = _name_field(_("Nombres"), "given-name")
+    last_name = _name_field(_("Apellidos"), "family-name")
+    document_type = forms.ChoiceField(
+        label=_("Tipo de documento"),
+        choices=[("", _("Seleccione…")), *DocumentType.choices],
+    )
+    document_number = forms.CharField(
+        label=_("Número de documento"),
+        max_length=25,
+        help_text=_(
+            "Cédula: solo números. NIT: con el dígito de verificación, p. ej. 900373913-4."
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Celular o teléfono (opcional)"),
+        max_length=20,
+        required=False,
+        help_text=_("Celular de 10 dígitos o fijo con indicativo, p. ej. 6013386000."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_phone(self):
+        return phone_normalize(self.cleaned_data["phone"])
+
+    def clean(self):
+        data = super().clean()
+        document_type, number = data.get("document_type"), data.get("document_number")
+        if document_type and number:
+            try:
+                data["document_number"] = document_normalize(document_type, number)
+            except ValidationError as error:
+                self.add_error("document_number", error)
+            else:
+                if document_taken(
+                    document_type, data["document_number"], exclude_user=self.user
+                ):
+                    self.add_error("document_number", DOCUMENT_TAKEN)
+        return data
+
+    def identity_data(self) -> dict:
+        return {field: self.cleaned_data[field] for field in PROFILE_FIELDS}
+
+
+class SignupForm(SetPasswordMixin, IdentityForm):
+    """Sign-up: identity, e-mail, password twice and the privacy notice."""
+
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        max_length=150,
+        help_text=_("Será su usuario. Le enviaremos un enlace para verificarlo."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields(
+        label1=_("Contraseña"), label2=_("Repita la contraseña")
+    )
+    accept_privacy = forms.BooleanField(
+        error_messages={
+            "required": _(
+                "Para crear la cuenta debe leer y aceptar el aviso de privacidad."
+            )
+        },
+    )
+    notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+    field_order = [
+        "first_name",
+        "last_name",
+        "document_type",
+        "document_number",
+        "phone",
+        "email",
+        "password1",
+        "password2",
+        "accept_privacy",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = settings.PRIVACY_NOTICE_VERSION
+        self.fields["accept_privacy"].label = _(
+            "He leído el aviso de privacidad (versión %(version)s) y autorizo el tratamiento de mis datos personales para crear y usar mi cuenta."
+        ) % {"version": version}
+        self.fields["password2"].help_text = _(
+            "Escriba la misma contraseña, para confirmarla."
+        )
+        self.initial.setdefault("notice_version", version)
+
+    def clean_email(self):
+        email = email_normalize(self.cleaned_data["email"])
+        if email_taken(email):
+            raise ValidationError(EMAIL_TAKEN)
+        return email
+
+    def clean(self):
+        data = super().clean()
+        self.validate_passwords()
+        candidate = User(
+            username=data.get("email", ""),
+            email=data.get("email", ""),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        self.validate_password_for_user(candidate, password_field_name="password1")
+        if (
+            data.get("accept_privacy")
+            and data.get("notice_version") != settings.PRIVACY_NOTICE_VERSION
+        ):
+            self.add_error("accept_privacy", NOTICE_CHANGED)
+        return data
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Correo electrónico"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form: accepts the e-mail, delays repeated failures, and tells the
+    owner of an account not yet verified what to do."""
+
+    error_messages = {
+        "invalid_login": _(
+            "El correo (o usuario) o la contraseña no son correctos. Revise mayúsculas y minúsculas."
+        ),
+        "inactive": _("Esta cuenta está inactiva."),
+        "unverified": _(
+            "Su cuenta aún no está activa: abra el enlace que le enviamos por correo o pida uno nuevo."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Correo electrónico o usuario")
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].label = _("Contraseña")
+
+    def clean(self):
+        typed = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if typed is None or not password:
+            return self.cleaned_data
+        username = login_username(typed)
+        device = _trusted_device(self.request, username)
+        throttle = (
+            LoginThrottle.for_device(device)
+            if device
+            else LoginThrottle.for_account(username)
+        )
+        wait = throttle.wait_seconds()
+        if wait or not throttle.acquire():
+            self._refuse_throttled(typed, max(wait, 1))
+        try:
+            self.cleaned_data["username"] = username
+            self.user_cache = authenticate(
+                self.request, username=username, password=password
+            )
+            if self.user_cache is None:
+                throttle.failed()
+                if _unverified_owner(username, password):
+                    raise ValidationError(
+                        self.error_messages["unverified"], code="unverified"
+                    )
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            throttle.clear()
+        finally:
+            throttle.release()
+        return self.cleaned_data
+
+    def _refuse_throttled(self, typed: str, wait: int):
+        audit.record(
+            action="auth.login_throttled",
+            subject_type="user",
+            subject_id=typed[:64],
+            chain_key=AUTH_CHAIN,
+            result="denied",
+            reason="demasiados intentos fallidos",
+            details={"username": typed[:150], "wait_seconds": wait},
+        )
+        raise ValidationError(
+            ngettext(
+                "Por seguridad, espere %(seconds)d segundo antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
+                "Por seguridad, espere %(seconds)d segundos antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
+                wait,
+            )
+            % {"seconds": wait},
+            code="throttled",
+        )
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Django's reset form; the e-mail goes through the outbox and a second request for
+    the same address within a minute sends nothing (the answer is the same)."""
+
+    email = forms.EmailField(
+        label=_("Correo electrónico de su cuenta"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        if not _mail_allowed("clave", email):
+            return []
+        return super().get_users(email)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = "".join(
+            render_to_string(subject_template_name, context).splitlines()
+        ).strip()
+        account_send_password_reset(
+            context["user"],
+            recipient=to_email,
+            subject=subject,
+            template=email_template_name,
+            context=context,
+        )
+
+
+class NewPasswordForm(SetPasswordForm):
+    """The new password from a reset link, checked by Django's validators."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Contraseña nueva")
+        self.fields["new_password2"].label = _("Repita la contraseña nueva")
+        self.fields["new_password2"].help_text = _(
+            "Escriba la misma contraseña, para confirmarla."
+        )
+
+    def save(self, commit=True):
+        account_password_reset(self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+# --- Views --------------------------------------------------------------------------
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _form_error(form, error: AccountError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.error)
+
+
+class AccountLoginView(LoginView):
+    authentication_form = LoginForm
+    template_name = "account/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        remember_device(response, form.get_user())
+        return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("cuenta:profile")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account_create(
+                **form.identity_data(),
+                email=data["email"],
+                password=data["password1"],
+                notice_version=data["notice_version"],
+                base_url=_base_url(request),
+            )
+        except AccountError as error:
+            _form_error(form, error)
+        else:
+            return redirect("cuenta:verify_sent")
+    return render(
+        request,
+        "account/signup.html",
+        {"form": form, "notice_version": settings.PRIVACY_NOTICE_VERSION},
+    )
+
+
+@never_cache
+def verify_sent(request):
+    return render(
+        request, "account/verify_sent.html", {"hours": verify_max_age() // 3600}
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify_resend(request):
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_resend_verification(
+            form.cleaned_data["email"], base_url=_base_url(request)
+        )
+        return redirect("cuenta:verify_sent")
+    return render(request, "account/verify_resend.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request, token):
+    """GET shows a button and POST activates: mail scanners that open links do not
+    activate accounts or receive the citizen's session."""
+    try:
+        if request.method == "POST":
+            user = account_verify(token)
+        else:
+            verification_check(token)
+    except VerificationError as error:
+        return render(
+            request,
+            "account/verify.html",
+            {"error": error.message, "code": error.code},
+            status=200 if error.code == "used" else 400,
+        )
+    if request.method == "POST":
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        messages.success(
+            request, _("Su correo quedó verificado y su cuenta está activa.")
+        )
+        return redirect("cuenta:profile")
+    return render(request, "account/verify.html", {})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    current = ApplicantProfile.objects.filter(user=user).first()
+    snapshot = _profile_snapshot(user, current)
+    form = IdentityForm(request.POST or None, user=user, initial=snapshot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = account_update_profile(user, **form.identity_data())
+        except AccountError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sus datos quedaron actualizados.")
+                if changed
+                else _("No había cambios que guardar."),
+            )
+            return redirect("cuenta:profile")
+    return render(
+        request,
+        "account/profile.html",
+        {
+            "form": form,
+            "profile": current,
+            "consents": user.privacy_consents.order_by("-accepted_at"),
+        },
+    )
