@@ -5,6 +5,7 @@ Every function issues a fixed number of queries, whatever the catalog's size.
 
 from collections import Counter
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -69,39 +70,38 @@ def _options(
     ]
 
 
-def _m2m_counts(through, target: str, matched) -> tuple[Counter, dict, list]:
-    rows = through.objects.filter(
-        procedurepage_id__in=matched.values("pk")
-    ).values_list(
-        f"{target}__code",
-        f"{target}__name",
-        f"{target}__{'sort_order' if target == 'lifeevent' else 'name'}",
-    )
+def _m2m_counts(through, target: str, ids: list[int]) -> tuple[Counter, dict, list]:
     counts, labels, order = Counter(), {}, {}
-    for code, name, sort_key in rows:
-        counts[code] += 1
-        labels[code] = name
-        order[code] = sort_key
+    sort_field = "sort_order" if target == "lifeevent" else "name"
+    fields = (f"{target}__code", f"{target}__name", f"{target}__{sort_field}")
+    # The matches are already known: look them up by id instead of searching again.
+    for start in range(0, len(ids), 5000):
+        rows = through.objects.filter(
+            procedurepage_id__in=ids[start : start + 5000]
+        ).values_list(*fields)
+        for code, name, sort_key in rows:
+            counts[code] += 1
+            labels[code] = name
+            order[code] = sort_key
     return counts, labels, sorted(order, key=lambda code: (order[code], labels[code]))
 
 
-def facets(
-    matched: QuerySet, rows: list[tuple], selected: Mapping[str, str]
-) -> list[dict]:
+def facets(rows: list[tuple], selected: Mapping[str, str]) -> list[dict]:
     """Counts per facet value over the matched procedures.
 
     ``rows`` are the matches' (pk, entity_id, digital_level, requires_payment), already
-    fetched; the many-to-many facets take one query each, whatever the catalog's size.
+    fetched; the many-to-many facets take one query each (per 5,000 matches).
     """
+    ids = [row[0] for row in rows]
     entity_counts = Counter(row[1] for row in rows)
     entities = {e.pk: e for e in Entity.objects.filter(pk__in=list(entity_counts))}
     by_code = Counter({entities[pk].code: n for pk, n in entity_counts.items()})
     entity_labels = {e.code: e.name for e in entities.values()}
     events, event_labels, event_order = _m2m_counts(
-        ProcedurePage.life_events.through, "lifeevent", matched
+        ProcedurePage.life_events.through, "lifeevent", ids
     )
     audiences, audience_labels, audience_order = _m2m_counts(
-        ProcedurePage.audiences.through, "audience", matched
+        ProcedurePage.audiences.through, "audience", ids
     )
     levels = Counter(row[2] for row in rows)
     costs = Counter(COST_PAID if row[3] else COST_FREE for row in rows)
@@ -176,13 +176,43 @@ def catalog_search(params: Mapping[str, str]) -> dict:
                 published_procedures(), query, match_all=False
             ).select_related("entity")[:5]
         )
+    _add_links(query, selected, page)
+    facet_list = facets(rows, selected)
+    for facet in facet_list:
+        for option in facet["options"]:
+            value = "" if option["selected"] else option["value"]
+            option["href"] = _href(query, {**selected, facet["param"]: value})
     return {
         "query": query,
         "selected": selected,
+        "clear_filters_href": _href(query, {}),
         "active_filters": any(selected.values()),
         "results": page,
         "paginator": paginator,
-        "facets": facets(ordered, rows, selected),
+        "facets": facet_list,
         "suggestions": suggestions,
         "life_events": list(LifeEvent.objects.all()) if not rows else [],
     }
+
+
+def _href(
+    query: str, selected: Mapping[str, str], page_number: int | None = None
+) -> str:
+    """The query string of a catalog link (built here once, not in the template)."""
+    params = {key: value for key, value in selected.items() if value}
+    if query:
+        params["q"] = query
+    if page_number:
+        params["pagina"] = page_number
+    return "?" + urlencode(params)
+
+
+def _add_links(query: str, selected: Mapping[str, str], page) -> None:
+    page.previous_href = (
+        _href(query, selected, page.previous_page_number())
+        if page.has_previous()
+        else ""
+    )
+    page.next_href = (
+        _href(query, selected, page.next_page_number()) if page.has_next() else ""
+    )
