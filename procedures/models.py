@@ -116,6 +116,18 @@ class Case(models.Model):
     def audit_chain(self) -> str:
         return f"case:{self.radicado}"
 
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """(question, answer) pairs, worded as in the page version the case was filed under."""
+        page = (
+            self.procedure_revision.as_object()
+            if self.procedure_revision_id
+            else self.procedure
+        )
+        labels = {
+            block.value["name"]: block.value["label"] for block in page.online_form
+        }
+        return [(labels.get(name, name), value) for name, value in self.answers.items()]
+
 
 class RadicadoCounter(models.Model):
     """The last radicado number given by an entity in a year (locked to hand out the next)."""

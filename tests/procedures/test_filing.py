@@ -89,6 +89,7 @@ def test_filing_creates_a_case_with_radicado_due_date_documents_audit_and_email(
 
     detail = client.get(f"/mis-tramites/{case.radicado}/")
     assert detail.status_code == 200 and case.radicado in detail.content.decode()
+    assert "Número de identificación (cédula o NIT)" in detail.content.decode()
     assert case.radicado in client.get("/mis-tramites/").content.decode()
 
 

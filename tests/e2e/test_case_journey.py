@@ -1,0 +1,237 @@
+"""The life of a case in a real browser: file, review, ask, answer, approve, download.
+
+A citizen files "Certificación RIT" (SDH-002) online; an officer of SDH works the
+case in the Wagtail admin, in a browser context of their own; the citizen answers
+the information request and, once the case is approved, downloads the output PDF.
+axe runs on every page of the journey, the admin pages included.
+"""
+
+import io
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Ventanilla-2026"
+PROCEDURE = "Certificación RIT"
+VALID_NIT = "900373913-4"
+WRONG_NIT = "900373913-5"
+NIT_ERROR = "El NIT no es válido: revise el dígito de verificación."
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
+RADICADO = re.compile(r"SDH-\d{4}-\d{6}")
+
+
+@pytest.fixture
+def officer_page(browser, live_site):
+    context = browser.new_context(base_url=live_site, locale="es-CO")
+    officer = context.new_page()
+    officer.set_default_timeout(15000)
+    yield officer
+    context.close()
+
+
+def citizen_login(page):
+    from playwright.sync_api import expect
+
+    page.goto("/cuenta/ingresar/")
+    # "Nombre de usuario", or "Correo electrónico o usuario" once e-mail login lands.
+    page.get_by_label(re.compile("usuario")).fill("ciudadano")
+    page.get_by_label(re.compile(r"^Contraseña")).fill(PASSWORD)
+    page.get_by_role("button", name="Ingresar").click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    expect(page.get_by_role("button", name="Salir")).to_be_visible()
+
+
+def officer_login(page):
+    page.goto("/admin/login/")
+    page.get_by_label("Nombre de usuario").fill("funcionario_shd")
+    # Wagtail's login form leaves the password without a translatable label, so
+    # Django names it "Password" from the field name; accept the Spanish one too.
+    page.get_by_label(re.compile(r"Contraseña|Password")).fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/$"))
+
+
+def officer_act(page, button, reason=None):
+    """Press an action of the case page, writing the reason when it needs one."""
+    from playwright.sync_api import expect
+
+    action = page.get_by_role("button", name=button, exact=True)
+    form = page.locator("form").filter(has=action)
+    if reason is not None:
+        form.get_by_label("Motivo (lo leerá el ciudadano)").fill(reason)
+    action.click()
+    expect(page.get_by_text(f"Acción registrada: {button}.")).to_be_visible()
+
+
+def settle_admin(page):
+    """Wait for Wagtail's messages to finish fading in (0.5 s opacity transition).
+
+    Mid-fade, axe measures the white text over a half-transparent green and
+    reports a contrast of about 1.8:1 that the message does not have at rest.
+    """
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.messages > ul')]"
+        ".every(list => getComputedStyle(list).opacity === '1')"
+    )
+
+
+def is_focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
+    page, officer_page, assert_accessible, tmp_path
+):
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    rut = tmp_path / "rut.pdf"
+    rut.write_bytes(MINIMAL_PDF)
+
+    # --- The citizen finds the procedure and opens its filing form ---------------
+    citizen_login(page)
+    page.get_by_label("¿Qué trámite necesita?").fill("certificacion rit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tramites/?q=**")
+    page.get_by_role("link", name=PROCEDURE, exact=True).first.click()
+    expect(page.locator("h1")).to_have_text(PROCEDURE)
+    assert_accessible(page)
+    start = page.get_by_role("link", name="Iniciar en línea")
+    expect(start).to_have_attribute("href", re.compile(r"/tramites/[\w-]+/radicar/$"))
+    start.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tramites/*/radicar/")
+    expect(page.locator("h1")).to_have_text(f"Radicar en línea: {PROCEDURE}")
+    assert_accessible(page)
+
+    # --- First attempt, with a wrong NIT check digit; the keyboard fills the text --
+    name = page.get_by_label("Nombre o razón social del contribuyente")
+    identity = page.get_by_label("Número de identificación (cédula o NIT)")
+    email = page.get_by_label("Correo para recibir la certificación")
+    purpose = page.get_by_label("¿Para qué necesita la certificación?")
+    rut_input = page.get_by_label("Copia del RUT")
+    privacy = page.get_by_label("He leído y acepto el aviso de privacidad")
+    expect(identity).to_have_accessible_description(re.compile("dígito de verif"))
+    name.focus()
+    page.keyboard.type("Comercializadora Andina S.A.S.")
+    page.keyboard.press("Tab")
+    assert is_focused(identity)
+    page.keyboard.type(WRONG_NIT)
+    page.keyboard.press("Tab")
+    assert is_focused(email)
+    page.keyboard.type("tesoreria@andina.example.co")
+    page.keyboard.press("Tab")
+    assert is_focused(purpose)
+    purpose.select_option(label="Contratación")
+    rut_input.set_input_files(rut)
+    privacy.focus()
+    page.keyboard.press("Space")
+    expect(privacy).to_be_checked()
+    page.get_by_role("button", name="Radicar solicitud").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Revise los datos marcados")
+    summary_link = summary.get_by_role("link", name=re.compile(re.escape(NIT_ERROR)))
+    expect(summary_link).to_be_visible()
+    expect(page.locator(".field").filter(has=identity).locator(".error")).to_have_text(
+        NIT_ERROR
+    )
+    expect(page.locator(".field .error")).to_have_count(1)
+    expect(identity).to_have_attribute("aria-invalid", "true")
+    expect(identity).to_have_accessible_description(re.compile(re.escape(NIT_ERROR)))
+    expect(name).to_have_value("Comercializadora Andina S.A.S.")
+    expect(identity).to_have_value(WRONG_NIT)
+    expect(email).to_have_value("tesoreria@andina.example.co")
+    expect(purpose).to_have_value("Contratación")
+    expect(privacy).to_be_checked()
+    assert_accessible(page)
+
+    # --- Fix the NIT from the error summary and file ---------------------------------
+    summary_link.click()
+    assert is_focused(identity)
+    identity.fill(VALID_NIT)
+    # The browser cannot keep a chosen file across the round trip: choose it again.
+    rut_input.set_input_files(rut)
+    page.get_by_role("button", name="Radicar solicitud").click()
+    # The redirect keeps the "#id_q_identificacion" fragment the summary link added
+    # (browsers carry it over a Location without one), hence no "$" after the slash.
+    page.wait_for_url(re.compile(r"/mis-tramites/SDH-\d{4}-\d{6}/(#.*)?$"))
+    acknowledgement = page.get_by_role("status").filter(has_text="Acuse de recibo")
+    expect(acknowledgement).to_contain_text("Su solicitud quedó radicada con el número")
+    radicado = RADICADO.search(acknowledgement.inner_text()).group(0)
+    assert f"/mis-tramites/{radicado}/" in page.url
+    expect(page.locator(".summary")).to_contain_text("Radicado")
+    documents = page.get_by_role("region", name="Documentos")
+    expect(documents.get_by_role("link", name="Copia del RUT: rut.pdf")).to_be_visible()
+    assert_accessible(page)
+
+    # --- The officer finds it in the queue, takes it and asks for information ---------
+    officer_login(officer_page)
+    officer_page.get_by_role("link", name="Casos de mi entidad").first.click()
+    officer_page.wait_for_url("**/admin/casos/")
+    row = officer_page.get_by_role("row").filter(has_text=radicado)
+    expect(row).to_contain_text(PROCEDURE)
+    expect(row).to_contain_text("Radicado")
+    settle_admin(officer_page)
+    assert_accessible(officer_page)
+    row.get_by_role("link", name=radicado).click()
+    officer_page.wait_for_url(f"**/admin/casos/{radicado}/")
+    settle_admin(officer_page)
+    assert_accessible(officer_page)
+    officer_act(officer_page, "Tomar")
+    request = "Adjunte el RUT actualizado a 2026: la copia enviada no es legible."
+    officer_act(officer_page, "Solicitar información", reason=request)
+    expect(officer_page.get_by_text("Plazo del ciudadano")).to_be_visible()
+    settle_admin(officer_page)
+    assert_accessible(officer_page)
+
+    # --- The citizen sees the request in Mis trámites and answers it ------------------
+    page.get_by_role("navigation", name="Navegación principal").get_by_role(
+        "link", name="Mis trámites"
+    ).click()
+    page.wait_for_url("**/mis-tramites/")
+    mine = page.get_by_role("row").filter(has_text=radicado)
+    expect(mine).to_contain_text("Requiere información")
+    assert_accessible(page)
+    mine.get_by_role("link", name=radicado).click()
+    page.wait_for_url(f"**/mis-tramites/{radicado}/")
+    asked = page.get_by_role("region", name="La entidad le pide información")
+    expect(asked).to_contain_text(request)
+    assert_accessible(page)
+    answer = "Adjunto de nuevo el RUT, actualizado el 2 de enero de 2026."
+    asked.get_by_label("Su respuesta").fill(answer)
+    asked.get_by_role("button", name="Enviar respuesta").click()
+    expect(page.get_by_text("Recibimos su respuesta")).to_be_visible()
+    expect(page.locator(".summary")).to_contain_text("En revisión")
+    expect(page.get_by_role("button", name="Enviar respuesta")).to_have_count(0)
+
+    # --- The officer approves -----------------------------------------------------------
+    officer_page.reload()
+    expect(officer_page.locator("dd").filter(has_text="En revisión")).to_be_visible()
+    expect(officer_page.get_by_text(answer)).to_be_visible()
+    officer_act(officer_page, "Aprobar")
+    expect(officer_page.get_by_text("El trámite terminó")).to_be_visible()
+    settle_admin(officer_page)
+    assert_accessible(officer_page)
+
+    # --- The citizen downloads the output document --------------------------------------
+    page.reload()
+    expect(page.locator(".summary")).to_contain_text("Aprobado")
+    output = page.get_by_role("link", name=re.compile(r"^Documento de salida: "))
+    expect(output).to_be_visible()
+    assert_accessible(page)
+    headers = page.request.get(output.get_attribute("href")).headers
+    assert headers["content-disposition"].startswith("attachment")
+    with page.expect_download() as download_info:
+        output.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(f"-{radicado}.pdf")
+    pdf = download.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert radicado in text
