@@ -569,6 +569,24 @@ class ProcedurePage(Page):
     def permissions_for_user(self, user):
         return ProcedurePermissionTester(user, self)
 
+    @property
+    def preview_modes(self):
+        return [("", _("Página del trámite")), ("formulario", _("Formulario en línea"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "formulario":
+            from django.template.response import TemplateResponse
+
+            context = self.get_context(request)
+            context["fields"] = [dict(block.value) for block in self.online_form]
+            context["documents"] = [
+                dict(block.value) for block in self.required_documents
+            ]
+            return TemplateResponse(
+                request, "catalog/online_form_preview.html", context
+            )
+        return super().serve_preview(request, mode_name)
+
     def save(self, *args, **kwargs):
         self.title_normalized = padded(self.title)
         self.also_known_as_normalized = padded(self.also_known_as)

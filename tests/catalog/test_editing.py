@@ -127,3 +127,18 @@ def test_revisions_and_preview(client, demo_user, sdh_page):
     assert Page.objects.get(pk=sdh_page.pk).revisions.count() >= 1
     assert Workflow.objects.filter(name=seed.WORKFLOW_NAME, active=True).exists()
     call_command("check")
+
+
+def test_preview_shows_the_online_form(client, demo_user):
+    page = ProcedurePage.objects.get(code="SDH-002")
+    client.force_login(demo_user("moderador"))
+    response = page.serve_preview(client.get("/").wsgi_request, "formulario")
+    response.render()
+    html = response.content.decode()
+    assert "Vista previa" in html
+    for block in page.online_form:
+        assert block.value["label"] in html
+    assert "Copia del RUT" in html
+    assert ("formulario", "Formulario en línea") in [
+        (m, str(label)) for m, label in page.preview_modes
+    ]
