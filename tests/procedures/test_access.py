@@ -107,13 +107,21 @@ def test_private_files_are_not_under_the_public_media_url(client, filed_case):
     assert client.get(f"/media/{path}").status_code == 404
 
 
-@pytest.mark.parametrize("username", [None, "ciudadano", "ciudadana2", "funcionario_ccb", "editor", "auditor"])
-def test_back_office_case_urls_refuse_everyone_but_the_entity(client, demo_user, filed_case, username):
+@pytest.mark.parametrize(
+    "username",
+    [None, "ciudadano", "ciudadana2", "funcionario_ccb", "editor", "auditor"],
+)
+def test_back_office_case_urls_refuse_everyone_but_the_entity(
+    client, demo_user, filed_case, username
+):
     if username:
         client.force_login(demo_user(username))
     before = Case.objects.filter(pk=filed_case.pk).values().get()
     detail = client.get(f"/admin/casos/{filed_case.radicado}/")
-    action = client.post(f"/admin/casos/{filed_case.radicado}/accion/", {"action": "tomar", "version": filed_case.version})
+    action = client.post(
+        f"/admin/casos/{filed_case.radicado}/accion/",
+        {"action": "tomar", "version": filed_case.version},
+    )
     queue = client.get("/admin/casos/")
     for response in (detail, action):
         assert response.status_code in (302, 403, 404), (username, response.status_code)
