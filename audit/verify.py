@@ -8,6 +8,7 @@ number and the kind of break.
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -71,32 +72,65 @@ CHECKPOINT_LINK = "punto de control faltante o alterado (enlace roto)"
 CHECKPOINT_SINK = "los puntos de control no coinciden con la copia externa"
 
 
+_COPY_ESCAPES = {
+    b"\\": b"\\",
+    b"t": b"\t",
+    b"n": b"\n",
+    b"r": b"\r",
+    b"b": b"\b",
+    b"f": b"\f",
+    b"v": b"\v",
+}
+_COPY_ESCAPE = re.compile(rb"\\(.)", re.DOTALL)
+
+
+def _copy_unescape(value: bytes) -> bytes:
+    """Undo COPY's text-format escapes (canonical JSON only ever has backslashes)."""
+    if b"\\" not in value:
+        return value
+    return _COPY_ESCAPE.sub(lambda m: _COPY_ESCAPES.get(m.group(1), m.group(1)), value)
+
+
 def _rows(chain_key: str | None, key_range: tuple[str, str] | None = None):
-    """(chain_key, seq, body, prev_hash, hash) in chain order, streamed."""
-    sql = "SELECT chain_key, seq, body, prev_hash, hash FROM audit_auditevent"
-    params: list = []
+    """(chain_key, seq, body bytes, prev_hash, hash) in chain order, streamed."""
+    where, params = "", []
     if chain_key:
-        sql += " WHERE chain_key = %s"
-        params.append(chain_key)
+        where, params = "WHERE chain_key = %s", [chain_key]
     elif key_range:
-        sql += " WHERE chain_key >= %s AND chain_key <= %s"
-        params.extend(key_range)
-    sql += " ORDER BY chain_key, seq"
+        where, params = "WHERE chain_key >= %s AND chain_key <= %s", list(key_range)
+    select = f"SELECT chain_key, seq, body, prev_hash, hash FROM audit_auditevent {where} ORDER BY chain_key, seq"
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(select, params)
             while batch := cursor.fetchmany(20000):
-                yield from batch
+                for key, seq, body, prev_hash, stored_hash in batch:
+                    yield key, seq, body.encode(), prev_hash, stored_hash
         return
-    # A server-side cursor on the raw connection: flat memory, no ORM cost per row.
+    # COPY streams raw bytes: no per-row type conversion, flat memory at any size.
+    from psycopg import sql
+
+    statement = sql.SQL("COPY ({}) TO STDOUT").format(
+        sql.SQL(select.replace("%s", "{}")).format(*map(sql.Literal, params))
+    )
     connection.ensure_connection()
+    pending = b""
     with (
         transaction.atomic(),
-        connection.connection.cursor(name="audit_verify") as cursor,
+        connection.connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
     ):
-        cursor.itersize = 50000
-        cursor.execute(sql, params)
-        yield from cursor
+        for chunk in copy:
+            lines = (pending + bytes(chunk)).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                key, seq, body, prev_hash, stored_hash = line.split(b"\t")
+                yield (
+                    key.decode(),
+                    int(seq),
+                    _copy_unescape(body),
+                    prev_hash.decode(),
+                    stored_hash.decode(),
+                )
 
 
 def verify_chains(
@@ -154,7 +188,7 @@ def verify_chains(
         elif prev_hash != prev:
             problem = LINK_BROKEN
         else:
-            digest = sha256(prev_bytes + body.encode())
+            digest = sha256(prev_bytes + body)
             if digest.hexdigest() == stored_hash:
                 if watch.get(key) == seq:
                     watched[key] = stored_hash

@@ -90,3 +90,15 @@ def test_untampered_trail_verifies():
     report = verify()
     assert report.ok, report.breaks[:3]
     assert report.events >= 5
+
+
+def test_quotes_newlines_backslashes_and_tabs_verify():
+    record(
+        action="case.note",
+        subject_type="case",
+        subject_id="esc",
+        reason='Dijo "hola"\nsegunda línea \\ barra\tfin',
+        after={"ñandú": "\u202e raro"},
+    )
+    report = verify("case:esc")
+    assert report.ok, report.breaks
