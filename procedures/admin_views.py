@@ -70,9 +70,18 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     cases = (
         Case.objects.in_queue_of(request.user)
-        .select_related("procedure", "entity", "assigned_to")
+        .select_related("procedure", "assigned_to")
+        # Only what the queue shows: not each procedure page's StreamFields.
+        .only(
+            "radicado",
+            "status",
+            "due_date",
+            "procedure__title",
+            "assigned_to__username",
+        )
         .order_by("due_date", "id")
     )
+
     today = _today()
     if form.is_valid():
         data = form.cleaned_data
