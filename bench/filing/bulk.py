@@ -1,0 +1,396 @@
+"""Synthetic case history for the queue benchmark, written by PostgreSQL itself.
+
+    python -m bench.filing.bulk --total 1000000 --out result.json
+
+Replaces the cases of the (bench-only) queue database by a history of ``--total``
+cases written with ``INSERT ... SELECT`` over ``generate_series`` (no round trip per
+row), in chunks of 250,000, in filing order (the heap is chronological, as on a
+live site, and entities are interleaved), then sets the radicado counters and runs
+``VACUUM ANALYZE`` (what autovacuum does on a live site: planner statistics and the
+visibility map), then ``ANALYZE`` of every other table.
+
+Distribution (deterministic for a given ``--seed``):
+
+* entities: every entity with a live procedure (42 in the demo data). SDH gets
+  ``--sdh-share`` (3 %) of the cases; the others share the rest in proportion to
+  their number of procedures to the power 0.8 (SDM, with 36 procedures, gets ~11 %).
+* procedures: the entity's live procedures, skewed (the first few get most cases;
+  SDH-002 first for SDH), with that procedure's live revision and legal term.
+* filing dates: evenly spread over the last three years. The status follows the age:
+  90 % still open when filed less than 21 days ago, 30 % at 21-44 days, 8 % at
+  45-89 days, 0.5 % older (a stale backlog): ~3 % open overall, about half of
+  them overdue. Open cases are 40 % ``radicado``, 40 % ``en_revision``, 20 %
+  ``requiere_informacion`` (clock stopped); closed ones 70 % approved, 15 %
+  rejected, 5 % remitted, 10 % desisted.
+* due date: received + 1.4 x the term in calendar days (business days, roughly);
+  it is in the past for most closed cases and for the stale open ones.
+* applicants: ``--citizens`` synthetic citizens; officers: the entity's officer
+  group gets three synthetic officers (SDH also has ``funcionario_shd``), who are
+  assigned every case past ``radicado``.
+* radicados: ``<ENTITY>-<year>-<n:06d>``, numbered 1..N per entity and year in
+  filing order; the counters are set to N (unique and gapless, as case_file keeps
+  them). Submission tokens, answers (~150 bytes) and decisions are filled in.
+"""
+
+import argparse
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+OPEN = ("radicado", "en_revision", "requiere_informacion")
+CLOSED = ("aprobado", "rechazado", "remitido", "desistido")
+SLOTS = 10_000
+OFFICERS_PER_ENTITY = 3
+CHUNK = 250_000
+YEARS_OF_HISTORY = 3
+
+INSERT_CASES = """
+WITH base AS (
+    SELECT g, e.entity_id, e.code, e.procs, e.revs, e.terms, e.officers,
+           1 + floor(cardinality(e.procs) * power(random(), 2))::int AS j,
+           now() - %(history_days)s * interval '1 day'
+               + (g - random()) / %(total)s * %(history_days)s * interval '1 day'
+               AS filed_at,
+           random() AS r_open, random() AS r_status, random() AS r_extra,
+           bc.user_id AS applicant_id
+    FROM generate_series(%(start)s, %(stop)s) AS g
+    JOIN bench_slots s ON s.slot = (g::bigint * 7901) %% %(slots)s
+    JOIN bench_entity e ON e.entity_id = s.entity_id
+    JOIN bench_citizens bc ON bc.i = 1 + (g::bigint * 7919) %% %(citizens)s
+), aged AS (
+    SELECT b.*,
+           (b.filed_at AT TIME ZONE 'America/Bogota')::date AS received_on,
+           extract(year FROM b.filed_at AT TIME ZONE 'America/Bogota')::int AS yr,
+           extract(epoch FROM now() - b.filed_at) / 86400 AS age_days
+    FROM base b
+), statused AS (
+    SELECT a.*,
+           CASE WHEN a.r_open < CASE WHEN a.age_days < 21 THEN 0.90
+                                     WHEN a.age_days < 45 THEN 0.30
+                                     WHEN a.age_days < 90 THEN 0.08
+                                     ELSE 0.005 END
+                THEN CASE WHEN a.r_status < 0.4 THEN 'radicado'
+                          WHEN a.r_status < 0.8 THEN 'en_revision'
+                          ELSE 'requiere_informacion' END
+                ELSE CASE WHEN a.r_status < 0.70 THEN 'aprobado'
+                          WHEN a.r_status < 0.85 THEN 'rechazado'
+                          WHEN a.r_status < 0.90 THEN 'remitido'
+                          ELSE 'desistido' END
+           END AS status
+    FROM aged a
+), numbered AS (
+    SELECT t.*,
+           coalesce(c.last, 0) + row_number() OVER (
+               PARTITION BY t.entity_id, t.yr ORDER BY t.filed_at, t.g
+           ) AS num,
+           t.terms[t.j] AS term,
+           t.officers[1 + floor(cardinality(t.officers) * t.r_extra)::int] AS officer
+    FROM statused t
+    LEFT JOIN procedures_radicadocounter c
+           ON c.entity_id = t.entity_id AND c.year = t.yr
+)
+INSERT INTO procedures_case (
+    radicado, status, answers, filed_at, received_on, term_days, extension_days,
+    due_date, clock_stopped_on, citizen_deadline, decided_at, decision_reason,
+    version, submission_token, privacy_notice_version, applicant_id,
+    assigned_to_id, entity_id, procedure_id, procedure_revision_id, reviewer_ids,
+    information_request
+)
+SELECT
+    n.code || '-' || n.yr || '-' || lpad(n.num::text, greatest(6, length(n.num::text)), '0'),
+    n.status,
+    jsonb_build_object(
+        'nombre', 'Solicitante de prueba ' || n.g,
+        'identificacion', (10000000 + n.g)::text,
+        'correo', 'solicitante' || n.g || '@correo.example',
+        'motivo', 'Trámite bancario'
+    ),
+    n.filed_at,
+    n.received_on,
+    n.term,
+    0,
+    n.received_on + round(n.term * 1.4)::int,
+    CASE WHEN n.status = 'requiere_informacion'
+         THEN n.received_on + 2 + floor(n.r_extra * 8)::int END,
+    CASE WHEN n.status = 'requiere_informacion'
+         THEN n.received_on + 2 + floor(n.r_extra * 8)::int + 30 END,
+    CASE WHEN n.status = ANY(%(closed)s)
+         THEN n.filed_at + (3 + n.r_extra * 40) * interval '1 day' END,
+    CASE WHEN n.status = 'rechazado'
+         THEN 'No cumple los requisitos del trámite.' ELSE '' END,
+    CASE n.status WHEN 'radicado' THEN 1 WHEN 'en_revision' THEN 2 ELSE 3 END,
+    gen_random_uuid(),
+    '2026-11',
+    n.applicant_id,
+    CASE WHEN n.status <> 'radicado' THEN n.officer END,
+    n.entity_id,
+    n.procs[n.j],
+    n.revs[n.j],
+    CASE WHEN n.status <> 'radicado' THEN jsonb_build_array(n.officer)
+         ELSE '[]'::jsonb END,
+    CASE WHEN n.status = 'requiere_informacion'
+         THEN 'Aporte el certificado de existencia y representación legal vigente.'
+         ELSE '' END
+FROM numbered n
+ORDER BY n.g
+"""
+
+SET_COUNTERS = """
+INSERT INTO procedures_radicadocounter (entity_id, year, last)
+SELECT entity_id, split_part(radicado, '-', 2)::int,
+       max(split_part(radicado, '-', 3)::int)
+FROM procedures_case GROUP BY 1, 2
+ON CONFLICT (entity_id, year) DO UPDATE SET last = EXCLUDED.last
+"""
+
+
+def entity_weights(sdh_share: float) -> list[dict]:
+    """Entities with live procedures, their procedures (most filed first) and weights."""
+    from catalog.models import Entity, ProcedurePage
+
+    by_entity: dict[int, list] = {}
+    for page in ProcedurePage.objects.live().select_related("entity").order_by("code"):
+        by_entity.setdefault(page.entity_id, []).append(page)
+    entities = {e.pk: e for e in Entity.objects.filter(pk__in=by_entity)}
+    rows = []
+    for pk, pages in by_entity.items():
+        # The virtualized procedure first: it gets the biggest share of its entity.
+        pages.sort(key=lambda p: (not p.can_file_online, p.code))
+        rows.append(
+            {
+                "entity": entities[pk],
+                "pages": pages,
+                "weight": len(pages) ** 0.8,
+            }
+        )
+    others = sum(r["weight"] for r in rows if r["entity"].code != "SDH")
+    for row in rows:
+        if row["entity"].code == "SDH":
+            row["share"] = sdh_share
+        else:
+            row["share"] = (1 - sdh_share) * row["weight"] / others
+    return sorted(rows, key=lambda r: -r["share"])
+
+
+def ensure_people(cursor, rows: list[dict], citizens: int) -> None:
+    """Synthetic citizens and officers (unusable passwords), created once."""
+    cursor.execute("SELECT count(*) FROM auth_user WHERE username LIKE 'bench\\_%'")
+    if cursor.fetchone()[0]:
+        return
+    cursor.execute(
+        """
+        INSERT INTO auth_user (password, is_superuser, username, first_name,
+            last_name, email, is_staff, is_active, date_joined)
+        SELECT '!bench', false, 'bench_ciudadano_' || g, 'Ciudadano', g::text,
+               'bench_ciudadano_' || g || '@correo.example', false, true, now()
+        FROM generate_series(1, %s) AS g
+        """,
+        [citizens],
+    )
+    for row in rows:
+        entity = row["entity"]
+        for k in range(1, OFFICERS_PER_ENTITY + 1):
+            cursor.execute(
+                """
+                INSERT INTO auth_user (password, is_superuser, username, first_name,
+                    last_name, email, is_staff, is_active, date_joined)
+                VALUES ('!bench', false, %s, 'Funcionario', %s, %s, true, true, now())
+                RETURNING id
+                """,
+                [
+                    f"bench_funcionario_{entity.code.lower()}_{k}",
+                    entity.code,
+                    f"bench_funcionario_{entity.code.lower()}_{k}@entidad.example",
+                ],
+            )
+            user_id = cursor.fetchone()[0]
+            if entity.officer_group_id:
+                cursor.execute(
+                    "INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
+                    [user_id, entity.officer_group_id],
+                )
+
+
+def temp_tables(cursor, rows: list[dict]) -> None:
+    cursor.execute(
+        "CREATE TEMP TABLE bench_citizens ON COMMIT DROP AS "
+        "SELECT row_number() OVER (ORDER BY id)::int AS i, id AS user_id "
+        "FROM auth_user WHERE username LIKE 'bench\\_ciudadano\\_%' "
+        "OR username IN ('ciudadano', 'ciudadana2')"
+    )
+    cursor.execute("CREATE UNIQUE INDEX ON bench_citizens (i)")
+    cursor.execute(
+        "CREATE TEMP TABLE bench_entity (entity_id bigint PRIMARY KEY, code text,"
+        " procs int[], revs int[], terms int[], officers int[]) ON COMMIT DROP"
+    )
+    cursor.execute(
+        "CREATE TEMP TABLE bench_slots (slot int PRIMARY KEY, entity_id bigint)"
+        " ON COMMIT DROP"
+    )
+    slot = 0
+    for index, row in enumerate(rows):
+        entity, pages = row["entity"], row["pages"]
+        cursor.execute(
+            "SELECT u.id FROM auth_user u JOIN auth_user_groups ug"
+            " ON ug.user_id = u.id WHERE ug.group_id = %s ORDER BY u.id",
+            [entity.officer_group_id],
+        )
+        officers = [r[0] for r in cursor.fetchall()]
+        if not officers:
+            cursor.execute(
+                "SELECT id FROM auth_user WHERE username LIKE %s ORDER BY id",
+                [f"bench\\_funcionario\\_{entity.code.lower()}\\_%"],
+            )
+            officers = [r[0] for r in cursor.fetchall()]
+        cursor.execute(
+            "INSERT INTO bench_entity VALUES (%s, %s, %s, %s, %s, %s)",
+            [
+                entity.pk,
+                entity.code,
+                [p.pk for p in pages],
+                [p.live_revision_id for p in pages],
+                [p.legal_term_days for p in pages],
+                officers,
+            ],
+        )
+        # Slots in proportion to the share; the last entity takes the remainder.
+        count = SLOTS - slot if index == len(rows) - 1 else round(row["share"] * SLOTS)
+        cursor.execute(
+            "INSERT INTO bench_slots SELECT s, %s FROM generate_series(%s, %s) s",
+            [entity.pk, slot, slot + count - 1],
+        )
+        slot += count
+
+
+def clear(cursor) -> None:
+    """Empty the case tables: every scale is a history of its own, not a top-up.
+
+    Refuses if a case has documents or notifications (every real filing has them):
+    this must be the bench's queue database, where only this module writes cases.
+    """
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
+        " OR EXISTS (SELECT 1 FROM procedures_notification)"
+    )
+    if cursor.fetchone()[0]:
+        raise SystemExit("bulk: real filings in this database; not clearing it")
+    cursor.execute(
+        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
+        " procedures_radicadocounter"
+    )
+
+
+def load(total: int, *, citizens: int, sdh_share: float, seed: float) -> dict:
+    """Replace the cases by a synthetic history of ``total`` cases, filed in order."""
+    from django.db import connection, transaction
+
+    rows = entity_weights(sdh_share)
+    started = time.perf_counter()
+    with connection.cursor() as cursor, transaction.atomic():
+        clear(cursor)
+        ensure_people(cursor, rows, citizens)
+    chunks = []
+    done = 0
+    while done < total:
+        size = min(CHUNK, total - done)
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor, transaction.atomic():
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            # A different (reproducible) random stream per chunk.
+            stream = random.Random(f"{seed}:{total}:{done}").random()
+            cursor.execute("SELECT setseed(%s)", [stream])
+            temp_tables(cursor, rows)
+            cursor.execute("SELECT count(*) FROM bench_citizens")
+            n_citizens = cursor.fetchone()[0]
+            cursor.execute(
+                INSERT_CASES,
+                {
+                    "start": done + 1,
+                    "stop": done + size,
+                    "total": total,
+                    "slots": SLOTS,
+                    "citizens": n_citizens,
+                    "history_days": YEARS_OF_HISTORY * 365,
+                    "closed": list(CLOSED),
+                },
+            )
+            cursor.execute(SET_COUNTERS)
+        done += size
+        chunks.append(round(time.perf_counter() - t0, 1))
+        print(f"bulk: {done:,} of {total:,} cases ({chunks[-1]} s)", flush=True)
+    inserted_s = time.perf_counter() - started
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE procedures_case")
+        # Every other table too (pages, users, groups): without statistics the
+        # planner guesses the joins of the queue query (seen: a nested loop over
+        # wagtailcore_page estimated at 28 rows, 237 in fact, costing 60 ms).
+        cursor.execute("ANALYZE")
+    vacuum_s = time.perf_counter() - t0
+    return {
+        "total": total,
+        "insert_s": round(inserted_s, 1),
+        "chunks_s": chunks,
+        "vacuum_analyze_s": round(vacuum_s, 1),
+        "shares": {r["entity"].code: round(r["share"], 4) for r in rows},
+        "distribution": distribution(),
+    }
+
+
+def distribution() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_total_relation_size('procedures_case'),"
+            " pg_relation_size('procedures_case'),"
+            " pg_relation_size('case_queue')"
+        )
+        total_bytes, heap_bytes, queue_index_bytes = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE status = ANY(%s)),
+                   count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)
+            FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id
+            WHERE e.code = 'SDH'
+            """,
+            [list(OPEN), list(OPEN)],
+        )
+        sdh, sdh_open, sdh_open_overdue = cursor.fetchone()
+        cursor.execute("SELECT status, count(*) FROM procedures_case GROUP BY 1")
+        statuses = dict(cursor.fetchall())
+    return {
+        "cases": sum(statuses.values()),
+        "by_status": statuses,
+        "sdh_cases": sdh,
+        "sdh_open": sdh_open,
+        "sdh_open_overdue": sdh_open_overdue,
+        "table_mb": round(total_bytes / 2**20),
+        "heap_mb": round(heap_bytes / 2**20),
+        "case_queue_index_mb": round(queue_index_bytes / 2**20, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--total", type=int, required=True)
+    parser.add_argument("--citizens", type=int, default=20_000)
+    parser.add_argument("--sdh-share", type=float, default=0.03)
+    parser.add_argument("--seed", type=float, default=0.42)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
+    import django
+
+    django.setup()
+    result = load(
+        args.total, citizens=args.citizens, sdh_share=args.sdh_share, seed=args.seed
+    )
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

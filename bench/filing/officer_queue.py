@@ -1,0 +1,155 @@
+"""The officers' queue (/admin/casos/) in-process, with Django's test Client.
+
+    python -m bench.filing.officer_queue --out result.json [--requests 200] [--what-if]
+
+Logs in ``funcionario_shd`` (force_login; STAFF_2FA_REQUIRED=false). For every URL
+of ``URLS``: one warm-up request, one request with its SQL captured (number of
+queries, time in SQL, the radicados listed) and ``EXPLAIN (ANALYZE, BUFFERS)`` of
+each query that reads ``procedures_case``. Then ``--requests`` sequential requests
+cycling over the URLs, timed without capturing anything. ``--what-if`` first
+installs the changes of ``queue_fix.py`` (this process only). Writes JSON to ``--out``.
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+OFFICER = "funcionario_shd"
+QUEUE = "/admin/casos/"
+# The first pages and every filter (alone and combined), as officers use them.
+URLS = (
+    ("default", QUEUE),
+    ("page_2", QUEUE + "?p=2"),
+    ("page_3", QUEUE + "?p=3"),
+    ("page_10", QUEUE + "?p=10"),
+    ("estado_radicado", QUEUE + "?estado=radicado"),
+    ("estado_en_revision", QUEUE + "?estado=en_revision"),
+    ("estado_requiere_informacion", QUEUE + "?estado=requiere_informacion"),
+    ("estado_aprobado", QUEUE + "?estado=aprobado"),
+    ("tramite", QUEUE + "?tramite=SDH-002"),
+    ("vencidos", QUEUE + "?vencidos=on"),
+    ("mios", QUEUE + "?mios=on"),
+    ("combined", QUEUE + "?estado=en_revision&tramite=SDH-002&vencidos=on&mios=on"),
+)
+ROWS = re.compile(r'<a href="/admin/casos/([^"/]+)/">')
+PAGES = re.compile(r"P\xe1gina (\d+) de (\d+)")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile: the smallest sample >= pct % of all samples."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize_ms(samples: list[float]) -> dict:
+    return {
+        "n": len(samples),
+        "mean": round(statistics.fmean(samples), 2),
+        "p50": round(percentile(samples, 50), 2),
+        "p95": round(percentile(samples, 95), 2),
+        "p99": round(percentile(samples, 99), 2),
+        "max": round(max(samples), 2),
+    }
+
+
+def explain(sql: str) -> dict:
+    """EXPLAIN ANALYZE of one captured query (the SQL as executed, params inlined)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql)
+        lines = [row[0] for row in cursor.fetchall()]
+    plan = "\n".join(lines)
+    found = re.search(r"Execution Time: ([\d.]+) ms", plan)
+    indexes = sorted(
+        set(re.findall(r"(?:Index|Index Only) Scan (?:Backward )?using (\w+)", plan))
+    )
+    bitmaps = sorted(set(re.findall(r"Bitmap Index Scan on (\w+)", plan)))
+    return {
+        "sql": sql,
+        "execution_ms": float(found.group(1)) if found else None,
+        "indexes": sorted(set(indexes) | set(bitmaps)),
+        "seq_scan_on_case": bool(re.search(r"Seq Scan on procedures_case", plan)),
+        "plan": plan,
+    }
+
+
+def measure(requests: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=OFFICER))
+    urls = {}
+    for label, url in URLS:
+        client.get(url)  # Warm-up: templates, content types, the user's permissions.
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"queue: GET {url} answered {response.status_code}")
+        html = response.content.decode()
+        pages = PAGES.search(html)
+        queries = captured.captured_queries
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000
+        case_queries = [q["sql"] for q in queries if '"procedures_case"' in q["sql"]]
+        radicados = ROWS.findall(html)
+        urls[label] = {
+            "url": url,
+            "queries": len(queries),
+            "captured_ms": round(elapsed, 1),
+            "captured_sql_ms": round(sql_ms, 1),
+            "rows": len(radicados),
+            "radicados": radicados,
+            "page_of": [int(pages.group(1)), int(pages.group(2))] if pages else [1, 1],
+            "case_queries": [explain(sql) for sql in case_queries],
+            "samples": [],
+        }
+    samples = []
+    labels = [label for label, _url in URLS]
+    for number in range(requests):
+        label = labels[number % len(labels)]
+        started = time.perf_counter()
+        response = client.get(urls[label]["url"])
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(
+                f"queue: GET {urls[label]['url']} answered {response.status_code}"
+            )
+        samples.append(elapsed)
+        urls[label]["samples"].append(round(elapsed, 2))
+    for entry in urls.values():
+        entry["latency_ms"] = summarize_ms(entry.pop("samples"))
+    return {"latency_ms": summarize_ms(samples), "urls": urls}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--what-if", action="store_true", help="queue_fix.py first")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
+    import django
+
+    django.setup()
+    if args.what_if:
+        from bench.filing import queue_fix
+
+        queue_fix.install()
+    result = measure(args.requests)
+    result["what_if"] = args.what_if
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
