@@ -104,7 +104,13 @@ def _rows(chain_key: str | None, key_range: tuple[str, str] | None = None):
             cursor.execute(select, params)
             while batch := cursor.fetchmany(20000):
                 for key, seq, body, prev_hash, stored_hash in batch:
-                    yield key, seq, body.encode(), prev_hash, stored_hash
+                    yield (
+                        key.encode(),
+                        seq,
+                        body.encode(),
+                        prev_hash.encode(),
+                        stored_hash.encode(),
+                    )
         return
     # COPY streams raw bytes: no per-row type conversion, flat memory at any size.
     from psycopg import sql
@@ -125,11 +131,11 @@ def _rows(chain_key: str | None, key_range: tuple[str, str] | None = None):
             for line in lines:
                 key, seq, body, prev_hash, stored_hash = line.split(b"\t")
                 yield (
-                    key.decode(),
+                    key,
                     int(seq),
-                    _copy_unescape(body),
-                    prev_hash.decode(),
-                    stored_hash.decode(),
+                    _copy_unescape(body) if b"\\" in body else body,
+                    prev_hash,
+                    stored_hash,
                 )
 
 
@@ -157,13 +163,14 @@ def verify_chains(
     found: dict[str, tuple[int, str]] = {}
     sha256 = hashlib.sha256
     current = None
-    expected_seq, prev, prev_bytes, broken, events = 0, "", b"", False, 0
+    expected_seq, prev, prev_bytes, broken, events = 0, b"", b"", False, 0
 
     def close(key):
         if key is None or broken:
             return
         last_seq = expected_seq - 1
-        found[key] = (last_seq, prev)
+        last_hash = prev.decode()
+        found[key] = (last_seq, last_hash)
         head = heads.get(key)
         if head is None:
             report.add(
@@ -171,16 +178,23 @@ def verify_chains(
             )
         elif head[0] > last_seq:
             report.add(Break(key, last_seq + 1, TAIL_MISSING, f"cabeza #{head[0]}"))
-        elif head != (last_seq, prev):
+        elif head != (last_seq, last_hash):
             report.add(Break(key, last_seq, HEAD_MISMATCH))
 
-    for key, seq, body, prev_hash, stored_hash in _rows(chain_key, key_range):
+    # Rows come as bytes (key, hashes): decoded only for what is reported.
+    current_bytes = None
+    for key_bytes, seq, body, prev_hash, stored_hash in _rows(chain_key, key_range):
         events += 1
-        if key != current:
+        if key_bytes != current_bytes:
             close(current)
-            current, expected_seq, broken = key, 1, False
-            prev = chain.genesis_hash(key)
-            prev_bytes = bytes.fromhex(prev)
+            current_bytes, current, expected_seq, broken = (
+                key_bytes,
+                key_bytes.decode(),
+                1,
+                False,
+            )
+            prev = chain.genesis_hash(current).encode()
+            prev_bytes = bytes.fromhex(prev.decode())
         if broken:
             continue
         if seq != expected_seq:
@@ -189,14 +203,14 @@ def verify_chains(
             problem = LINK_BROKEN
         else:
             digest = sha256(prev_bytes + body)
-            if digest.hexdigest() == stored_hash:
-                if watch.get(key) == seq:
-                    watched[key] = stored_hash
+            if digest.hexdigest().encode() == stored_hash:
+                if watch.get(current) == seq:
+                    watched[current] = stored_hash.decode()
                 prev, prev_bytes = stored_hash, digest.digest()
                 expected_seq += 1
                 continue
             problem = EVENT_ALTERED
-        report.add(Break(key, expected_seq if problem == SEQ_GAP else seq, problem))
+        report.add(Break(current, expected_seq if problem == SEQ_GAP else seq, problem))
         broken = True
     close(current)
     for key, (seq, _hash) in heads.items():
