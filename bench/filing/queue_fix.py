@@ -1,5 +1,9 @@
 """The officers' queue with the changes this benchmark proposes, to measure them.
 
+Applied on 2026-11-24: the three changes below are now in procedures/models.py and
+procedures/admin_views.py, so this module only mirrors the app. It stays as the
+template for measuring the next proposal, and runs only with ``run.py --what-if``.
+
 NOT application code: ``officer_queue.py --what-if`` installs these in its own process
 (before the first request resolves the admin URLs) and measures the same URLs, and
 checks that every page lists the same cases in the same order as the app's view.

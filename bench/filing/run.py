@@ -817,7 +817,11 @@ def parse_args() -> Config:
     add("--workers", type=int, default=2, help="gunicorn sync workers for (c)")
     add("--cases", default="100000,1000000", help="queue sizes; empty to skip")
     add("--queue-requests", type=int, default=200)
-    add("--no-what-if", action="store_true", help="skip the queue_fix.py runs")
+    add(
+        "--what-if",
+        action="store_true",
+        help="also measure bench/filing/queue_fix.py (a proposed queue change)",
+    )
     add("--broker-url", default="redis://127.0.0.1:6379/13")
     add("--db-name", default="ventanilla_bench_filing")
     add("--pg-host", default=os.environ.get("PGHOST", "127.0.0.1"))
@@ -838,7 +842,7 @@ def parse_args() -> Config:
         workers=args.workers,
         cases=[int(c) for c in args.cases.split(",") if c.strip()],
         queue_requests=args.queue_requests,
-        what_if=not args.no_what_if,
+        what_if=args.what_if,
         broker_url=args.broker_url,
         db_name=args.db_name,
         pg=["-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user],
