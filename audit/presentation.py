@@ -73,6 +73,19 @@ ACTION_LABELS = {
     "case.prorrogar": _("Término prorrogado"),
     "case.remitir": _("Remitido por competencia"),
     "case.declarar_desistimiento": _("Desistimiento declarado"),
+    "case.received_by_remission": _("Recibido por remisión de otra entidad"),
+    "formalization.started": _("Formaliza tu empresa: solicitud iniciada"),
+    "formalization.step_saved": _("Paso del formulario guardado"),
+    "formalization.step_back": _("Regreso a un paso anterior"),
+    "formalization.document_uploaded": _("Documento cargado en el formulario"),
+    "formalization.consent": _("Aviso de privacidad aceptado"),
+    "formalization.submitted": _("Solicitud de formalización enviada"),
+    "formalization.procedure_filed": _("Trámite de la solicitud radicado"),
+    "payment.started": _("Pago iniciado"),
+    "payment.aprobado": _("Pago aprobado por el banco"),
+    "payment.rechazado": _("Pago rechazado por el banco"),
+    "payment.notice_replayed": _("Aviso de pago repetido (ignorado)"),
+    "payment.notice_rejected": _("Aviso de pago rechazado (valor o moneda distintos)"),
     "audit.viewed": _("Consulta de auditoría"),
     "audit.exported": _("Exportación de auditoría"),
     "audit.verified": _("Verificación de integridad"),
@@ -207,3 +220,32 @@ def present(event) -> EventView:
         else "",
         hash=event.hash,
     )
+
+
+def replay_points(events) -> list[int]:
+    """Sequence numbers of the events that saved a step of a multi-step form."""
+    points = []
+    for event in events:
+        body = json.loads(event.body)
+        if (body.get("details") or {}).get("step") and isinstance(
+            body.get("after"), dict
+        ):
+            points.append(body["seq"])
+    return points
+
+
+def replay_state(events, upto: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The form's answers as they stood after event ``upto``: each event naming a step
+    replaces that step's answers with its 'after' values (a step-by-step replay)."""
+    state: dict[str, dict] = {}
+    for event in events:
+        body = json.loads(event.body)
+        if body["seq"] > upto:
+            break
+        step = (body.get("details") or {}).get("step")
+        if step and isinstance(body.get("after"), dict):
+            state[step] = body["after"]
+    return [
+        (step, [(field, _show(value)) for field, value in sorted(values.items())])
+        for step, values in state.items()
+    ]

@@ -18,7 +18,7 @@ from . import record
 from .exports import history_csv, render_pdf
 from .forms import EventSearchForm
 from .models import ChainHead, Checkpoint
-from .presentation import present
+from .presentation import present, replay_points, replay_state
 from .selectors import chain_events, chain_summary, search_events
 from .verify import verify
 
@@ -69,16 +69,30 @@ def index(request):
 
 @auditor_required
 def timeline(request, chain_key):
-    events = [present(event) for event in chain_events(chain_key)]
-    if not events:
+    rows = list(chain_events(chain_key))
+    if not rows:
         raise Http404
+    events = [present(event) for event in rows]
     report = verify(chain_key)
     _record_access(request, "audit.viewed", chain_key)
-    return render(
-        request,
-        "audit/admin/timeline.html",
-        {"chain_key": chain_key, "events": events, "report": report},
-    )
+    context = {"chain_key": chain_key, "events": events, "report": report}
+    points = replay_points(rows)
+    if points:
+        try:
+            at = int(request.GET.get("paso", points[0]))
+        except ValueError:
+            at = points[0]
+        at = min(points, key=lambda seq: abs(seq - at))
+        index = points.index(at)
+        context["replay"] = {
+            "at": at,
+            "number": index + 1,
+            "total": len(points),
+            "previous": points[index - 1] if index else None,
+            "next": points[index + 1] if index + 1 < len(points) else None,
+            "state": replay_state(rows, at),
+        }
+    return render(request, "audit/admin/timeline.html", context)
 
 
 @auditor_required

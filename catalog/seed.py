@@ -239,13 +239,20 @@ def _assign(page: ProcedurePage, row: dict, reference: dict) -> None:
 
 
 def load_catalog(
-    index: ProcedureIndexPage, *, data_dir: Path = DATA_DIR, update: bool = False
+    index: ProcedureIndexPage,
+    *,
+    data_dir: Path = DATA_DIR,
+    update: bool = False,
+    only: set[str] | None = None,
 ) -> Counts:
-    """Create (and with ``update``, revise) the procedure pages under ``index``."""
+    """Create (and with ``update``, revise) the procedure pages under ``index``;
+    ``only`` limits it to those codes (tests that must re-seed an emptied database)."""
     reference = load_reference_data(data_dir)
     counts = Counts(reference={name: len(items) for name, items in reference.items()})
     existing = {page.code: page for page in ProcedurePage.objects.child_of(index)}
     for row in read_procedures(data_dir):
+        if only is not None and row["code"] not in only:
+            continue
         page = existing.get(row["code"])
         with transaction.atomic():
             if page is None:

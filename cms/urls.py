@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("cuenta/", include("cms.account_urls")),
     path("cuenta/verificacion-en-dos-pasos/", two_factor.two_factor, name="two_factor"),
     path("tramites/<slug:slug>/radicar/", procedure_views.file_case, name="file_case"),
+    path("", include("formalization.urls")),
     path("mis-tramites/", include("procedures.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

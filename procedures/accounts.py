@@ -25,6 +25,7 @@ from django.contrib.auth import (
     login,
     password_validation,
 )
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -47,6 +48,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from rest_framework.exceptions import Throttled
 from stdnum.co import nit as co_nit
 
 import audit
@@ -574,6 +576,74 @@ class LoginThrottle:
         cache.delete(f"{self.key}:en-curso")
 
 
+class LoginThrottled(Throttled, ValidationError):
+    """The throttle refused the attempt before the password was even checked.
+
+    Django's ``authenticate()`` lets it through (it stops only at PermissionDenied).
+    As a ValidationError, any AuthenticationForm (ours, Wagtail's admin login) shows
+    the Spanish message as a form error; as DRF's Throttled, the API's basic auth
+    answers 429 with Retry-After instead of failing.
+    """
+
+    def __init__(self, wait: int):
+        message = ngettext(
+            "Por seguridad, espere %(seconds)d segundo antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
+            "Por seguridad, espere %(seconds)d segundos antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
+            wait,
+        ) % {"seconds": wait}
+        # Each base sets its own attributes; neither chains to the other.
+        Throttled.__init__(self, detail=message, code="throttled")
+        ValidationError.__init__(self, message, code="throttled")
+        self.wait = wait
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's ModelBackend behind the login throttle: every login path that calls
+    ``authenticate()`` (the citizen's page, Wagtail's /admin/login/, the API's basic
+    auth) counts failures and waits in this one place."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        # An e-mail and the username it belongs to share one counter.
+        account = login_username(str(username))
+        device = _trusted_device(request, account)
+        throttle = (
+            LoginThrottle.for_device(device)
+            if device
+            else LoginThrottle.for_account(account)
+        )
+        wait = throttle.wait_seconds()
+        if wait or not throttle.acquire():
+            _refuse_throttled(str(username), max(wait, 1))
+        try:
+            user = super().authenticate(
+                request, username=username, password=password, **kwargs
+            )
+            if user is None:
+                throttle.failed()
+            else:
+                throttle.clear()
+            return user
+        finally:
+            throttle.release()
+
+
+def _refuse_throttled(typed: str, wait: int):
+    audit.record(
+        action="auth.login_throttled",
+        subject_type="user",
+        subject_id=typed[:64],
+        chain_key=AUTH_CHAIN,
+        result="denied",
+        reason="demasiados intentos fallidos",
+        details={"username": typed[:150], "wait_seconds": wait},
+    )
+    raise LoginThrottled(wait)
+
+
 def login_username(typed: str) -> str:
     """The username to authenticate: an e-mail that belongs to exactly one account
     becomes its username (demo and staff accounts keep theirs)."""
@@ -784,52 +854,20 @@ class LoginForm(AuthenticationForm):
         if typed is None or not password:
             return self.cleaned_data
         username = login_username(typed)
-        device = _trusted_device(self.request, username)
-        throttle = (
-            LoginThrottle.for_device(device)
-            if device
-            else LoginThrottle.for_account(username)
+        self.cleaned_data["username"] = username
+        # The throttle lives in the authentication backend (ThrottledModelBackend):
+        # a refused attempt raises LoginThrottled, which becomes this form's error.
+        self.user_cache = authenticate(
+            self.request, username=username, password=password
         )
-        wait = throttle.wait_seconds()
-        if wait or not throttle.acquire():
-            self._refuse_throttled(typed, max(wait, 1))
-        try:
-            self.cleaned_data["username"] = username
-            self.user_cache = authenticate(
-                self.request, username=username, password=password
-            )
-            if self.user_cache is None:
-                throttle.failed()
-                if _unverified_owner(username, password):
-                    raise ValidationError(
-                        self.error_messages["unverified"], code="unverified"
-                    )
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-            throttle.clear()
-        finally:
-            throttle.release()
+        if self.user_cache is None:
+            if _unverified_owner(username, password):
+                raise ValidationError(
+                    self.error_messages["unverified"], code="unverified"
+                )
+            raise self.get_invalid_login_error()
+        self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
-
-    def _refuse_throttled(self, typed: str, wait: int):
-        audit.record(
-            action="auth.login_throttled",
-            subject_type="user",
-            subject_id=typed[:64],
-            chain_key=AUTH_CHAIN,
-            result="denied",
-            reason="demasiados intentos fallidos",
-            details={"username": typed[:150], "wait_seconds": wait},
-        )
-        raise ValidationError(
-            ngettext(
-                "Por seguridad, espere %(seconds)d segundo antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
-                "Por seguridad, espere %(seconds)d segundos antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
-                wait,
-            )
-            % {"seconds": wait},
-            code="throttled",
-        )
 
 
 class PasswordResetRequestForm(PasswordResetForm):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.presentation import present
+from catalog.models import Entity, ProcedurePage
 
 from . import calendar, services, workflow
 from .models import Case
@@ -40,6 +41,24 @@ class QueueFilterForm(forms.Form):
     mios = forms.BooleanField(label=_("Asignados a mí"), required=False)
 
 
+def remission_entities(case: Case):
+    """Where a case may be remitted: any other entity with officers to receive it."""
+    return (
+        Entity.objects.exclude(pk=case.entity_id)
+        .filter(officer_group__isnull=False)
+        .order_by("name")
+    )
+
+
+def remission_procedures(entities):
+    return (
+        ProcedurePage.objects.live()
+        .filter(entity__in=entities)
+        .only("id", "title", "code", "entity_id")
+        .order_by("title")
+    )
+
+
 class ActionForm(forms.Form):
     action = forms.ChoiceField(choices=workflow.Action.choices)
     version = forms.IntegerField(min_value=1)
@@ -48,6 +67,39 @@ class ActionForm(forms.Form):
     )
     extra_days = forms.IntegerField(required=False, min_value=1, max_value=60)
     assignee = forms.IntegerField(required=False, min_value=1)
+    entity = forms.ModelChoiceField(
+        label=_("Entidad competente"), queryset=Entity.objects.none(), required=False
+    )
+    procedure = forms.ModelChoiceField(
+        label=_("Trámite en la entidad competente"),
+        queryset=ProcedurePage.objects.none(),
+        required=False,
+    )
+
+    # Errors of these fields are shown as they are; any other means a tampered form.
+    SPECIFIC_ERRORS = ("entity", "procedure")
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        entities = remission_entities(case)
+        self.fields["entity"].queryset = entities
+        self.fields["procedure"].queryset = remission_procedures(entities)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") != workflow.Action.REMIT:
+            return data
+        entity, procedure = data.get("entity"), data.get("procedure")
+        if entity is None:
+            self.add_error("entity", _("Para remitir elija la entidad competente."))
+        elif procedure is None:
+            self.add_error("procedure", _("Elija el trámite de la entidad competente."))
+        elif procedure.entity_id != entity.pk:
+            self.add_error(
+                "procedure",
+                _("El trámite elegido no es de %(entity)s.") % {"entity": entity.name},
+            )
+        return data
 
 
 def entity_officers(case: Case):
@@ -121,7 +173,14 @@ def case_detail(request, radicado):
         raise PermissionDenied
     case = (
         Case.objects.in_queue_of(request.user)
-        .select_related("procedure", "entity", "applicant", "assigned_to")
+        .select_related(
+            "procedure",
+            "entity",
+            "applicant",
+            "assigned_to",
+            "remitted_from__entity",
+            "remitted_to__entity",
+        )
         .filter(radicado=radicado)
         .first()
     )
@@ -156,8 +215,19 @@ def case_detail(request, radicado):
         ],
         "remaining": calendar.business_days_between(_today(), case.due_date),
         "officers": entity_officers(case) if can_assign else [],
+        "remission_choices": (
+            _remission_choices(case) if workflow.Action.REMIT in actions else []
+        ),
     }
     return render(request, "procedures/admin/case.html", context)
+
+
+def _remission_choices(case: Case) -> list[tuple[Entity, list[ProcedurePage]]]:
+    entities = list(remission_entities(case))
+    procedures: dict[int, list] = {entity.pk: [] for entity in entities}
+    for procedure in remission_procedures(entities):
+        procedures[procedure.entity_id].append(procedure)
+    return [(entity, procedures[entity.pk]) for entity in entities]
 
 
 @require_POST
@@ -167,11 +237,17 @@ def case_action(request, radicado):
     case = Case.objects.in_queue_of(request.user).filter(radicado=radicado).first()
     if case is None:
         raise Http404
-    form = ActionForm(request.POST)
+    form = ActionForm(request.POST, case=case)
     if not form.is_valid():
-        messages.error(
-            request, _("La acción no es válida. Recargue la página e intente de nuevo.")
-        )
+        if set(form.errors) <= set(form.SPECIFIC_ERRORS):
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            messages.error(
+                request,
+                _("La acción no es válida. Recargue la página e intente de nuevo."),
+            )
         return redirect("procedures_admin_case", radicado=radicado)
     data = form.cleaned_data
     assignee = None
@@ -183,7 +259,7 @@ def case_action(request, radicado):
             )
             return redirect("procedures_admin_case", radicado=radicado)
     try:
-        services.case_act(
+        acted = services.case_act(
             case.pk,
             actor=request.user,
             action=data["action"],
@@ -191,15 +267,26 @@ def case_action(request, radicado):
             reason=data["reason"] or "",
             extra_days=data["extra_days"] or 0,
             assignee=assignee,
+            remit_to=(
+                data["procedure"] if data["action"] == workflow.Action.REMIT else None
+            ),
         )
     except services.CaseConflict as conflict:
         messages.error(request, str(conflict))
     except workflow.TransitionError as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(
-            request,
-            _("Acción registrada: %(action)s.")
-            % {"action": workflow.Action(data["action"]).label},
-        )
+        target = acted.remission
+        if target is not None:
+            messages.success(
+                request,
+                _("Remitido a %(entity)s con radicado %(radicado)s.")
+                % {"entity": target.entity.name, "radicado": target.radicado},
+            )
+        else:
+            messages.success(
+                request,
+                _("Acción registrada: %(action)s.")
+                % {"action": workflow.Action(data["action"]).label},
+            )
     return redirect("procedures_admin_case", radicado=radicado)

@@ -110,6 +110,16 @@ class Case(models.Model):
     privacy_notice_version = models.CharField(
         _("versión del aviso de privacidad aceptado"), max_length=20
     )
+    # Ley 1755 art. 21: a petition remitted by lack of competence becomes a new case
+    # of the competent entity; each side links to the other (``case.remitted_to``).
+    remitted_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="remitted_to",
+        verbose_name=_("remitido desde"),
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -128,16 +138,28 @@ class Case(models.Model):
     def audit_chain(self) -> str:
         return f"case:{self.radicado}"
 
-    def answer_rows(self) -> list[tuple[str, str]]:
-        """(question, answer) pairs, worded as in the page version the case was filed under."""
+    @property
+    def remission(self) -> "Case | None":
+        """The case this one was remitted to, if it was (Ley 1755 art. 21)."""
+        try:
+            return self.remitted_to
+        except Case.DoesNotExist:
+            return None
+
+    def _question_labels(self) -> dict[str, str]:
+        # A remitted case keeps the answers, and so the questions, of the original filing.
+        if self.remitted_from_id:
+            return self.remitted_from._question_labels()
         page = (
             self.procedure_revision.as_object()
             if self.procedure_revision_id
             else self.procedure
         )
-        labels = {
-            block.value["name"]: block.value["label"] for block in page.online_form
-        }
+        return {block.value["name"]: block.value["label"] for block in page.online_form}
+
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """(question, answer) pairs, worded as in the page version the case was filed under."""
+        labels = self._question_labels()
         return [(labels.get(name, name), value) for name, value in self.answers.items()]
 
 

@@ -75,6 +75,27 @@ def notification_queue(
     return notification
 
 
+def _case_create(*, procedure, applicant, answers, received_at, **fields) -> Case:
+    """A new case at ``procedure``'s entity: its next radicado, and the legal term
+    counted from the receipt. "Immediate" procedures (term 0) still get the next
+    business day to answer."""
+    term_days = max(procedure.legal_term_days or 0, 1)
+    return Case.objects.create(
+        radicado=radicado_next(procedure.entity, calendar.to_bogota(received_at).year),
+        procedure=procedure,
+        procedure_revision_id=procedure.live_revision_id,
+        entity=procedure.entity,
+        applicant=applicant,
+        status=Status.RADICADO,
+        answers=answers,
+        filed_at=received_at,
+        received_on=calendar.received_on(received_at),
+        term_days=term_days,
+        due_date=calendar.due_date(received_at, term_days),
+        **fields,
+    )
+
+
 def case_file(
     *,
     procedure,
@@ -95,23 +116,13 @@ def case_file(
     if existing is not None:
         return existing, False
     filed_at = filed_at or timezone.now()
-    received = calendar.received_on(filed_at)
     try:
         with transaction.atomic():
-            case = Case.objects.create(
-                radicado=radicado_next(
-                    procedure.entity, calendar.to_bogota(filed_at).year
-                ),
+            case = _case_create(
                 procedure=procedure,
-                procedure_revision_id=procedure.live_revision_id,
-                entity=procedure.entity,
                 applicant=applicant,
-                status=Status.RADICADO,
                 answers=answers,
-                filed_at=filed_at,
-                received_on=received,
-                term_days=procedure.legal_term_days,
-                due_date=calendar.due_date(filed_at, procedure.legal_term_days),
+                received_at=filed_at,
                 submission_token=submission_token,
                 privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             )
@@ -261,11 +272,13 @@ def case_act(
     reason: str = "",
     extra_days: int = 0,
     assignee=None,
+    remit_to=None,
     documents: list[ValidatedUpload] = (),
     today: datetime.date | None = None,
 ) -> Case:
     """Apply one workflow action to a case, under a row lock and a version check.
 
+    ``remit_to`` is the competent entity's procedure page for ``remitir``.
     Raises Case.DoesNotExist when the actor may not see the case, CaseConflict when
     another person changed it first, TransitionError when the rules refuse it.
     """
@@ -289,6 +302,7 @@ def case_act(
                 reason=reason,
                 extra_days=extra_days,
                 assignee=assignee,
+                remit_to=remit_to,
                 documents=documents,
                 today=today,
             )
@@ -301,12 +315,24 @@ def case_act(
 
 
 def _apply(
-    case: Case, *, actor, action, reason, extra_days, assignee, documents, today
+    case: Case,
+    *,
+    actor,
+    action,
+    reason,
+    extra_days=0,
+    assignee=None,
+    remit_to=None,
+    documents=(),
+    today,
+    role: workflow.Role | None = None,
 ) -> None:
-    role = _role_for(case, actor)
+    role = role or _role_for(case, actor)
     transition = workflow.TRANSITIONS.get((workflow.Status(case.status), action))
     new_status = workflow.next_status(case.status, action, role)
     workflow.check_reason(action, reason)
+    if action == workflow.Action.REMIT:
+        _check_remission(case, remit_to)
     before = {
         "status": case.status,
         "due_date": case.due_date,
@@ -371,13 +397,22 @@ def _apply(
             else CaseDocument.Kind.OUTPUT
         )
         _store_document(case, upload, kind=kind, user=actor)
+    target = None
+    details = None
+    if action == workflow.Action.REMIT:
+        target = _receive_remission(case, procedure=remit_to, actor=actor)
+        details = {
+            "remitted_to": target.radicado,
+            "entity": target.entity.code,
+            "procedure": target.procedure.code,
+        }
     audit.record(
         action=f"case.{action.value}",
         subject_type="case",
         subject_id=case.radicado,
         chain_key=case.audit_chain,
         actor=actor,
-        role=APPLICANT_ROLE if role == workflow.Role.APPLICANT else None,
+        role=_AUDIT_ROLES.get(role),
         radicado=case.radicado,
         reason=reason,
         before=before,
@@ -386,6 +421,7 @@ def _apply(
             "due_date": case.due_date,
             "assigned_to": case.assigned_to_id,
         },
+        details=details,
     )
     if new_status == workflow.Status.APROBADO:
         tasks.render_output.delay_on_commit(case.pk)
@@ -394,7 +430,143 @@ def _apply(
             case=case,
             key=f"case:{case.radicado}:v{case.version}",
             recipient=case.applicant.email,
-            subject=f"{case.radicado}: {case.get_status_display()}",
-            template="procedures/email/status.txt",
-            context={"case": case, "action": action, "reason": reason},
+            subject=(
+                f"{case.radicado}: remitido a {target.entity.name}, radicado {target.radicado}"
+                if target
+                else f"{case.radicado}: {case.get_status_display()}"
+            ),
+            template=(
+                "procedures/email/remitted.txt"
+                if target
+                else "procedures/email/status.txt"
+            ),
+            context={
+                "case": case,
+                "action": action,
+                "reason": reason,
+                "target": target,
+            },
         )
+
+
+# Applicant and system events name their role; an officer's comes from their groups.
+_AUDIT_ROLES = {
+    workflow.Role.APPLICANT: APPLICANT_ROLE,
+    workflow.Role.SYSTEM: workflow.Role.SYSTEM.value,
+}
+
+
+def _check_remission(case: Case, procedure) -> None:
+    """Ley 1755 art. 21: remit to another entity, to one of its live procedures."""
+    if procedure is None:
+        raise workflow.TransitionError(
+            "Para remitir por competencia elija la entidad competente y su trámite.",
+            action=workflow.Action.REMIT,
+        )
+    if procedure.entity_id == case.entity_id:
+        raise workflow.TransitionError(
+            "La remisión por competencia es a otra entidad, no a la misma.",
+            action=workflow.Action.REMIT,
+        )
+    if not procedure.live:
+        raise workflow.TransitionError(
+            "El trámite elegido no está publicado.", action=workflow.Action.REMIT
+        )
+
+
+def _receive_remission(case: Case, *, procedure, actor) -> Case:
+    """The competent entity's new case: its own radicado, the same applicant, answers
+    and documents, and a term that counts afresh from its receipt (Ley 1755 art. 21)."""
+    target = _case_create(
+        procedure=procedure,
+        applicant=case.applicant,
+        answers=case.answers,
+        received_at=timezone.now(),
+        privacy_notice_version=case.privacy_notice_version,
+        remitted_from=case,
+    )
+    copied = []
+    for document in case.documents.filter(
+        kind__in=[CaseDocument.Kind.UPLOAD, CaseDocument.Kind.ANSWER]
+    ):
+        # The same stored file (never deleted, served only through the case it is
+        # attached to): a reference, so the digest stays provably the citizen's.
+        CaseDocument.objects.create(
+            case=target,
+            kind=document.kind,
+            requirement=document.requirement,
+            display_name=document.display_name,
+            file=document.file.name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=document.uploaded_by,
+        )
+        copied.append(
+            {"document": document.requirement, "digest": "sha256:" + document.sha256}
+        )
+    audit.record(
+        action="case.received_by_remission",
+        subject_type="case",
+        subject_id=target.radicado,
+        chain_key=target.audit_chain,
+        actor=actor,
+        radicado=target.radicado,
+        after={
+            "status": target.status,
+            "due_date": target.due_date,
+            "received_on": target.received_on,
+        },
+        details={
+            "remitted_from": case.radicado,
+            "from_entity": case.entity.code,
+            "procedure": procedure.code,
+            "revision": target.procedure_revision_id,
+            "answers": _answers_digest(target.answers),
+            "documents": copied,
+        },
+    )
+    tasks.render_acknowledgement.delay_on_commit(target.pk)
+    return target
+
+
+def _desistimiento_reason(case: Case) -> str:
+    # Ley 1755 art. 17: desistimiento is declared by a motivated act; this is its motive.
+    return (
+        "Desistimiento tácito: el solicitante no respondió dentro del mes el "
+        f"requerimiento de información del {case.clock_stopped_on:%d/%m/%Y}, cuyo plazo "
+        f"venció el {case.citizen_deadline:%d/%m/%Y} (Ley 1755 de 2015, art. 17)."
+    )
+
+
+def desistimiento_sweep(today: datetime.date | None = None) -> list[str]:
+    """Declare desistimiento tácito, as the system, on every case whose citizen's month
+    has run out; one transaction and row lock per case, and a re-run declares nothing
+    twice (a case answered or declared meanwhile is skipped). Returns the radicados."""
+    today = today or calendar.to_bogota(timezone.now()).date()
+    overdue = Case.objects.filter(
+        status=Status.REQUIERE_INFORMACION, citizen_deadline__lt=today
+    )
+    declared = []
+    for pk in list(
+        overdue.order_by("citizen_deadline", "pk").values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            case = (
+                overdue.select_for_update(of=("self",))
+                .select_related("entity", "procedure", "applicant")
+                .filter(pk=pk)
+                .first()
+            )
+            if case is None:
+                continue
+            _apply(
+                case,
+                actor=None,
+                role=workflow.Role.SYSTEM,
+                action=workflow.Action.DESIST,
+                reason=_desistimiento_reason(case),
+                today=today,
+            )
+        declared.append(case.radicado)
+    return declared

@@ -40,3 +40,11 @@ def render_output(case_id: int) -> bool:
 def warn_due_soon() -> int:
     """Daily: warn officers of cases about to expire."""
     return notifications.warn_due_soon()
+
+
+@shared_task(acks_late=True)
+def declare_desistimientos() -> int:
+    """Daily: desistimiento tácito where the citizen's month has run out (idempotent)."""
+    from . import services
+
+    return len(services.desistimiento_sweep())

@@ -118,6 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# ModelBackend behind the login throttle, for every login path (site, admin, API).
+AUTHENTICATION_BACKENDS = ["procedures.accounts.ThrottledModelBackend"]
 LOGIN_URL = "cuenta:login"
 # Staff accounts need a TOTP second factor; only the local demo turns this off.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
@@ -203,6 +205,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procedures.tasks.warn_due_soon",
         "schedule": crontab(hour=7, minute=0),
     },
+    "declare-desistimientos": {
+        "task": "procedures.tasks.declare_desistimientos",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "sweep-notifications": {
         "task": "procedures.tasks.sweep_notifications",
         "schedule": 120.0,
@@ -210,6 +216,11 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "catalog.tasks.publish_scheduled_pages",
         "schedule": 60.0,
+    },
+    # Formalization: file what waits on an approved prerequisite if a task was lost.
+    "advance-applications": {
+        "task": "formalization.tasks.advance_applications",
+        "schedule": 600.0,
     },
 }
 

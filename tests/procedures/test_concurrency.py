@@ -15,13 +15,10 @@ FILINGS = 20
 def test_parallel_filings_get_unique_gapless_radicados(
     postgres_only, django_user_model
 ):
-    from django.core.management import call_command
-
     from catalog.models import ProcedurePage
+    from tests.seeding import seed_for
 
-    call_command(
-        "seed_demo", allow_demo_users=True, verbosity=0
-    )  # transactional tests start empty
+    seed_for({"SDH-002"})  # transactional tests start empty
     procedure = ProcedurePage.objects.get(code="SDH-002")
     citizen = django_user_model.objects.get(username="ciudadano")
     barrier = threading.Barrier(FILINGS)
@@ -57,11 +54,10 @@ def test_parallel_filings_get_unique_gapless_radicados(
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_identical_submissions_file_once(postgres_only, django_user_model):
-    from django.core.management import call_command
-
     from catalog.models import ProcedurePage
+    from tests.seeding import seed_for
 
-    call_command("seed_demo", allow_demo_users=True, verbosity=0)
+    seed_for({"SDH-002"})
     procedure = ProcedurePage.objects.get(code="SDH-002")
     citizen = django_user_model.objects.get(username="ciudadano")
     token = uuid.uuid4()
@@ -96,12 +92,11 @@ def test_parallel_identical_submissions_file_once(postgres_only, django_user_mod
 def test_two_officers_at_once_one_wins_the_others_get_a_conflict(
     postgres_only, django_user_model
 ):
-    from django.core.management import call_command
-
     from audit.models import AuditEvent
     from catalog.models import ProcedurePage
+    from tests.seeding import seed_for
 
-    call_command("seed_demo", allow_demo_users=True, verbosity=0)
+    seed_for({"SDH-002"})
     procedure = ProcedurePage.objects.get(code="SDH-002")
     citizen = django_user_model.objects.get(username="ciudadano")
     officer = django_user_model.objects.get(username="funcionario_shd")

@@ -15,7 +15,6 @@ def test_outbox_email_and_pdf_are_done_by_a_real_worker(
     postgres_only, django_user_model
 ):
     redis_or_skip()
-    from django.core.management import call_command
     from django.db import transaction
 
     from celery import Celery
@@ -23,8 +22,9 @@ def test_outbox_email_and_pdf_are_done_by_a_real_worker(
     from catalog.models import ProcedurePage
     from procedures import services
     from procedures.notifications import send
+    from tests.seeding import seed_for
 
-    call_command("seed_demo", allow_demo_users=True, verbosity=0)
+    seed_for({"SDH-002"})
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = start_worker(
         queue, DJANGO_EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend"

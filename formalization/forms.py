@@ -1,0 +1,652 @@
+"""The wizard's step forms. Each receives the answers of the earlier steps, so checks
+that span steps (a SAS name, a tourism activity, capital against assets) live in the
+form that asks the later question and are re-run when an earlier answer changes."""
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stdnum.co import nit as co_nit
+
+from procedures.forms import validate_bogota_address, validate_phone
+from procedures.uploads import validate_upload
+
+from . import ciiu, fees, names
+
+YES_NO = [("si", _("Sí")), ("no", _("No"))]
+
+LOCALIDADES = [
+    (slug, label)
+    for slug, label in [
+        ("usaquen", "Usaquén"),
+        ("chapinero", "Chapinero"),
+        ("santa-fe", "Santa Fe"),
+        ("san-cristobal", "San Cristóbal"),
+        ("usme", "Usme"),
+        ("tunjuelito", "Tunjuelito"),
+        ("bosa", "Bosa"),
+        ("kennedy", "Kennedy"),
+        ("fontibon", "Fontibón"),
+        ("engativa", "Engativá"),
+        ("suba", "Suba"),
+        ("barrios-unidos", "Barrios Unidos"),
+        ("teusaquillo", "Teusaquillo"),
+        ("los-martires", "Los Mártires"),
+        ("antonio-narino", "Antonio Nariño"),
+        ("puente-aranda", "Puente Aranda"),
+        ("la-candelaria", "La Candelaria"),
+        ("rafael-uribe-uribe", "Rafael Uribe Uribe"),
+        ("ciudad-bolivar", "Ciudad Bolívar"),
+        ("sumapaz", "Sumapaz"),
+    ]
+]
+
+TOURISM = [
+    ("ninguno", _("No presta servicios turísticos")),
+    ("alojamiento", _("Alojamiento (hotel, hostal, vivienda turística)")),
+    ("agencia_viajes", _("Agencia de viajes")),
+    ("guia", _("Guía de turismo")),
+    ("gastronomia", _("Restaurante o bar")),
+    ("otro", _("Otro prestador de servicios turísticos")),
+]
+
+ENVIRONMENTAL = [
+    ("vertimientos", _("Vertimientos no domésticos (aguas de proceso, lavado)")),
+    ("respel", _("Residuos peligrosos (químicos, tintes, baterías)")),
+    ("aceites", _("Aceites usados (cocina o motor)")),
+    ("emisiones", _("Emisiones atmosféricas (hornos, chimeneas, pintura)")),
+]
+
+ARL = [
+    ("positiva", "Positiva"),
+    ("sura", "Sura"),
+    ("colmena", "Colmena"),
+    ("bolivar", "Seguros Bolívar"),
+    ("axa", "AXA Colpatria"),
+    ("equidad", "La Equidad"),
+    ("alfa", "Seguros Alfa"),
+]
+CAJAS = [
+    ("compensar", "Compensar"),
+    ("cafam", "Cafam"),
+    ("colsubsidio", "Colsubsidio"),
+    ("comfacundi", "Comfacundi"),
+]
+EPS = [
+    ("nueva-eps", "Nueva EPS"),
+    ("sanitas", "Sanitas"),
+    ("sura", "Sura"),
+    ("compensar", "Compensar"),
+    ("famisanar", "Famisanar"),
+    ("salud-total", "Salud Total"),
+    ("aliansalud", "Aliansalud"),
+    ("capital-salud", "Capital Salud"),
+]
+PENSIONES = [
+    ("colpensiones", "Colpensiones"),
+    ("porvenir", "Porvenir"),
+    ("proteccion", "Protección"),
+    ("colfondos", "Colfondos"),
+    ("skandia", "Skandia"),
+]
+RISK_CLASSES = [
+    (str(n), f"{_('Clase')} {roman}")
+    for n, roman in enumerate(["I", "II", "III", "IV", "V"], 1)
+]
+
+CHIP = re.compile(r"^AAA\d{4}[A-Z0-9]{4}$")
+MAX_MONEY = Decimal("1000000000000000")  # one thousand billion pesos
+
+DOCUMENT_FORMATS = ["pdf", "jpg", "png"]
+DOCUMENT_MAX_MB = 5
+
+
+def _digits(value: str) -> str:
+    """Full-width and other Unicode digits to ASCII; Arabic-Indic ones stay invalid."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def yes_no(label, **kwargs):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "si",
+        widget=forms.RadioSelect,
+        **kwargs,
+    )
+
+
+class MoneyField(forms.Field):
+    """Pesos typed the Colombian way: 1.234.567 or 1.234.567,89 (also 1234567)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."),
+    }
+
+    def __init__(self, *, min_value=Decimal("0"), **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or len(value) > 30:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        text = _digits(value).replace("$", "").replace(" ", "").replace("COP", "")
+        if not re.fullmatch(r"[0-9.]+(,[0-9]{1,2})?", text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        integer, _sep, cents = text.partition(",")
+        try:
+            amount = Decimal(integer.replace(".", "") + ("." + cents if cents else ""))
+        except InvalidOperation:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        if amount < self.min_value:
+            raise ValidationError(
+                _("El valor no puede ser menor que %(min)s.") % {"min": self.min_value}
+            )
+        if amount >= MAX_MONEY:
+            raise ValidationError(_("El valor es demasiado grande."))
+        return amount
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result and not (
+            datetime.date(1900, 1, 1) <= result <= datetime.date(2100, 12, 31)
+        ):
+            raise ValidationError(_("Escriba una fecha real (dd/mm/aaaa)."))
+        return result
+
+
+class StepForm(forms.Form):
+    """A wizard step: knows the earlier answers and the draft it belongs to."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, answers=None, draft=None, **kwargs):
+        self.answers = answers or {}
+        self.draft = draft
+        super().__init__(*args, **kwargs)
+
+    @property
+    def question_count(self) -> int:
+        return len(self.fields)
+
+
+class ApplicantForm(StepForm):
+    tipo = forms.ChoiceField(
+        label=_("¿Cómo va a formalizar su negocio?"),
+        choices=[
+            ("persona_natural", _("Como persona natural comerciante")),
+            ("sas", _("Como sociedad por acciones simplificada (SAS)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    doc_tipo = forms.ChoiceField(
+        label=_("Tipo de documento"),
+        choices=[
+            ("CC", _("Cédula de ciudadanía")),
+            ("CE", _("Cédula de extranjería")),
+            ("PA", _("Pasaporte")),
+        ],
+        help_text=_("De usted, o del representante legal si es una SAS."),
+    )
+    doc_numero = forms.CharField(label=_("Número de documento"), max_length=20)
+    nombre = forms.CharField(
+        label=_("Nombre completo"),
+        max_length=120,
+        min_length=3,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    fecha_nacimiento = DateField(
+        label=_("Fecha de nacimiento"),
+        help_text=_(
+            "Sirve para saber si aplica el beneficio de la Ley 1780 de 2016 (jóvenes de 18 a 35 años)."
+        ),
+    )
+    nit = forms.CharField(
+        label=_("NIT, si ya tiene RUT (opcional)"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Con dígito de verificación, p. ej. 1020304050-1. Si no tiene RUT, la "
+            "Cámara de Comercio se lo asigna."
+        ),
+    )
+    telefono = forms.CharField(
+        label=_("Teléfono de contacto"),
+        max_length=20,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_nombre(self):
+        name = unicodedata.normalize("NFC", self.cleaned_data["nombre"]).strip()
+        if any(unicodedata.category(ch) in ("Cf", "Cc", "So", "Cs") for ch in name):
+            raise ValidationError(
+                _("Escriba el nombre solo con letras, espacios, puntos o guiones.")
+            )
+        return re.sub(r"\s+", " ", name)
+
+    def clean(self):
+        data = super().clean()
+        kind, number = data.get("doc_tipo"), _digits(data.get("doc_numero", ""))
+        if kind and number:
+            compact = re.sub(r"[\s.]", "", number)
+            if kind in ("CC", "CE") and not re.fullmatch(r"[0-9]{5,10}", compact):
+                self.add_error(
+                    "doc_numero",
+                    _("Escriba solo los números del documento (entre 5 y 10 dígitos)."),
+                )
+            elif kind == "PA" and not re.fullmatch(r"[A-Za-z0-9]{5,20}", compact):
+                self.add_error(
+                    "doc_numero", _("El pasaporte lleva entre 5 y 20 letras o números.")
+                )
+            elif compact.lstrip("0") == "":
+                self.add_error("doc_numero", _("El número de documento no es válido."))
+            else:
+                data["doc_numero"] = compact.upper()
+        nit = re.sub(r"[\s.]", "", _digits(data.get("nit", "")))
+        if nit:
+            if not co_nit.is_valid(nit):
+                self.add_error(
+                    "nit", _("El NIT no es válido: revise el dígito de verificación.")
+                )
+            elif (
+                kind == "CC"
+                and self.answers.get("tipo", data.get("tipo")) == "persona_natural"
+                and co_nit.compact(nit)[:-1] != data.get("doc_numero")
+            ):
+                self.add_error(
+                    "nit",
+                    _(
+                        "El NIT de una persona natural es su cédula más el dígito de verificación."
+                    ),
+                )
+            else:
+                data["nit"] = co_nit.format(nit)
+        born = data.get("fecha_nacimiento")
+        if born:
+            today = timezone.localdate()
+            age = (
+                today.year
+                - born.year
+                - ((today.month, today.day) < (born.month, born.day))
+            )
+            if age < 18:
+                self.add_error(
+                    "fecha_nacimiento",
+                    _("Quien solicita debe ser mayor de edad (18 años o más)."),
+                )
+            elif age > 120:
+                self.add_error("fecha_nacimiento", _("Revise el año de nacimiento."))
+        return data
+
+
+class CompanyForm(StepForm):
+    num_accionistas = forms.IntegerField(
+        label=_("Número de accionistas"),
+        min_value=1,
+        max_value=1000,
+        help_text=_(
+            "Con un solo accionista se inscribe además la situación de control."
+        ),
+    )
+    jovenes_mayoria = yes_no(
+        _(
+            "¿Personas de 18 a 35 años tienen al menos la mitad más una de las acciones?"
+        ),
+        help_text=_("Ley 1780 de 2016: exención de la matrícula mercantil."),
+    )
+    capital_suscrito = MoneyField(label=_("Capital suscrito (pesos)"))
+    capital_pagado = MoneyField(label=_("Capital pagado (pesos)"))
+    estatutos_modelo = yes_no(
+        _("¿Usará los estatutos modelo de la Cámara de Comercio?"),
+        help_text=_("Si responde «No», deberá adjuntar sus propios estatutos."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        subscribed, paid = data.get("capital_suscrito"), data.get("capital_pagado")
+        if subscribed is not None and paid is not None and paid > subscribed:
+            self.add_error(
+                "capital_pagado",
+                _("El capital pagado no puede ser mayor que el capital suscrito."),
+            )
+        return data
+
+
+class BusinessForm(StepForm):
+    razon_social = forms.CharField(
+        label=_("Nombre propuesto para la empresa"),
+        max_length=150,
+        min_length=2,
+        help_text=_("Se verifica que no esté registrado ya en la plataforma."),
+    )
+    ciiu = forms.CharField(
+        label=_("Actividad económica (CIIU)"),
+        max_length=250,
+        help_text=_(
+            "Escriba el código o parte de la descripción y elija de la lista, p. ej. «5611 — Expendio a la mesa de comidas preparadas»."
+        ),
+        widget=forms.TextInput(attrs={"list": "ciiu-lista", "autocomplete": "off"}),
+    )
+    activos = MoneyField(
+        label=_("Activos totales (pesos)"),
+        help_text=_(
+            "Con este valor se liquida la matrícula mercantil (Decreto 045 de 2024)."
+        ),
+    )
+    ingresos_estimados = MoneyField(
+        label=_("Ingresos anuales estimados (pesos)"),
+        help_text=_(
+            "Para estimar el ICA y saber si aplica el Registro Nacional de Turismo."
+        ),
+    )
+    fecha_inicio = DateField(label=_("Fecha prevista de inicio de actividades"))
+
+    def clean_razon_social(self):
+        name = re.sub(
+            r"\s+", " ", unicodedata.normalize("NFC", self.cleaned_data["razon_social"])
+        ).strip()
+        if any(unicodedata.category(ch) in ("Cf", "Cc", "Cs") for ch in name):
+            raise ValidationError(_("El nombre tiene caracteres no permitidos."))
+        if not names.name_key(name):
+            raise ValidationError(_("Escriba un nombre con letras o números."))
+        if not names.name_available(name, exclude_draft=self.draft):
+            raise ValidationError(
+                _(
+                    "Ya hay una empresa registrada en la plataforma con ese nombre. Proponga otro."
+                )
+            )
+        return name
+
+    def clean_ciiu(self):
+        activity = ciiu.lookup(self.cleaned_data["ciiu"])
+        if activity is None:
+            raise ValidationError(
+                _("Elija una actividad de la lista CIIU (p. ej. «4711»).")
+            )
+        return activity.code
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("razon_social")
+        if (
+            name
+            and self.answers.get("tipo") == "sas"
+            and not names.has_sas_suffix(name)
+        ):
+            self.add_error(
+                "razon_social",
+                _(
+                    "El nombre de una SAS debe terminar en «S.A.S.» (Ley 1258 de 2008, art. 5)."
+                ),
+            )
+        assets, paid = data.get("activos"), self.answers.get("capital_pagado")
+        if assets is not None and paid is not None and assets < paid:
+            self.add_error(
+                "activos", _("Los activos no pueden ser menores que el capital pagado.")
+            )
+        start = data.get("fecha_inicio")
+        if start and start < timezone.localdate() - datetime.timedelta(days=365):
+            self.add_error(
+                "fecha_inicio",
+                _("La fecha de inicio no puede ser de hace más de un año."),
+            )
+        return data
+
+
+class LocationForm(StepForm):
+    direccion = forms.CharField(
+        label=_("Dirección principal en Bogotá"),
+        max_length=150,
+        validators=[validate_bogota_address],
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    localidad = forms.ChoiceField(
+        label=_("Localidad"), choices=[("", "—")] + LOCALIDADES
+    )
+    tiene_establecimiento = yes_no(
+        _("¿Tendrá un local o establecimiento abierto al público?")
+    )
+
+
+class EstablishmentForm(StepForm):
+    nombre_establecimiento = forms.CharField(
+        label=_("Nombre del establecimiento"), max_length=150, min_length=2
+    )
+    chip = forms.CharField(
+        label=_("CHIP del predio"),
+        max_length=11,
+        help_text=_("Aparece en el recibo del impuesto predial, p. ej. AAA0123ABCD."),
+    )
+    area_m2 = forms.IntegerField(
+        label=_("Área del local (m²)"), min_value=1, max_value=100000
+    )
+    horario = forms.CharField(
+        label=_("Horario de atención"),
+        max_length=80,
+        help_text=_(
+            "P. ej. «Lunes a sábado, 8:00 a 20:00». Va en la comunicación de apertura a la Policía."
+        ),
+    )
+    aviso_exterior = yes_no(_("¿Tendrá aviso exterior (letrero en la fachada)?"))
+
+    def clean_chip(self):
+        chip = _digits(self.cleaned_data["chip"]).replace(" ", "").upper()
+        if not CHIP.match(chip):
+            raise ValidationError(
+                _("El CHIP tiene 11 caracteres y empieza por AAA, p. ej. AAA0123ABCD.")
+            )
+        return chip
+
+
+class ActivityForm(StepForm):
+    interes_sanitario = yes_no(
+        _(
+            "¿Preparará o venderá alimentos, o prestará servicios de belleza, salud, hospedaje o piscina?"
+        ),
+        help_text=_(
+            "Determina la inscripción y el concepto sanitario de la Secretaría de Salud."
+        ),
+    )
+    musica_publica = yes_no(
+        _("¿Habrá música, radio o televisión para el público?"),
+        help_text=_("Determina el certificado de derechos de autor (OSA)."),
+    )
+    impactos_ambientales = forms.MultipleChoiceField(
+        label=_(
+            "¿Su actividad genera alguno de estos impactos? (marque los que apliquen)"
+        ),
+        choices=ENVIRONMENTAL,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = self.answers.get("ciiu", "")
+        if data.get("interes_sanitario") is False and code.startswith(("10", "56")):
+            self.add_error(
+                "interes_sanitario",
+                _(
+                    "Su actividad CIIU %(code)s prepara o vende alimentos: responda «Sí»."
+                )
+                % {"code": code},
+            )
+        return data
+
+
+class OperationForm(StepForm):
+    servicio_turistico = forms.ChoiceField(
+        label=_("¿Prestará servicios turísticos?"),
+        choices=TOURISM,
+        widget=forms.RadioSelect,
+    )
+    obligado_facturar = yes_no(
+        _(
+            "¿Venderá a empresas o será responsable de IVA (debe facturar electrónicamente)?"
+        )
+    )
+    opta_simple = yes_no(
+        _("¿Quiere inscribirse en el Régimen Simple de Tributación?"),
+        help_text=_("Opcional: integra renta e ICA en un solo pago (DIAN)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        code = self.answers.get("ciiu", "")
+        if data.get("servicio_turistico") == "ninguno" and code in ciiu.TOURISM_CLASSES:
+            self.add_error(
+                "servicio_turistico",
+                _(
+                    "Su actividad CIIU %(code)s es turística: indique qué servicio presta."
+                )
+                % {"code": code},
+            )
+        return data
+
+
+class EmployeesForm(StepForm):
+    num_empleados = forms.IntegerField(
+        label=_("¿Cuántos trabajadores contratará al empezar?"),
+        min_value=0,
+        max_value=10000,
+        help_text=_("Escriba 0 si por ahora trabajará sin empleados."),
+    )
+
+
+class AffiliationsForm(StepForm):
+    nomina_mensual = MoneyField(
+        label=_("Nómina mensual total (pesos)"), min_value=Decimal("1")
+    )
+    fecha_primer_contrato = DateField(label=_("Fecha de inicio del primer contrato"))
+    clase_riesgo = forms.ChoiceField(
+        label=_("Clase de riesgo laboral"),
+        choices=RISK_CLASSES,
+        help_text=_(
+            "I: oficina, comercio. III: restaurantes y talleres. V: construcción en altura."
+        ),
+    )
+    arl = forms.ChoiceField(
+        label=_("Administradora de riesgos laborales (ARL)"), choices=ARL
+    )
+    caja = forms.ChoiceField(label=_("Caja de compensación familiar"), choices=CAJAS)
+    eps = forms.ChoiceField(label=_("EPS principal de sus trabajadores"), choices=EPS)
+    fondo_pensiones = forms.ChoiceField(
+        label=_("Fondo de pensiones principal"), choices=PENSIONES
+    )
+
+    def clean(self):
+        data = super().clean()
+        payroll, people = (
+            data.get("nomina_mensual"),
+            self.answers.get("num_empleados") or 0,
+        )
+        minimum = fees.smmlv_for(timezone.localdate().year)
+        if payroll is not None and people and payroll < people * minimum:
+            self.add_error(
+                "nomina_mensual",
+                _("La nómina no alcanza un salario mínimo por trabajador (%(min)s).")
+                % {"min": f"{minimum:,.0f}".replace(",", ".")},
+            )
+        return data
+
+
+DOCUMENTS = {
+    "documento_identidad": _(
+        "Documento de identidad (de usted o del representante legal)"
+    ),
+    "estatutos": _("Estatutos de la sociedad firmados"),
+    "diseno_aviso": _("Diseño o fotomontaje del aviso con sus medidas"),
+}
+
+
+def needed_documents(answers: dict) -> list[str]:
+    """Only the documents the applicable procedures ask for (F03/F04, F04, F17)."""
+    needed = ["documento_identidad"]
+    if answers.get("tipo") == "sas" and answers.get("estatutos_modelo") is False:
+        needed.append("estatutos")
+    if answers.get("tiene_establecimiento") and answers.get("aviso_exterior"):
+        needed.append("diseno_aviso")
+    return needed
+
+
+class DocumentsForm(StepForm):
+    """Uploads go to the draft as soon as they pass; a field already on file is optional."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        on_file = {}
+        if self.draft is not None:
+            on_file = {doc.requirement: doc for doc in self.draft.documents.all()}
+        self.on_file = on_file
+        self.validated = {}
+        for name in needed_documents(self.answers):
+            existing = on_file.get(name)
+            help_text = _("PDF, JPG o PNG, máximo %(mb)s MB.") % {"mb": DOCUMENT_MAX_MB}
+            if existing:
+                help_text = _(
+                    "Ya cargado: %(name)s. Adjunte otro solo si quiere reemplazarlo."
+                ) % {"name": existing.display_name}
+            self.fields[name] = forms.FileField(
+                label=DOCUMENTS[name],
+                required=existing is None,
+                help_text=help_text,
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": ".pdf,.jpg,.jpeg,.png"}
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        for name in list(self.fields):
+            uploaded = data.get(name)
+            if uploaded:
+                try:
+                    self.validated[name] = validate_upload(
+                        uploaded,
+                        requirement=name,
+                        formats=DOCUMENT_FORMATS,
+                        max_size_mb=DOCUMENT_MAX_MB,
+                    )
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+
+class SummaryForm(StepForm):
+    """No question: the summary of procedures and fees is shown above the button."""
+
+
+class ConfirmForm(StepForm):
+    acepta_aviso = forms.BooleanField(
+        label=_(
+            "He leído el aviso de privacidad y autorizo el tratamiento de mis datos para estos trámites."
+        ),
+        error_messages={
+            "required": _("Debe aceptar el aviso de privacidad para continuar.")
+        },
+    )
+    declara_veracidad = forms.BooleanField(
+        label=_("Declaro que la información entregada es verdadera."),
+        error_messages={
+            "required": _("Debe declarar que la información es verdadera.")
+        },
+    )

@@ -1,0 +1,57 @@
+"""The consolidated acknowledgement of an application (CPACA art. 61): every radicado,
+date, due date and fee paid, in one PDF."""
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from audit.exports import render_pdf
+from procedures import services as case_services
+
+from . import obligations
+from .models import Application, ApplicationItem
+
+
+def receipt_context(application: Application) -> dict:
+    items = list(
+        application.items.select_related("procedure__entity", "case").order_by("order")
+    )
+    return {
+        "application": application,
+        "items": items,
+        "payments": list(application.payments.filter(status="aprobado")),
+        "obligations": obligations.calendar_for(application),
+    }
+
+
+def render(application_id: int) -> bool:
+    """Render the receipt if it is missing or older than the filed procedures."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("applicant")
+            .get(pk=application_id)
+        )
+        filed = application.items.filter(state=ApplicationItem.State.FILED).count()
+        if application.receipt and application.receipt_filed_count == filed:
+            return False
+        first = not application.receipt
+        _html, pdf = render_pdf(
+            "formalization/pdf/receipt.html", receipt_context(application)
+        )
+        if application.receipt:
+            application.receipt.delete(save=False)
+        application.receipt.save(
+            f"acuse-{application.radicado}.pdf", ContentFile(pdf), save=False
+        )
+        application.receipt_filed_count = filed
+        application.save(update_fields=["receipt", "receipt_filed_count"])
+        if first:
+            case_services.notification_queue(
+                case=None,
+                key=f"application:{application.radicado}:receipt",
+                recipient=application.applicant.email,
+                subject=f"Acuse de recibo {application.radicado}: Formaliza tu empresa",
+                template="formalization/email/receipt.txt",
+                context={"application": application},
+            )
+    return True

@@ -1,0 +1,29 @@
+"""When a case of an application is decided, its waiting procedures may be filed."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from procedures.models import Case
+
+from .models import ApplicationItem
+
+
+@receiver(post_save, sender=Case, dispatch_uid="formalization_case_saved")
+def case_saved(sender, instance: Case, created: bool, **kwargs):
+    if created or instance.status not in (
+        "aprobado",
+        "rechazado",
+        "desistido",
+        "remitido",
+    ):
+        return
+    application_id = (
+        ApplicationItem.objects.filter(case_id=instance.pk)
+        .values_list("application_id", flat=True)
+        .first()
+    )
+    if application_id is not None:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.advance_application.delay(application_id))

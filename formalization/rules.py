@@ -1,0 +1,350 @@
+"""Which of the 25 formalization procedures (F01–F25) apply, and why.
+
+One rule per procedure, each a plain function of the answers that returns whether it
+applies and the reason in plain Spanish; the summary page, the submit service and the
+tests read the same result. Answer keys are those of the wizard's step forms.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import ciiu
+
+# 500 SMMLV of operating income: restaurants and bars above it must register in the RNT
+# (Ley 1101 de 2006, art. 12). The SMMLV value is read from the fee tables.
+RNT_GASTRONOMY_SMMLV = 500
+
+TOURISM_RNT_KINDS = {"alojamiento", "agencia_viajes", "guia", "otro"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str
+    applies: bool
+    reason: str
+
+
+def _is_sas(a):
+    return a.get("tipo") == "sas"
+
+
+def _has_shop(a):
+    return bool(a.get("tiene_establecimiento"))
+
+
+def _has_staff(a):
+    return (a.get("num_empleados") or 0) > 0
+
+
+def _f01(a):
+    if _is_sas(a):
+        return (
+            True,
+            "Antes de constituir la sociedad se verifica que su nombre no esté registrado (homonimia).",
+        )
+    return (
+        True,
+        "Antes de matricularse se verifica que el nombre del negocio no esté registrado (homonimia).",
+    )
+
+
+def _f02(a):
+    if _has_shop(a):
+        return (
+            True,
+            "Abrirá un local: debe conocer el uso del suelo permitido en ese predio (Ley 1801 de 2016, art. 87).",
+        )
+    return (
+        False,
+        "No abrirá un local al público, así que no necesita el concepto de uso del suelo.",
+    )
+
+
+def _f03(a):
+    if not _is_sas(a):
+        return (
+            True,
+            "Ejercerá el comercio como persona natural: debe matricularse en el registro mercantil.",
+        )
+    return (
+        False,
+        "Formaliza una SAS: se matricula la sociedad (F04), no usted como persona natural.",
+    )
+
+
+def _f04(a):
+    if _is_sas(a):
+        return (
+            True,
+            "Constituye una SAS por documento privado: se inscribe y se matricula en la Cámara de Comercio.",
+        )
+    return False, "No constituye una sociedad."
+
+
+def _f05(a):
+    if _has_shop(a):
+        return (
+            True,
+            "Tendrá un establecimiento de comercio: también se matricula en la Cámara de Comercio.",
+        )
+    return False, "No tendrá establecimiento de comercio."
+
+
+def _f06(a):
+    if _is_sas(a):
+        return (
+            True,
+            "Una SAS debe inscribir sus libros de actas y de registro de accionistas.",
+        )
+    return (
+        False,
+        "Como persona natural no debe inscribir libros de actas ni de accionistas.",
+    )
+
+
+def _f07(a):
+    if _is_sas(a):
+        return (
+            True,
+            "La constitución de la SAS paga impuesto de registro (0,7 % del capital suscrito).",
+        )
+    if _f20(a)[0]:
+        return (
+            True,
+            "La inscripción en el Registro Nacional de Turismo paga impuesto de registro sin cuantía.",
+        )
+    return False, "Ningún acto que usted inscribe causa impuesto de registro."
+
+
+def _f08(a):
+    return (
+        True,
+        "Todo comerciante necesita RUT y NIT; en Bogotá la Cámara de Comercio los tramita sin pre-RUT.",
+    )
+
+
+def _f09(a):
+    activity = ciiu.activities().get(a.get("ciiu", ""))
+    if activity is None or activity.ica_taxed:
+        return (
+            True,
+            "Su actividad está gravada con el impuesto de industria y comercio (ICA) en Bogotá: debe inscribirse en el RIT.",
+        )
+    return (
+        False,
+        f"Su actividad CIIU {activity.code} no está gravada con ICA en Bogotá.",
+    )
+
+
+def _f10(a):
+    if a.get("obligado_facturar"):
+        return (
+            True,
+            "Debe facturar electrónicamente: se habilita como facturador ante la DIAN.",
+        )
+    return False, "Indicó que no está obligado a facturar electrónicamente."
+
+
+def _f11(a):
+    if a.get("obligado_facturar"):
+        return (
+            True,
+            "Para emitir facturas necesita una numeración autorizada por la DIAN.",
+        )
+    return False, "Sin facturación electrónica no necesita numeración de facturas."
+
+
+def _f12(a):
+    if a.get("opta_simple"):
+        return True, "Eligió el Régimen Simple de Tributación."
+    return False, "No eligió el Régimen Simple de Tributación (es opcional)."
+
+
+def _f13(a):
+    if _is_sas(a):
+        return (
+            True,
+            "Toda sociedad debe reportar a sus beneficiarios finales a la DIAN.",
+        )
+    return False, "El registro de beneficiarios finales es solo para sociedades."
+
+
+def _f14(a):
+    if _has_shop(a):
+        return (
+            True,
+            "Antes de abrir el local se comunica la apertura a la estación de Policía (Ley 1801 de 2016, art. 87).",
+        )
+    return False, "Sin local abierto al público no hay apertura que comunicar."
+
+
+def _f15(a):
+    if _has_shop(a):
+        return (
+            True,
+            "Todo establecimiento abierto al público necesita el concepto de seguridad humana de Bomberos.",
+        )
+    return False, "Sin establecimiento no necesita el concepto de Bomberos."
+
+
+def _f16(a):
+    if _has_shop(a) and a.get("interes_sanitario"):
+        return (
+            True,
+            "Su establecimiento maneja alimentos o presta servicios de interés sanitario: necesita el concepto sanitario.",
+        )
+    return False, "Su actividad no es de interés sanitario o no tiene establecimiento."
+
+
+def _f17(a):
+    if _has_shop(a) and a.get("aviso_exterior"):
+        return (
+            True,
+            "Tendrá aviso exterior: debe registrarlo como publicidad exterior visual ante la Secretaría de Ambiente.",
+        )
+    return False, "No tendrá aviso exterior."
+
+
+def _f18(a):
+    impacts = a.get("impactos_ambientales") or []
+    if _has_shop(a) and impacts:
+        return (
+            True,
+            "Su actividad genera impactos ambientales que la Secretaría de Ambiente registra o autoriza.",
+        )
+    return (
+        False,
+        "No declaró vertimientos, residuos peligrosos, aceites usados ni emisiones.",
+    )
+
+
+def _f19(a):
+    if _has_shop(a) and a.get("musica_publica"):
+        return (
+            True,
+            "Habrá música o televisión para el público: necesita la licencia de derechos de autor (OSA).",
+        )
+    return False, "No habrá música ni televisión para el público."
+
+
+def smmlv_threshold_cop(year: int) -> Decimal:
+    from . import fees
+
+    return fees.smmlv_for(year) * RNT_GASTRONOMY_SMMLV
+
+
+def _f20(a):
+    kind = a.get("servicio_turistico") or "ninguno"
+    if kind in TOURISM_RNT_KINDS:
+        return (
+            True,
+            "Prestará servicios turísticos: debe inscribirse en el Registro Nacional de Turismo antes de operar.",
+        )
+    if kind == "gastronomia":
+        income = a.get("ingresos_estimados")
+        start = a.get("fecha_inicio")
+        year = start.year if start else timezone.localdate().year
+        if income is not None and income > smmlv_threshold_cop(year):
+            return (
+                True,
+                "Su restaurante o bar tendrá ingresos superiores a 500 salarios mínimos: debe inscribirse en el Registro Nacional de Turismo.",
+            )
+        return (
+            False,
+            "Los restaurantes y bares con ingresos de hasta 500 salarios mínimos no se inscriben en el Registro Nacional de Turismo.",
+        )
+    return False, "No prestará servicios turísticos."
+
+
+def _employer(what):
+    def rule(a):
+        if _has_staff(a):
+            return True, what
+        return False, "No tendrá trabajadores por ahora."
+
+    return rule
+
+
+RULES = {
+    "F01": _f01,
+    "F02": _f02,
+    "F03": _f03,
+    "F04": _f04,
+    "F05": _f05,
+    "F06": _f06,
+    "F07": _f07,
+    "F08": _f08,
+    "F09": _f09,
+    "F10": _f10,
+    "F11": _f11,
+    "F12": _f12,
+    "F13": _f13,
+    "F14": _f14,
+    "F15": _f15,
+    "F16": _f16,
+    "F17": _f17,
+    "F18": _f18,
+    "F19": _f19,
+    "F20": _f20,
+    "F21": _employer(
+        "Tendrá trabajadores: como empleador se afilia a una caja de compensación familiar."
+    ),
+    "F22": _employer(
+        "Sus trabajadores deben quedar afiliados a salud (EPS) desde el primer día."
+    ),
+    "F23": _employer(
+        "Sus trabajadores deben quedar afiliados a pensiones desde el primer día."
+    ),
+    "F24": _employer(
+        "Sus trabajadores deben tener riesgos laborales (ARL) antes de empezar a trabajar."
+    ),
+    "F25": _employer(
+        "Como empleador paga los aportes por la PILA y reporta sus vacantes al Servicio Público de Empleo."
+    ),
+}
+
+# What must be approved before a procedure is filed. A tuple lists alternatives: the
+# one that applies is the prerequisite (F03 for a person, F04 for a SAS).
+DEPENDS_ON = {
+    "F05": ("F03", "F04"),
+    "F06": ("F04",),
+    "F08": ("F03", "F04"),
+    "F09": ("F03", "F04"),
+    "F10": ("F08",),
+    "F11": ("F10",),
+    "F12": ("F08",),
+    "F13": ("F08",),
+    "F14": ("F05",),
+    "F15": ("F05",),
+    "F16": ("F05",),
+    "F17": ("F05",),
+    "F18": ("F05",),
+    "F19": ("F05",),
+    "F20": ("F03", "F04"),
+    "F21": ("F08",),
+    "F22": ("F08",),
+    "F23": ("F08",),
+    "F24": ("F08",),
+    "F25": ("F21", "F22", "F23", "F24"),
+}
+# F25 needs all four affiliations, not one of them.
+NEEDS_ALL = {"F25"}
+
+
+def evaluate(answers: dict) -> list[Verdict]:
+    """Every rule, in code order, applied or not, with its reason."""
+    return [Verdict(code, *rule(answers)) for code, rule in RULES.items()]
+
+
+def applicable(answers: dict) -> list[Verdict]:
+    return [verdict for verdict in evaluate(answers) if verdict.applies]
+
+
+def prerequisites(code: str, applicable_codes) -> list[str]:
+    """The applicable procedures that must be approved before ``code`` is filed."""
+    wanted = [c for c in DEPENDS_ON.get(code, ()) if c in set(applicable_codes)]
+    if code in NEEDS_ALL:
+        return wanted
+    return wanted[:1]

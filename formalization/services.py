@@ -1,0 +1,409 @@
+"""Writes of the formalization wizard: drafts, submission, filing each procedure."""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+import audit
+from audit.chain import document_digest
+from catalog.models import ProcedurePage
+from procedures import calendar
+from procedures import services as case_services
+from procedures.models import PrivacyConsent
+from procedures.uploads import ValidatedUpload
+from procedures.workflow import Status as CaseStatus
+
+from . import fees, forms, mapping, names, rules, tasks
+from .models import (
+    Application,
+    ApplicationCounter,
+    ApplicationItem,
+    Draft,
+    DraftDocument,
+)
+
+APPLICANT_ROLE = case_services.APPLICANT_ROLE
+RADICADO_PREFIX = "VUE"
+# A prerequisite that ends in one of these can no longer be met.
+DEAD_ENDS = {
+    CaseStatus.RECHAZADO,
+    CaseStatus.DESISTIDO,
+    CaseStatus.REMITIDO,
+}
+
+
+class SubmissionError(Exception):
+    """The application cannot be filed as answered (shown to the entrepreneur)."""
+
+
+NAME_TAKEN = "Otra solicitud registró ese nombre mientras usted llenaba el formulario."
+
+
+def _record_applicant(draft: Draft, action: str, *, user, **fields):
+    """One event of the entrepreneur on the run's chain (caller's transaction)."""
+    return audit.record(
+        action=action,
+        subject_type="formalizacion",
+        subject_id=str(draft.run_id),
+        chain_key=draft.audit_chain,
+        actor=user,
+        role=APPLICANT_ROLE,
+        **fields,
+    )
+
+
+def draft_start(user) -> Draft:
+    with transaction.atomic():
+        draft = Draft.objects.create(owner=user)
+        _record_applicant(
+            draft,
+            "formalization.started",
+            user=user,
+        )
+    return draft
+
+
+def draft_step_saved(draft: Draft, *, step: str, before: dict, after: dict, user):
+    """Record one saved step with the answers before and after (caller's transaction)."""
+    _record_applicant(
+        draft,
+        "formalization.step_saved",
+        user=user,
+        before=before or None,
+        after=after,
+        details={"step": step},
+    )
+
+
+def draft_went_back(draft: Draft, *, from_step: str, to_step: str, user):
+    _record_applicant(
+        draft,
+        "formalization.step_back",
+        user=user,
+        details={"from": from_step, "to": to_step},
+    )
+
+
+def draft_documents_store(draft: Draft, uploads: dict[str, ValidatedUpload], *, user):
+    """Keep validated uploads with the draft, replacing an earlier one of the same kind."""
+    for requirement, upload in uploads.items():
+        previous = DraftDocument.objects.filter(
+            draft=draft, requirement=requirement
+        ).first()
+        if previous is not None:
+            previous.file.delete(save=False)
+            previous.delete()
+        document = DraftDocument(
+            draft=draft,
+            requirement=requirement,
+            display_name=upload.display_name,
+            content_type=upload.content_type,
+            size=len(upload.content),
+            sha256=upload.sha256,
+        )
+        document.file.save("documento", ContentFile(upload.content), save=False)
+        document.save()
+        _record_applicant(
+            draft,
+            "formalization.document_uploaded",
+            user=user,
+            before={"digest": "sha256:" + previous.sha256} if previous else None,
+            after={
+                "document": requirement,
+                "name": upload.display_name,
+                "digest": document_digest(upload.content),
+            },
+        )
+
+
+def fees_as_json(breakdown: fees.FeeBreakdown) -> dict:
+    """The breakdown as shown at submit, kept with the application."""
+    return {
+        "year": breakdown.year,
+        "uvb": str(breakdown.uvb),
+        "notes": list(breakdown.notes),
+        "total_online": str(breakdown.total_online),
+        "lines": [
+            {
+                "code": line.code,
+                "concept": line.concept,
+                "amount": None if line.amount is None else str(line.amount),
+                "display": line.display_amount,
+                "basis": line.basis,
+                "collected_online": line.collected_online,
+                "note": line.note,
+            }
+            for line in breakdown.lines
+        ],
+    }
+
+
+def application_radicado_next(year: int) -> str:
+    counter = ApplicationCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                counter = ApplicationCounter.objects.create(year=year, last=0)
+        except IntegrityError:
+            counter = ApplicationCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{RADICADO_PREFIX}-{year}-{counter.last:06d}"
+
+
+def application_submit(*, draft: Draft, answers: dict, user, now=None):
+    """File the application once: its radicado, one item per applicable procedure, the
+    cases that can be filed now. A repeated or parallel submit returns the first one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft.pk, owner=user)
+        existing = Application.objects.filter(draft=draft).first()
+        if existing is not None:
+            return existing, False
+        verdicts = rules.applicable(answers)
+        codes = [verdict.code for verdict in verdicts]
+        breakdown = fees.fee_breakdown(
+            answers, codes, on=calendar.to_bogota(now).date()
+        )
+        pages = {
+            page.code: page
+            for page in ProcedurePage.objects.live()
+            .filter(code__in=codes)
+            .select_related("entity")
+        }
+        missing = [code for code in codes if code not in pages]
+        if missing:
+            raise SubmissionError(
+                "Falta publicar en el catálogo: " + ", ".join(missing)
+            )
+        if not names.name_available(answers["razon_social"], exclude_draft=draft):
+            raise SubmissionError(NAME_TAKEN)
+        radicado = application_radicado_next(calendar.to_bogota(now).year)
+        total = breakdown.total_online
+        try:
+            # The unique name key settles two submits of one name at the same moment.
+            with transaction.atomic():
+                application = Application.objects.create(
+                    radicado=radicado,
+                    draft=draft,
+                    applicant=user,
+                    status=(
+                        Application.Status.AWAITING_PAYMENT
+                        if total > 0
+                        else Application.Status.IN_PROGRESS
+                    ),
+                    business_name=answers["razon_social"],
+                    business_name_key=names.name_key(answers["razon_social"]),
+                    answers=mapping.serializable(answers),
+                    fees=fees_as_json(breakdown),
+                    total_due=total,
+                    submitted_at=now,
+                    privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+                )
+        except IntegrityError:
+            raise SubmissionError(NAME_TAKEN) from None
+        items = [
+            ApplicationItem(
+                application=application,
+                code=verdict.code,
+                procedure=pages[verdict.code],
+                reason=verdict.reason,
+                depends_on=rules.prerequisites(verdict.code, codes),
+                fee_due=breakdown.amount_due(verdict.code),
+                state=ApplicationItem.State.WAITING,
+                answers=mapping.case_answers(
+                    verdict.code, answers, application_radicado=radicado
+                ),
+                order=order,
+            )
+            for order, verdict in enumerate(verdicts)
+        ]
+        by_code = {item.code: item for item in items}
+        paid = total == 0
+        for item in items:
+            # Stored with the state the first advance gives them (one INSERT in all);
+            # the ones ready now are filed by that advance below.
+            state, note = _next_state(item, by_code, paid=paid)
+            if state is not READY:
+                item.state, item.note = state, note
+        ApplicationItem.objects.bulk_create(items)
+        PrivacyConsent.objects.get_or_create(
+            user=user,
+            notice_version=settings.PRIVACY_NOTICE_VERSION,
+            context="formalizacion",
+        )
+        _record_applicant(
+            draft,
+            "formalization.consent",
+            user=user,
+            radicado=radicado,
+            details={"privacy_notice": settings.PRIVACY_NOTICE_VERSION},
+        )
+        _record_applicant(
+            draft,
+            "formalization.submitted",
+            user=user,
+            radicado=radicado,
+            after={
+                "procedures": codes,
+                "total_due": str(total),
+                "status": application.status,
+            },
+            details={"answers": case_services._answers_digest(application.answers)},
+        )
+        draft.submitted_at = now
+        draft.save(update_fields=["submitted_at", "updated_at"])
+        # Files what is ready now and queues the consolidated receipt.
+        application_advance(application, now=now)
+        case_services.notification_queue(
+            case=None,
+            key=f"application:{radicado}:submitted",
+            recipient=user.email,
+            subject=f"Radicado {radicado}: Formaliza tu empresa",
+            template="formalization/email/submitted.txt",
+            context={"application": application},
+        )
+    return application, True
+
+
+def _documents_for(item: ApplicationItem) -> list[ValidatedUpload]:
+    wanted = [
+        requirement
+        for requirement, codes in mapping.DOCUMENT_TARGETS.items()
+        if item.code in codes
+    ]
+    uploads = []
+    for document in item.application.draft.documents.filter(requirement__in=wanted):
+        with document.file.open("rb") as handle:
+            content = handle.read()
+        uploads.append(
+            ValidatedUpload(
+                requirement=str(forms.DOCUMENTS[document.requirement]),
+                display_name=document.display_name,
+                content=content,
+                content_type=document.content_type,
+            )
+        )
+    return uploads
+
+
+def _item_file(item: ApplicationItem, *, now) -> None:
+    case, _created = case_services.case_file(
+        procedure=item.procedure,
+        applicant=item.application.applicant,
+        answers=item.answers,
+        documents=_documents_for(item),
+        # One token per (application, procedure): a re-run finds the case it filed.
+        submission_token=uuid.uuid5(
+            uuid.NAMESPACE_URL, f"{item.application.radicado}/{item.code}"
+        ),
+        filed_at=now,
+    )
+    item.case = case
+    item.state = ApplicationItem.State.FILED
+    item.note = ""
+    item.save(update_fields=["case", "state", "note"])
+    audit.record(
+        action="formalization.procedure_filed",
+        subject_type="formalizacion",
+        subject_id=str(item.application.draft.run_id),
+        chain_key=item.application.audit_chain,
+        actor=None,
+        role=audit.services.SYSTEM_ROLE,
+        radicado=item.application.radicado,
+        after={"procedure": item.code, "case": case.radicado},
+    )
+
+
+READY = object()
+
+
+def _next_state(item: ApplicationItem, by_code: dict, *, paid: bool):
+    """(state, note) an unfiled item should have now, or (READY, "") to file it."""
+    if item.state == ApplicationItem.State.BLOCKED:
+        return item.state, item.note
+    if item.fee_due > 0 and not paid:
+        return ApplicationItem.State.AWAITING_PAYMENT, ""
+    prerequisites = [by_code[code] for code in item.depends_on]
+    failed = [
+        p.code
+        for p in prerequisites
+        if p.state == ApplicationItem.State.BLOCKED
+        or (p.case_id is not None and p.case.status in DEAD_ENDS)
+    ]
+    if failed:
+        return (
+            ApplicationItem.State.BLOCKED,
+            "No se puede radicar: " + ", ".join(failed) + " no fue aprobado.",
+        )
+    pending = [
+        p.code
+        for p in prerequisites
+        if p.case_id is None or p.case.status != CaseStatus.APROBADO
+    ]
+    if pending:
+        return ApplicationItem.State.WAITING, "En espera de " + ", ".join(pending)
+    return READY, ""
+
+
+def application_advance(application: Application, *, now=None) -> list[str]:
+    """File every item whose payment and prerequisites are done; mark the ones whose
+    prerequisite failed. Idempotent: filed items are left alone. Returns codes filed."""
+    now = now or timezone.now()
+    filed = []
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        items = list(
+            application.items.select_related("procedure__entity", "case").order_by(
+                "order"
+            )
+        )
+        by_code = {item.code: item for item in items}
+        paid = application.status != Application.Status.AWAITING_PAYMENT
+        # Entity order keeps radicado-counter locks in one global order (no deadlocks).
+        ready = []
+        for item in items:
+            if item.state == ApplicationItem.State.FILED:
+                continue
+            state, note = _next_state(item, by_code, paid=paid)
+            if state is READY:
+                ready.append(item)
+            elif (state, note) != (item.state, item.note):
+                item.state, item.note = state, note
+                item.save(update_fields=["state", "note"])
+        for item in sorted(ready, key=lambda i: (i.procedure.entity.code, i.order)):
+            _item_file(item, now=now)
+            filed.append(item.code)
+        if filed:
+            # The consolidated receipt must list the new radicados too.
+            tasks.render_application_receipt.delay_on_commit(application.pk)
+        done = all(
+            item.state == ApplicationItem.State.BLOCKED
+            or (item.case is not None and item.case.status in _FINAL)
+            for item in items
+        )
+        if done and application.status == Application.Status.IN_PROGRESS:
+            application.status = Application.Status.COMPLETED
+            application.save(update_fields=["status"])
+    return filed
+
+
+_FINAL = {
+    CaseStatus.APROBADO,
+    CaseStatus.RECHAZADO,
+    CaseStatus.DESISTIDO,
+    CaseStatus.REMITIDO,
+}
+
+
+def application_advance_all() -> int:
+    """The sweep: advance every application still in progress (nothing waits forever)."""
+    count = 0
+    for pk in Application.objects.filter(
+        status=Application.Status.IN_PROGRESS
+    ).values_list("pk", flat=True):
+        count += len(application_advance(Application(pk=pk)))
+    return count

@@ -1,0 +1,28 @@
+"""Thin, idempotent tasks: they take ids and call one function."""
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def render_application_receipt(application_id: int) -> bool:
+    """The consolidated acknowledgement PDF, re-rendered when more procedures are filed."""
+    from . import receipts
+
+    return receipts.render(application_id)
+
+
+@shared_task(acks_late=True)
+def advance_application(application_id: int) -> int:
+    """File the procedures whose prerequisites were just approved."""
+    from . import services
+    from .models import Application
+
+    return len(services.application_advance(Application(pk=application_id)))
+
+
+@shared_task(acks_late=True)
+def advance_applications() -> int:
+    """Beat sweep: nothing waits forever if a task was lost."""
+    from . import services
+
+    return services.application_advance_all()

@@ -1,0 +1,15 @@
+from decimal import Decimal
+
+from django import template
+
+from formalization.fees import format_cop
+
+register = template.Library()
+
+
+@register.filter
+def cop(value) -> str:
+    """Pesos in Colombian format: $ 1.234.567,89."""
+    if value in (None, ""):
+        return ""
+    return format_cop(Decimal(value))

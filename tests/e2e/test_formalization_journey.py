@@ -1,0 +1,409 @@
+"""Formaliza tu empresa in a real browser: every persona from the landing page to the
+application page, with axe on every page; payment in the sandbox bank and the
+consolidated receipt; the whole wizard by keyboard; a phone-width step page; and
+the first steps with JavaScript disabled.
+
+The citizen logs in once per module; each test opens a context of its own from that
+session (so a phone viewport or JavaScript off is just an option of the context).
+"""
+
+import io
+import re
+import uuid
+
+import pytest
+
+from tests.formalization.personas import PERSONAS
+from tests.procedures.conftest import MINIMAL_PDF
+
+from .test_case_journey import citizen_login
+
+pytestmark = pytest.mark.browser
+
+STEP_URL = re.compile(r"/formaliza/[0-9a-f-]{36}/([a-z]+)/$")
+APPLICATION_URL = re.compile(r"/mis-tramites/solicitudes/(VUE-[\w-]+)/$")
+STEP_COUNT = re.compile(r"Paso (\d+) de (\d+)")
+CASE_RADICADO = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")
+RECEIPT = "Descargar acuse de recibo (PDF)"
+NEXT = re.compile(r"^(Guardar y continuar|Enviar solicitud|Enviar y pagar)$")
+
+
+@pytest.fixture(scope="module")
+def citizen_state(browser, live_site):
+    """The citizen's session, logged in once for the module."""
+    context = browser.new_context(base_url=live_site, locale="es-CO")
+    citizen_login(context.new_page())
+    state = context.storage_state()
+    # The server serves one connection at a time (runserver --nothreading): a context
+    # left open keeps an idle socket that would stall the next context's requests.
+    context.close()
+    return state
+
+
+@pytest.fixture
+def new_page(browser, live_site, citizen_state):
+    """A page in a context of its own, logged in unless ``anonymous``; one at a time."""
+    contexts = []
+
+    def make(*, anonymous=False, **options):
+        assert not contexts, "one context at a time"
+        context = browser.new_context(
+            base_url=live_site,
+            locale="es-CO",
+            storage_state=None if anonymous else citizen_state,
+            **options,
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def citizen_page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def pdf_file(tmp_path):
+    path = tmp_path / "documento.pdf"
+    path.write_bytes(MINIMAL_PDF)
+    return path
+
+
+def answers_of(persona, tag) -> dict:
+    """The persona's answers with a business name of its own.
+
+    Names are unique on the platform: the same persona filed twice on one server (here
+    by the keyboard test, or in an earlier run against a kept server) would be refused.
+    """
+    steps = {step: dict(answers) for step, answers in persona["steps"].items()}
+    name = steps["empresa"]["razon_social"]
+    base, suffix = re.match(r"^(.*?)( S\.?A\.?S\.?)?$", name).groups()
+    steps["empresa"]["razon_social"] = (
+        f"{base} {tag}-{uuid.uuid4().hex[:6]}{suffix or ''}"
+    )
+    return steps
+
+
+def start_run(page) -> str:
+    page.goto("/formaliza/")
+    page.get_by_role("button", name="Comenzar una solicitud nueva").click()
+    page.wait_for_url(STEP_URL)
+    return current_step(page)
+
+
+def current_step(page) -> str | None:
+    match = STEP_URL.search(page.url)
+    return match.group(1) if match else None
+
+
+def step_count(page) -> tuple[int, int]:
+    number, total = STEP_COUNT.search(page.locator(".step-count").inner_text()).groups()
+    return int(number), int(total)
+
+
+def fill_step(page, step, answers, pdf_file):
+    """Fill a step by field names, whatever the widget is."""
+    kinds = page.locator(f'form [name^="{step}-"]').evaluate_all(
+        "els => Object.fromEntries(els.map(el =>"
+        " [el.name, el.tagName === 'SELECT' ? 'select' : el.type]))"
+    )
+    for name, value in answers.items():
+        field = f'[name="{step}-{name}"]'
+        kind = kinds[f"{step}-{name}"]
+        if isinstance(value, list):
+            for choice in value:
+                page.check(f'{field}[value="{choice}"]')
+        elif kind == "radio":
+            page.check(f'{field}[value="{value}"]')
+        elif kind == "checkbox":
+            page.check(field)
+        elif kind == "select":
+            page.select_option(field, value)
+        else:
+            page.fill(field, value)
+    if step == "documentos":
+        inputs = page.locator('input[type="file"]')
+        assert inputs.count() >= 1
+        for file_input in inputs.all():
+            file_input.set_input_files(pdf_file)
+
+
+def press_next(page):
+    """Save the step; the page must move on (a re-rendered step shows its errors)."""
+    before = page.url
+    with page.expect_navigation():
+        page.get_by_role("button", name=NEXT).click()
+    if page.url == before:
+        errors = page.locator(".error-summary")
+        raise AssertionError(
+            errors.inner_text() if errors.count() else f"stayed on {before}"
+        )
+
+
+def walk_wizard(page, persona, steps, pdf_file, assert_accessible) -> str:
+    """Answer every step of the persona; the application's radicado."""
+    from playwright.sync_api import expect
+
+    step = start_run(page)
+    visited, last_number = [], 0
+    while step is not None:
+        visited.append(step)
+        number, total = step_count(page)
+        assert number == last_number + 1, (step, number, last_number)
+        assert number <= total
+        last_number = number
+        expect(page.locator(".wizard-progress [aria-current='step']")).to_have_count(1)
+        if step == "resumen":
+            expect(page.locator("h1")).to_have_text("Trámites y costos")
+            summary = page.locator("#tramites-aplican").locator("..").locator("tbody")
+            for code in persona["expected"]:
+                expect(
+                    summary.get_by_role("cell", name=code, exact=True)
+                ).to_be_visible()
+        assert_accessible(page)
+        fill_step(page, step, steps[step], pdf_file)
+        press_next(page)
+        step = current_step(page)
+    assert visited == list(steps), visited
+    assert last_number == total == len(steps)
+    match = APPLICATION_URL.search(page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def procedure_rows(page):
+    table = page.locator("table").filter(
+        has=page.locator("caption", has_text="Estado de cada trámite de la solicitud")
+    )
+    return table.locator("tbody tr")
+
+
+def listed_codes(page) -> list[str]:
+    return [
+        row.locator("td").first.locator("strong").inner_text()
+        for row in procedure_rows(page).all()
+    ]
+
+
+def download_receipt(page, radicado):
+    """The consolidated receipt's text; a second click if it was still being made."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    link = page.get_by_role("link", name=RECEIPT)
+    try:
+        with page.expect_download(timeout=5000) as download_info:
+            link.click()
+    except PlaywrightTimeout:
+        expect(page.get_by_text("El acuse de recibo se está generando")).to_be_visible()
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name=RECEIPT).click()
+    download = download_info.value
+    assert download.suggested_filename == f"acuse-{radicado}.pdf"
+    pdf = download.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.parametrize("key", ["agencia", "tienda", "sas_sin_local", "restaurante"])
+def test_persona_completes_the_wizard(key, citizen_page, pdf_file, assert_accessible):
+    from playwright.sync_api import expect
+
+    page, persona = citizen_page, PERSONAS[key]
+    steps = answers_of(persona, "navegador")
+    radicado = walk_wizard(page, persona, steps, pdf_file, assert_accessible)
+
+    expect(page.locator(".summary")).to_contain_text(radicado)
+    expect(page.locator("h1")).to_have_text(steps["empresa"]["razon_social"])
+    assert sorted(listed_codes(page)) == sorted(persona["expected"])
+    assert_accessible(page)
+
+    # Every persona owes something (a matrícula, a registration fee); the one with
+    # the most procedures pays (each payment files cases and renders the receipt anew).
+    pay = page.get_by_role("button", name=re.compile(r"^Pagar con PSE"))
+    expect(pay).to_be_visible()
+    if key == "restaurante":
+        awaiting = [
+            row.locator("strong").first.inner_text()
+            for row in procedure_rows(page).all()
+            if "Pagar para radicar" in row.inner_text()
+        ]
+        assert awaiting, "a persona with fees has procedures waiting for payment"
+        pay.click()
+        page.wait_for_url("**/formaliza/pagos/sandbox/*/")
+        expect(page.locator(".summary")).to_contain_text(radicado)
+        assert_accessible(page)
+        page.get_by_role("button", name="Aprobar el pago").click()
+        page.wait_for_url(APPLICATION_URL)
+        expect(page.get_by_text("Pago aprobado")).to_be_visible()
+        expect(pay).to_have_count(0)
+        # A paid procedure is filed at once, or once the procedure it needs is
+        # approved (the matrícula of an establishment waits for the merchant's).
+        rows, filed = procedure_rows(page), 0
+        for code in awaiting:
+            row = rows.filter(has=page.locator("strong", has_text=code))
+            cells = row.locator("td")
+            if cells.nth(2).get_by_role("link").count():
+                expect(cells.nth(2).get_by_role("link")).to_have_text(CASE_RADICADO)
+                expect(cells.nth(3)).to_have_text("Radicado")
+                filed += 1
+            else:
+                expect(cells.nth(5)).to_have_text(re.compile(r"En espera de F\d\d"))
+        assert filed, awaiting
+        assert_accessible(page)
+    assert radicado in download_receipt(page, radicado)
+
+
+def tab_to(page, selector, limit=80):
+    """Press Tab until the focused element matches the selector."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focused_value(page):
+    return page.evaluate("() => document.activeElement.value")
+
+
+def keyboard_fill_step(page, step, answers, pdf_file):
+    """Answer a step in the order of the form, with Tab, arrows, Space and typing."""
+    fields = page.locator(f'form [name^="{step}-"]')
+    order = []
+    for name in fields.evaluate_all("els => els.map(el => el.name)"):
+        if name not in order:
+            order.append(name)
+    for full_name in order:
+        value = answers.get(full_name.split("-", 1)[1])
+        if value is None:
+            continue
+        field = f'[name="{full_name}"]'
+        tab_to(page, field)
+        kind = page.evaluate(
+            "() => { const el = document.activeElement;"
+            " return el.tagName === 'SELECT' ? 'select' : el.type; }"
+        )
+        if kind == "radio":
+            for _ in range(10):
+                if focused_value(page) == value:
+                    break
+                page.keyboard.press("ArrowDown")
+            page.keyboard.press("Space")
+            assert page.is_checked(f'{field}[value="{value}"]'), (full_name, value)
+        elif kind == "checkbox":
+            page.keyboard.press("Space")
+            assert page.is_checked(field)
+        elif kind == "select":
+            for _ in range(30):
+                if focused_value(page) == value:
+                    break
+                page.keyboard.press("ArrowDown")
+            assert page.input_value(field) == value, (full_name, value)
+        elif kind == "date":
+            # The segments follow the browser's own locale, not the page's: type a
+            # probe to learn whether the day or the month comes first, go back two
+            # segments and type the date.
+            year, month, day = value.split("-")
+            page.keyboard.type("01022003")
+            day_first = page.input_value(field) == "2003-02-01"
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.type((day + month if day_first else month + day) + year)
+            assert page.input_value(field) == value, (full_name, value)
+        else:
+            page.keyboard.type(value)
+            assert page.input_value(field) == value, (full_name, value)
+    if step == "documentos":
+        for file_input in page.locator('input[type="file"]').all():
+            tab_to(page, f'[name="{file_input.get_attribute("name")}"]')
+            file_input.set_input_files(pdf_file)
+
+
+def test_agencia_by_keyboard_only(citizen_page, pdf_file):
+    from playwright.sync_api import expect
+
+    page, persona = citizen_page, PERSONAS["agencia"]
+    steps = answers_of(persona, "teclado")
+
+    page.goto("/formaliza/")
+    tab_to(page, "button.button-primary")
+    expect(page.locator(":focus")).to_have_text("Comenzar una solicitud nueva")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    step, last_number = current_step(page), 0
+    while step is not None:
+        number, _total = step_count(page)
+        assert number == last_number + 1
+        last_number = number
+        keyboard_fill_step(page, step, steps[step], pdf_file)
+        if step == "empresa":
+            # Enter in a text box saves and continues: the default button is not "Anterior".
+            tab_to(page, '[name="empresa-razon_social"]')
+            press = "Enter"
+        else:
+            tab_to(page, "form .button-primary")
+            press = "Enter" if step != "confirmacion" else "Space"
+        with page.expect_navigation():
+            page.keyboard.press(press)
+        next_step = current_step(page)
+        assert next_step != step, page.locator(".error-summary").inner_text()
+        step = next_step
+    radicado = APPLICATION_URL.search(page.url).group(1)
+    expect(page.locator(".summary")).to_contain_text(radicado)
+    assert sorted(listed_codes(page)) == sorted(persona["expected"])
+
+
+def test_step_page_fits_a_phone(new_page, assert_accessible):
+    from playwright.sync_api import expect
+
+    page = new_page(viewport={"width": 375, "height": 740}, is_mobile=True)
+    fits = "() => document.documentElement.scrollWidth <= window.innerWidth"
+    assert start_run(page) == "solicitante"
+    assert page.evaluate(fits), page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert_accessible(page)
+    # The same page with its errors: the summary and the messages fit as well.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Guardar y continuar").click()
+    expect(page.get_by_role("alert")).to_contain_text("Revise los datos marcados")
+    assert page.evaluate(fits)
+    assert_accessible(page)
+
+
+def test_first_steps_without_javascript(new_page, pdf_file):
+    from playwright.sync_api import expect
+
+    page = new_page(java_script_enabled=False)
+    steps = answers_of(PERSONAS["tienda"], "sin-js")
+    step = start_run(page)
+    for expected_step, number in (("solicitante", 1), ("empresa", 2), ("ubicacion", 3)):
+        assert step == expected_step
+        assert step_count(page)[0] == number
+        fill_step(page, step, steps[step], pdf_file)
+        press_next(page)
+        step = current_step(page)
+    assert step == "establecimiento"
+    assert step_count(page)[0] == 4
+    expect(page.get_by_label("CHIP del predio")).to_be_visible()
+
+
+def test_landing_page_invites_visitors_to_log_in(new_page, assert_accessible):
+    from playwright.sync_api import expect
+
+    page = new_page(anonymous=True)
+    page.goto("/formaliza/")
+    expect(page.locator("h1")).to_have_text("Formaliza tu empresa")
+    invitation = page.locator(".cta-card")
+    expect(invitation.get_by_role("link", name="Ingresar")).to_have_attribute(
+        "href", "/cuenta/ingresar/?next=/formaliza/"
+    )
+    expect(invitation.get_by_role("link", name="Crear una cuenta")).to_be_visible()
+    assert_accessible(page)

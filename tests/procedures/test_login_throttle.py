@@ -1,0 +1,90 @@
+"""One login throttle for every path: the citizen's page, Wagtail's /admin/login/ and
+the API's basic auth all go through the authentication backend that holds it."""
+
+import base64
+import datetime
+import json
+
+import pytest
+import time_machine
+
+from audit.models import AuditEvent
+from cms import seed
+from procedures import accounts
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_LOGIN = "/admin/login/"
+START = datetime.datetime(2026, 11, 20, 15, 0, tzinfo=datetime.UTC)
+
+
+def events(action: str) -> list[dict]:
+    return [
+        json.loads(body)
+        for body in AuditEvent.objects.filter(chain_key="auth")
+        .order_by("seq")
+        .values_list("body", flat=True)
+        if json.loads(body)["action"] == action
+    ]
+
+
+def test_the_backend_holds_the_throttle(settings):
+    assert settings.AUTHENTICATION_BACKENDS == [
+        "procedures.accounts.ThrottledModelBackend"
+    ]
+
+
+def test_failed_admin_logins_hold_the_next_attempt_even_with_the_right_password(
+    client,
+):
+    wrong = {"username": "funcionario_shd", "password": "no-es-esta"}
+    right = {"username": "funcionario_shd", "password": seed.DEMO_PASSWORD}
+    with time_machine.travel(START, tick=False):
+        for _ in range(accounts.LOGIN_FREE_FAILURES):
+            assert client.post(ADMIN_LOGIN, wrong).status_code == 200
+        failures = len(events("auth.login_failed"))
+        held = client.post(ADMIN_LOGIN, right)
+        assert held.status_code == 200
+        assert "Por seguridad, espere 1 segundo" in held.text
+        assert "_auth_user_id" not in client.session
+        assert len(events("auth.login_failed")) == failures  # not even evaluated
+        lockout = events("auth.login_throttled")[-1]
+        assert lockout["result"] == "denied"
+        assert lockout["details"] == {"username": "funcionario_shd", "wait_seconds": 1}
+        # Each further failure doubles the wait (2 s after the sixth).
+        with time_machine.travel(START + datetime.timedelta(seconds=1), tick=False):
+            client.post(ADMIN_LOGIN, wrong)
+            assert "espere 2 segundos" in client.post(ADMIN_LOGIN, right).text
+    with time_machine.travel(START + datetime.timedelta(seconds=4), tick=False):
+        assert client.post(ADMIN_LOGIN, right).status_code == 302
+        assert client.session["_auth_user_id"]
+
+
+def test_the_citizen_page_and_the_admin_share_one_counter(client):
+    wrong = {"username": "ciudadano", "password": "no-es-esta"}
+    with time_machine.travel(START, tick=False):
+        for attempt in range(accounts.LOGIN_FREE_FAILURES):
+            page = "/cuenta/ingresar/" if attempt % 2 else ADMIN_LOGIN
+            client.post(page, wrong)
+        # The e-mail of the same account counts on the same counter.
+        held = client.post(
+            ADMIN_LOGIN,
+            {
+                "username": "ciudadano@demo.ventanilla.bogota.gov.co",
+                "password": seed.DEMO_PASSWORD,
+            },
+        )
+        assert "espere 1 segundo" in held.text
+        assert "espere" in client.post("/cuenta/ingresar/", wrong).text
+
+
+def test_the_api_basic_auth_is_throttled_too(client):
+    wrong = "Basic " + base64.b64encode(b"funcionario_shd:no-es-esta").decode()
+    with time_machine.travel(START, tick=False):
+        for _ in range(accounts.LOGIN_FREE_FAILURES):
+            assert client.get(
+                "/api/v2/pages/", HTTP_AUTHORIZATION=wrong
+            ).status_code in (401, 403)
+        held = client.get("/api/v2/pages/", HTTP_AUTHORIZATION=wrong)
+    assert held.status_code == 429 and held["Retry-After"] == "1"
+    assert "espere 1 segundo" in held.json()["detail"]
