@@ -56,7 +56,10 @@ EXPORT_COLUMNS = [
 
 
 def _stream(value) -> list[dict]:
-    return [dict(block.value) for block in value]
+    # The stored JSON, not the blocks: decoding every block (choice labels, struct
+    # values) cost about 1 ms per procedure, 5 s for a catalog of 5,000. Every field
+    # read here is a required text field, stored as the editor typed it.
+    return [item["value"] for item in value.raw_data]
 
 
 def _text_list(items, fmt) -> list[str]:

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from audit.exports import spreadsheet_safe
+from catalog.blocks import NORM_TYPE_CHOICES
 from catalog.exports import EXPORT_COLUMNS
 from catalog.models import ProcedurePage
 from catalog.selectors import published_procedures
@@ -43,6 +44,26 @@ def test_json_export_matches_the_database(client):
         row["requirements"] and row["documents"] and row["steps"] and row["legal_basis"]
     )
     assert set(row) == set(EXPORT_COLUMNS)
+
+
+def test_json_export_lists_say_what_the_page_blocks_say(client):
+    """The export reads the stored StreamField JSON for speed; it must agree with the
+    decoded blocks the page itself renders."""
+    data = json.loads(client.get("/datos/tramites.json").content)
+    by_code = {row["code"]: row for row in data["procedures"]}
+    for code in ("F03", "F09", "F19"):
+        page = ProcedurePage.objects.get(code=code).specific
+        row = by_code[code]
+        assert row["requirements"] == [b.value["text"] for b in page.requirements]
+        assert row["documents"] == [b.value["name"] for b in page.documents]
+        assert row["steps"] == [b.value["title"] for b in page.steps]
+        assert row["channels"] == [b.value["name"] for b in page.channels]
+        norm_types = dict(NORM_TYPE_CHOICES)
+        assert row["legal_basis"] == [
+            f"{norm_types[b.value['type']]} {b.value['number']} de {b.value['year']}"
+            for b in page.legal_basis
+        ]
+        assert row["requirements"] and row["legal_basis"]
 
 
 def test_unpublished_procedures_are_not_exported(client):
