@@ -48,7 +48,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from rest_framework.exceptions import Throttled
 from stdnum.co import nit as co_nit
 
 import audit
@@ -576,13 +575,12 @@ class LoginThrottle:
         cache.delete(f"{self.key}:en-curso")
 
 
-class LoginThrottled(Throttled, ValidationError):
+class LoginThrottled(ValidationError):
     """The throttle refused the attempt before the password was even checked.
 
     Django's ``authenticate()`` lets it through (it stops only at PermissionDenied).
     As a ValidationError, any AuthenticationForm (ours, Wagtail's admin login) shows
-    the Spanish message as a form error; as DRF's Throttled, the API's basic auth
-    answers 429 with Retry-After instead of failing.
+    the Spanish message as a form error.
     """
 
     def __init__(self, wait: int):
@@ -591,16 +589,14 @@ class LoginThrottled(Throttled, ValidationError):
             "Por seguridad, espere %(seconds)d segundos antes de intentarlo de nuevo. Si olvidó su contraseña, puede restablecerla.",
             wait,
         ) % {"seconds": wait}
-        # Each base sets its own attributes; neither chains to the other.
-        Throttled.__init__(self, detail=message, code="throttled")
-        ValidationError.__init__(self, message, code="throttled")
+        super().__init__(message, code="throttled")
         self.wait = wait
 
 
 class ThrottledModelBackend(ModelBackend):
     """Django's ModelBackend behind the login throttle: every login path that calls
-    ``authenticate()`` (the citizen's page, Wagtail's /admin/login/, the API's basic
-    auth) counts failures and waits in this one place."""
+    ``authenticate()`` (the citizen's page, Wagtail's /admin/login/) counts failures
+    and waits in this one place."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:

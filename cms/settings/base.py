@@ -245,6 +245,11 @@ WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # The public pages API is anonymous and read-only. Taking no credentials means no
+    # password-guessing surface and no way round the staff's second factor (HTTP Basic
+    # would sign an officer in with the password alone). Wagtail's admin API keeps its
+    # own session authentication.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
 }
 
 LOGGING = {
