@@ -123,3 +123,28 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"checkpoint {self.pk} ({self.n_events} eventos)"
+
+
+class DataSubjectKey(models.Model):
+    """One person's data key, wrapped by ``AUDIT_DATA_KEY``.
+
+    Personal values in audit payloads are sealed with it. Destroying the wrapped key
+    (``shredded_at`` set, ``wrapped`` emptied) makes them unreadable for good, while
+    the chain, which hashed the sealed text, still verifies (crypto-shredding).
+    """
+
+    subject = models.CharField(_("titular"), max_length=64, unique=True)
+    key_id = models.CharField(
+        _("identificador de la llave"), max_length=32, unique=True
+    )
+    wrapped = models.BinaryField(_("llave cifrada"), null=True)
+    created_at = models.DateTimeField(_("creada"), auto_now_add=True)
+    shredded_at = models.DateTimeField(_("destruida"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("llave de datos personales")
+        verbose_name_plural = _("llaves de datos personales")
+        default_permissions = ()
+
+    def __str__(self):
+        return self.subject

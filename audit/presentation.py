@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from . import chain
+from .personal import Keyring
 
 BOGOTA = zoneinfo.ZoneInfo("America/Bogota")
 
@@ -18,6 +19,7 @@ ACTION_LABELS = {
     "user.created": _("Usuario creado"),
     "user.changed": _("Usuario modificado"),
     "user.deleted": _("Usuario eliminado"),
+    "audit.data_shredded": _("Datos personales suprimidos (llave destruida)"),
     "user.password_changed": _("Contraseña cambiada"),
     "user.groups.add": _("Usuario agregado a grupos"),
     "user.groups.remove": _("Usuario retirado de grupos"),
@@ -193,7 +195,10 @@ class EventView:
     hash: str
 
 
-def present(event) -> EventView:
+def present(event, keyring: Keyring | None = None) -> EventView:
+    """One event for display. Pass one ``keyring`` for a list, so each person's key
+    is loaded once."""
+    keyring = keyring or Keyring()
     body = json.loads(event.body)
     moment = chain.parse_time(body["at"]).astimezone(BOGOTA)
     return EventView(
@@ -210,7 +215,10 @@ def present(event) -> EventView:
         result=body["result"],
         result_label=str(RESULT_LABELS.get(body["result"], body["result"])),
         reason=body["reason"],
-        changes=changes(body.get("before"), body.get("after")),
+        changes=changes(
+            keyring.open_values(body.get("before")),
+            keyring.open_values(body.get("after")),
+        ),
         ip=body["ip"],
         user_agent=body["user_agent"],
         request_id=body["request_id"],
@@ -220,6 +228,11 @@ def present(event) -> EventView:
         else "",
         hash=event.hash,
     )
+
+
+def present_all(events) -> list[EventView]:
+    keyring = Keyring()
+    return [present(event, keyring) for event in events]
 
 
 def replay_points(events) -> list[int]:
@@ -237,6 +250,7 @@ def replay_points(events) -> list[int]:
 def replay_state(events, upto: int) -> list[tuple[str, list[tuple[str, str]]]]:
     """The form's answers as they stood after event ``upto``: each event naming a step
     replaces that step's answers with its 'after' values (a step-by-step replay)."""
+    keyring = Keyring()
     state: dict[str, dict] = {}
     for event in events:
         body = json.loads(event.body)
@@ -244,7 +258,7 @@ def replay_state(events, upto: int) -> list[tuple[str, list[tuple[str, str]]]]:
             break
         step = (body.get("details") or {}).get("step")
         if step and isinstance(body.get("after"), dict):
-            state[step] = body["after"]
+            state[step] = keyring.open_values(body["after"])
     return [
         (step, [(field, _show(value)) for field, value in sorted(values.items())])
         for step, values in state.items()

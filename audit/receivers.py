@@ -15,7 +15,7 @@ from django.contrib.auth.signals import (
 )
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
-from . import context
+from . import context, personal
 from .services import record
 
 AUTH_CHAIN = "auth"
@@ -138,6 +138,13 @@ def on_wagtail_log(sender, instance, created, **kwargs):
     )
 
 
+def _personal(user) -> dict:
+    return {
+        "data_subject": personal.subject_of(user),
+        "personal_fields": personal.USER_PERSONAL_FIELDS,
+    }
+
+
 def _user_snapshot(user) -> dict:
     return {field: getattr(user, field) for field in USER_FIELDS}
 
@@ -164,6 +171,7 @@ def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
             subject_id=instance.pk,
             chain_key=SECURITY_CHAIN,
             after=after,
+            **_personal(instance),
         )
         return
     changed = {k: v for k, v in after.items() if before is None or before.get(k) != v}
@@ -175,6 +183,7 @@ def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
             chain_key=SECURITY_CHAIN,
             before={k: before[k] for k in changed} if before else None,
             after=changed,
+            **_personal(instance),
         )
     if getattr(instance, "_audit_password_before", None) not in (
         None,
@@ -195,7 +204,10 @@ def on_user_deleted(sender, instance, **kwargs):
         subject_id=instance.pk,
         chain_key=SECURITY_CHAIN,
         before=_user_snapshot(instance),
+        **_personal(instance),
     )
+    # The account is gone: so is what the trail could still say about the person.
+    personal.shred(personal.subject_of(instance), reason="cuenta eliminada")
 
 
 def on_group_saved(sender, instance, created, **kwargs):

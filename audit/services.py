@@ -8,7 +8,7 @@ event is appended, so each chain gets contiguous sequence numbers.
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import chain, context
+from . import chain, context, personal
 from .models import AuditEvent, ChainHead
 
 APPLICANT_ROLE = "solicitante"
@@ -56,8 +56,15 @@ def record(
     before=None,
     after=None,
     details: dict | None = None,
+    data_subject: str | None = None,
+    personal_fields=None,
 ) -> AuditEvent:
-    """Append one event to ``chain_key`` (default ``<subject_type>:<subject_id>``)."""
+    """Append one event to ``chain_key`` (default ``<subject_type>:<subject_id>``).
+
+    With ``data_subject`` (``personal.subject_of(user)``), the values of ``before``
+    and ``after`` (all, or only ``personal_fields``) are sealed under that person's
+    key, so they can be shredded later without breaking the chain.
+    """
     ctx = context.current()
     if (
         actor is None
@@ -66,6 +73,9 @@ def record(
     ):
         actor = ctx.user
     subject_id = str(subject_id)
+    if data_subject is not None:
+        before = personal.seal(before, data_subject, personal_fields)
+        after = personal.seal(after, data_subject, personal_fields)
     chain_key = chain_key or f"{subject_type}:{subject_id}"
     with transaction.atomic():
         head = _lock_head(chain_key)

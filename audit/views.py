@@ -18,7 +18,7 @@ from . import record
 from .exports import history_csv, render_pdf
 from .forms import EventSearchForm
 from .models import ChainHead, Checkpoint
-from .presentation import present, replay_points, replay_state
+from .presentation import present_all, replay_points, replay_state
 from .selectors import chain_events, chain_summary, search_events
 from .verify import verify
 
@@ -51,7 +51,7 @@ def index(request):
     page = None
     if form.has_criteria():
         page = Paginator(search_events(form), 50).get_page(request.GET.get("p"))
-        page.object_list = [present(event) for event in page.object_list]
+        page.object_list = present_all(page.object_list)
         _record_access(
             request,
             "audit.viewed",
@@ -72,7 +72,7 @@ def timeline(request, chain_key):
     rows = list(chain_events(chain_key))
     if not rows:
         raise Http404
-    events = [present(event) for event in rows]
+    events = present_all(rows)
     report = verify(chain_key)
     _record_access(request, "audit.viewed", chain_key)
     context = {"chain_key": chain_key, "events": events, "report": report}
@@ -115,7 +115,7 @@ def integrity(request):
 def export(request, chain_key, fmt):
     if fmt not in ("csv", "pdf"):
         raise Http404
-    events = [present(event) for event in chain_events(chain_key)]
+    events = present_all(chain_events(chain_key))
     if not events:
         raise Http404
     _record_access(request, "audit.exported", chain_key, format=fmt)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 import audit
 from audit.chain import document_digest
+from audit.personal import subject_of
 from catalog.models import ProcedurePage
 from procedures import calendar
 from procedures import services as case_services
@@ -75,6 +76,7 @@ def draft_step_saved(draft: Draft, *, step: str, before: dict, after: dict, user
         before=before or None,
         after=after,
         details={"step": step},
+        data_subject=subject_of(draft.owner_id),
     )
 
 
@@ -116,6 +118,8 @@ def draft_documents_store(draft: Draft, uploads: dict[str, ValidatedUpload], *, 
                 "name": upload.display_name,
                 "digest": document_digest(upload.content),
             },
+            data_subject=subject_of(draft.owner_id),
+            personal_fields=("name",),
         )
 
 

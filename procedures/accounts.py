@@ -51,6 +51,7 @@ from django.views.decorators.http import require_http_methods
 from stdnum.co import nit as co_nit
 
 import audit
+from audit.personal import subject_of
 
 from .forms import validate_identity_number, validate_phone
 from .models import ApplicantProfile, PrivacyConsent
@@ -483,6 +484,7 @@ def account_update_profile(
                 user,
                 before={field: before[field] for field in changed},
                 after={field: new[field] for field in changed},
+                data_subject=subject_of(user),
             )
     except IntegrityError as error:
         raise AccountError("document_number", DOCUMENT_TAKEN) from error

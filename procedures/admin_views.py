@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
-from audit.presentation import present
+from audit.presentation import present_all
 from catalog.models import Entity, ProcedurePage
 
 from . import calendar, services, workflow
@@ -187,12 +187,9 @@ def case_detail(request, radicado):
     if case is None:
         raise Http404
     services.case_viewed(case, user=request.user)
-    history = [
-        present(event)
-        for event in AuditEvent.objects.filter(chain_key=case.audit_chain).order_by(
-            "seq"
-        )
-    ]
+    history = present_all(
+        AuditEvent.objects.filter(chain_key=case.audit_chain).order_by("seq")
+    )
     actions = [
         a
         for a in workflow.allowed_actions(case.status, workflow.Role.OFFICER)

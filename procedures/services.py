@@ -12,6 +12,7 @@ from django.utils import timezone
 
 import audit
 from audit.chain import canonical_json, document_digest
+from audit.personal import subject_of
 
 from . import calendar, tasks, workflow
 from .models import Case, CaseDocument, Notification, RadicadoCounter
@@ -195,6 +196,9 @@ def _store_document(
             "name": upload.display_name,
             "digest": document_digest(upload.content),
         },
+        # A file name often carries the person's name or document number.
+        data_subject=subject_of(case.applicant_id),
+        personal_fields=("name",),
     )
     return document
 

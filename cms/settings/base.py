@@ -227,6 +227,9 @@ CELERY_BEAT_SCHEDULE = {
 # Audit trail: checkpoints are signed with an Ed25519 key (base64 of the 32-byte seed)
 # and appended to a file outside the database that another system collects.
 AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
+# Wraps each person's key for the personal values sealed in audit payloads (base64 of
+# 32 random bytes). Keep it apart from the database backups.
+AUDIT_DATA_KEY = env("AUDIT_DATA_KEY", default="")
 AUDIT_VERIFY_KEYS = env.list("AUDIT_VERIFY_KEYS", default=[])
 AUDIT_CHECKPOINT_DIR = env.path(
     "AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints"

@@ -7,8 +7,10 @@ from django.contrib.auth.models import Group
 import pytest
 
 from audit.models import AuditEvent
+from audit.personal import is_sealed
 from catalog.models import ProcedurePage
 from cms import seed
+from tests.audit_bodies import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +113,10 @@ def test_changes_to_users_groups_and_permissions_are_recorded(
     django_user_model, demo_user
 ):
     user = django_user_model.objects.create_user("nuevo", password="x" * 12)
-    assert latest(action="user.created")["after"]["username"] == "nuevo"
+    created = latest(action="user.created")
+    assert is_sealed(created["after"]["username"])  # personal: sealed in the trail
+    assert created["after"]["is_staff"] is False  # not personal: in clear
+    assert opened(created)["after"]["username"] == "nuevo"
     user.is_staff = True
     user.save()
     changed = latest(action="user.changed", subject_id=str(user.pk))

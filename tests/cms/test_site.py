@@ -50,6 +50,7 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "ventanilla.bogota.gov.co",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "AUDIT_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     for key in (
         "DJANGO_DEBUG",

@@ -9,10 +9,12 @@ from django.utils.html import escape
 
 import pytest
 
+from audit import personal
 from audit.models import AuditEvent
 from audit.presentation import ACTION_LABELS
 from audit.verify import verify
-from formalization.models import Application, ApplicationItem
+from formalization.models import Application, ApplicationItem, Draft
+from tests.audit_bodies import all_sealed, opened
 from tests.procedures.conftest import MINIMAL_PDF
 
 from .personas import AGENCIA
@@ -90,6 +92,10 @@ def test_step_events_carry_before_and_after(walked):
     events = chain(run)
     assert all(e["subject_id"] == str(run.run_id) for e in events)
     saves = [e for e in events if e["action"] == "formalization.step_saved"]
+    # Answers are personal data: sealed under the applicant's key in the trail.
+    assert all(all_sealed(e["after"]) for e in saves if e["after"])
+    assert "Rutas del Páramo Alto" not in json.dumps(saves, ensure_ascii=False)
+    saves = [opened(e) for e in saves]
     first, second = [e for e in saves if e["details"]["step"] == "empresa"]
     assert not first.get("before")
     assert first["after"] == AGENCIA["steps"]["empresa"]
@@ -153,3 +159,53 @@ def test_auditor_console_shows_the_timeline_with_spanish_labels(
     assert client.get(
         f"/admin/auditoria/cadena/formalizacion:{run.run_id}/"
     ).status_code in (302, 403)
+
+
+def test_no_personal_value_of_the_applicant_is_in_clear_anywhere_in_the_trail(walked):
+    """reliability.md L-8: personal data in audit payloads only as ciphertext."""
+    run, _application = walked
+    bodies = "\n".join(AuditEvent.objects.values_list("body", flat=True))
+    asked = AGENCIA["steps"]["solicitante"]
+    for value in (
+        asked["doc_numero"],
+        asked["nombre"],
+        asked["telefono"],
+        AGENCIA["steps"]["ubicacion"]["direccion"],
+        "Rutas del Páramo Alto",
+    ):
+        assert value not in bodies, value
+    # ...while the auditor, who may read them, still sees them.
+    saves = [opened(e) for e in chain(run) if e["action"] == "formalization.step_saved"]
+    assert any(e["after"].get("doc_numero") == asked["doc_numero"] for e in saves)
+
+
+def test_shredding_the_applicants_key_leaves_the_chain_intact_and_unreadable(
+    walked, client, demo_user
+):
+    """reliability.md P-4: crypto-shredding keeps audit_verify passing."""
+    run, _application = walked
+    chain_key = f"formalizacion:{run.run_id}"
+    hashes = list(
+        AuditEvent.objects.filter(chain_key=chain_key)
+        .order_by("seq")
+        .values_list("hash", flat=True)
+    )
+    owner = Draft.objects.get(run_id=run.run_id).owner
+    assert personal.shred(personal.subject_of(owner), reason="supresión")
+    assert verify().ok and verify(chain_key).ok
+    assert hashes == list(
+        AuditEvent.objects.filter(chain_key=chain_key)
+        .order_by("seq")
+        .values_list("hash", flat=True)
+    )
+    saves = [opened(e) for e in chain(run) if e["action"] == "formalization.step_saved"]
+    assert {str(v) for e in saves for v in e["after"].values() if v} == {
+        "[dato personal suprimido]"
+    }
+    client.force_login(demo_user("auditor"))
+    page = client.get(f"/admin/auditoria/cadena/{chain_key}/", follow=True)
+    assert page.status_code == 200
+    assert "[dato personal suprimido]" in page.text
+    assert AGENCIA["steps"]["solicitante"]["doc_numero"] not in page.text
+    shredded = AuditEvent.objects.filter(action="audit.data_shredded").latest("id")
+    assert json.loads(shredded.body)["reason"] == "supresión"

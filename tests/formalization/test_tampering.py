@@ -21,6 +21,7 @@ from audit.models import AuditEvent
 from formalization.forms import MoneyField
 from formalization.models import Application, Draft
 from procedures.models import Case
+from tests.audit_bodies import opened
 from tests.procedures.conftest import MINIMAL_PDF
 
 from .conftest import STEP_URL, WizardRun
@@ -75,7 +76,7 @@ def assert_bad_request(response):
 def step_events(run, action="formalization.step_saved", step=None) -> list[dict]:
     """The audit bodies of one action in the run's chain, in order."""
     bodies = [
-        json.loads(event.body)
+        opened(json.loads(event.body))
         for event in AuditEvent.objects.filter(
             chain_key=f"formalizacion:{run.run_id}", action=action
         ).order_by("seq")

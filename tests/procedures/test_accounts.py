@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from cms import seed
 from procedures import accounts
 from procedures.models import ApplicantProfile, Notification, PrivacyConsent
+from tests.audit_bodies import all_sealed, opened
 
 pytestmark = pytest.mark.django_db
 
@@ -557,6 +558,9 @@ def test_profile_edit_records_before_and_after_of_the_changed_fields(
     [event] = events("account.profile_changed", verified_citizen)
     assert event["chain"] == "auth"
     assert event["actor_username"] == "ana.quintero@example.com"
+    assert all_sealed(event["before"]) and all_sealed(event["after"])
+    assert "3001234567" not in json.dumps(event)
+    event = opened(event)
     assert event["before"] == {"last_name": "Quintero", "phone": "3001234567"}
     assert event["after"] == {"last_name": "Quintero Rojas", "phone": "6013386000"}
 
