@@ -79,6 +79,9 @@ ACTION_LABELS = {
     "formalization.started": _("Formaliza tu empresa: solicitud iniciada"),
     "formalization.step_saved": _("Paso del formulario guardado"),
     "formalization.step_back": _("Regreso a un paso anterior"),
+    "formalization.draft_purged": _(
+        "Borrador eliminado por vencimiento del plazo de conservación"
+    ),
     "formalization.document_uploaded": _("Documento cargado en el formulario"),
     "formalization.consent": _("Aviso de privacidad aceptado"),
     "formalization.submitted": _("Solicitud de formalización enviada"),

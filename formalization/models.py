@@ -1,5 +1,6 @@
 """Wizard drafts, the submitted application, its procedures and its payment."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -37,6 +38,12 @@ class Draft(models.Model):
     @property
     def audit_chain(self) -> str:
         return f"formalizacion:{self.run_id}"
+
+    @property
+    def kept_until(self):
+        """When an unsubmitted run loses its answers (services.draft_purge_abandoned)."""
+        days = settings.FORMALIZATION_DRAFT_RETENTION_DAYS
+        return self.updated_at + datetime.timedelta(days=days)
 
     @property
     def current_step(self) -> str:

@@ -1,5 +1,6 @@
 """Writes of the formalization wizard: drafts, submission, filing each procedure."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -121,6 +122,46 @@ def draft_documents_store(draft: Draft, uploads: dict[str, ValidatedUpload], *, 
             data_subject=subject_of(draft.owner_id),
             personal_fields=("name",),
         )
+
+
+def draft_purge_abandoned(*, now=None) -> int:
+    """Delete the answers and uploads of runs never submitted and untouched for
+    ``FORMALIZATION_DRAFT_RETENTION_DAYS`` (Decreto 1377 art. 11: keep personal data
+    only as long as its purpose needs). The run's audit chain stays, saying so."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.FORMALIZATION_DRAFT_RETENTION_DAYS)
+    stale = Draft.objects.filter(submitted_at__isnull=True, updated_at__lt=cutoff)
+    purged = 0
+    for pk in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            # Re-checked under the row lock: a POST or a submit may have just touched it.
+            draft = stale.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if draft is None:
+                continue
+            files = [doc.file.name for doc in draft.documents.all()]
+            audit.record(
+                action="formalization.draft_purged",
+                subject_type="formalizacion",
+                subject_id=str(draft.run_id),
+                chain_key=draft.audit_chain,
+                reason="borrador sin enviar, vencido el plazo de conservación",
+                details={
+                    "last_saved": draft.updated_at,
+                    "documents": len(files),
+                    "retention_days": settings.FORMALIZATION_DRAFT_RETENTION_DAYS,
+                },
+            )
+            draft.delete()
+            # Files go only once the rows are gone for good.
+            transaction.on_commit(lambda names=files: _delete_files(names))
+        purged += 1
+    return purged
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = DraftDocument._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)
 
 
 def fees_as_json(breakdown: fees.FeeBreakdown) -> dict:

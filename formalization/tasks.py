@@ -26,3 +26,11 @@ def advance_applications() -> int:
     from . import services
 
     return services.application_advance_all()
+
+
+@shared_task(acks_late=True)
+def purge_abandoned_drafts() -> int:
+    """Beat, nightly: runs never submitted lose their answers after the retention."""
+    from . import services
+
+    return services.draft_purge_abandoned()

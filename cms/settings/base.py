@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.publish_scheduled_pages",
         "schedule": 60.0,
     },
+    "purge-abandoned-drafts": {
+        "task": "formalization.tasks.purge_abandoned_drafts",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Formalization: file what waits on an approved prerequisite if a task was lost.
     "advance-applications": {
         "task": "formalization.tasks.advance_applications",
@@ -230,6 +234,11 @@ AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
 # Wraps each person's key for the personal values sealed in audit payloads (base64 of
 # 32 random bytes). Keep it apart from the database backups.
 AUDIT_DATA_KEY = env("AUDIT_DATA_KEY", default="")
+# A wizard run never submitted keeps its answers and uploads this long after its
+# last save (reliability.md P-4).
+FORMALIZATION_DRAFT_RETENTION_DAYS = env.int(
+    "FORMALIZATION_DRAFT_RETENTION_DAYS", default=60
+)
 AUDIT_VERIFY_KEYS = env.list("AUDIT_VERIFY_KEYS", default=[])
 AUDIT_CHECKPOINT_DIR = env.path(
     "AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints"
