@@ -1,8 +1,10 @@
 """The open-data shape of a published procedure, shared by the CSV and JSON exports."""
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from .blocks import NORM_TYPE_CHOICES
+from .models import ProcedurePage
 from .selectors import published_procedures
 
 NORM_TYPES = {key: str(label) for key, label in NORM_TYPE_CHOICES}
@@ -66,12 +68,39 @@ def _text_list(items, fmt) -> list[str]:
     return [fmt(item) for item in items]
 
 
+# Page fields the export never reads; skipping them saves decoding at 5,000 pages.
+UNEXPORTED_FIELDS = ("online_form", "required_documents", "search_text")
+
+
+def _codes_by_page(field_name: str, pages) -> dict[int, list[str]]:
+    """The codes a many-to-many field holds, per page, in the target's own order.
+
+    One query on the link table instead of prefetch_related: modelcluster builds a
+    manager per page and relation, which cost ~2 s for 5,000 pages.
+    """
+    field = ProcedurePage._meta.get_field(field_name)
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    ordering = [f"{target}__{key}" for key in field.related_model._meta.ordering]
+    rows = (
+        field.remote_field.through.objects.filter(
+            **{f"{source}__in": pages.values("pk")}
+        )
+        .order_by(*ordering)
+        .values_list(f"{source}_id", f"{target}__code")
+    )
+    codes: dict[int, list[str]] = defaultdict(list)
+    for page_id, code in rows:
+        codes[page_id].append(code)
+    return codes
+
+
 def export_rows(request=None) -> Iterator[dict]:
+    pages = published_procedures()
+    audiences = _codes_by_page("audiences", pages)
+    life_events = _codes_by_page("life_events", pages)
+    service_points = _codes_by_page("service_points", pages)
     procedures = (
-        published_procedures()
-        .select_related("entity")
-        .prefetch_related("audiences", "life_events", "service_points")
-        .order_by("code")
+        pages.select_related("entity").defer(*UNEXPORTED_FIELDS).order_by("code")
     )
     for page in procedures:
         norms = _stream(page.legal_basis)
@@ -87,8 +116,8 @@ def export_rows(request=None) -> Iterator[dict]:
             "standardized_name": page.standardized_name,
             "also_known_as": page.also_known_as,
             "purpose": page.purpose,
-            "audiences": [a.code for a in page.audiences.all()],
-            "life_events": [e.code for e in page.life_events.all()],
+            "audiences": audiences[page.pk],
+            "life_events": life_events[page.pk],
             "when_available": page.when_available,
             "digital_level": page.digital_level,
             "online_url": page.online_url,
@@ -114,7 +143,7 @@ def export_rows(request=None) -> Iterator[dict]:
             "result_validity": page.result_validity,
             "result_delivery": page.result_delivery,
             "channels": _text_list(_stream(page.channels), lambda c: c["name"]),
-            "service_points": [p.code for p in page.service_points.all()],
+            "service_points": service_points[page.pk],
             "legal_basis": _text_list(
                 norms, lambda n: f"{NORM_TYPES[n['type']]} {n['number']} de {n['year']}"
             ),
