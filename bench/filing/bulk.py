@@ -273,12 +273,14 @@ def clear(cursor) -> None:
     cursor.execute(
         "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
         " OR EXISTS (SELECT 1 FROM procedures_notification)"
+        " OR EXISTS (SELECT 1 FROM formalization_applicationitem)"
     )
     if cursor.fetchone()[0]:
         raise SystemExit("bulk: real filings in this database; not clearing it")
     cursor.execute(
-        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
-        " procedures_radicadocounter"
+        # Application items point at cases; there are none here (checked above).
+        "TRUNCATE formalization_applicationitem, procedures_notification,"
+        " procedures_casedocument, procedures_case, procedures_radicadocounter"
     )
 
 

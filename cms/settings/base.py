@@ -101,6 +101,15 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The working set lives in memory or on SSD, where a random read costs about what
+    # a sequential one does. With PostgreSQL's default (4.0, spinning disks) the planner
+    # scans every catalog page, de-TOASTing its search text, rather than use the
+    # trigram index: 52 ms against 18 ms for a search at 5,000 procedures.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options",
+        "-c random_page_cost=" + env("DATABASE_RANDOM_PAGE_COST", default="1.1"),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}

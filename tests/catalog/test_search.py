@@ -87,3 +87,14 @@ def test_search_combined_with_facets_counts_only_matching():
     entity_facet = next(f for f in context["facets"] if f["param"] == "entidad")
     assert [o["value"] for o in entity_facet["options"]] == ["CCB"]
     assert entity_facet["options"][0]["count"] == context["paginator"].count
+
+
+def test_postgres_connections_plan_for_memory_resident_data(postgres_only):
+    """With the default random_page_cost (4.0) the planner de-TOASTs every page's
+    search text in a sequential scan instead of using the trigram index (bench/catalog:
+    search p95 79 ms -> 46 ms at 5,000 procedures)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1
