@@ -7,12 +7,12 @@ a cache hit would issue no query at all). Writes its results as JSON to ``--out`
 
 import argparse
 import json
-import math
 import os
 import re
-import statistics
 import time
 from pathlib import Path
+
+from bench.common import summarize_ms
 
 QUERIES_FILE = Path(__file__).resolve().parent / "queries.txt"
 # The real procedure whose page is measured; the fixtures of tests/ use it too.
@@ -24,24 +24,6 @@ RESULT_COUNT = re.compile(r"(\d+) trámites? encontrados?")
 def read_queries(path: Path = QUERIES_FILE) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile: the smallest sample >= pct % of all samples."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summarize_ms(samples: list[float]) -> dict:
-    return {
-        "n": len(samples),
-        "mean": round(statistics.fmean(samples), 2),
-        "p50": round(percentile(samples, 50), 2),
-        "p95": round(percentile(samples, 95), 2),
-        "p99": round(percentile(samples, 99), 2),
-        "max": round(max(samples), 2),
-    }
 
 
 def procedure_url() -> str:

@@ -14,17 +14,12 @@ to bench/results/catalog-<timestamp>.json. Exit status: 0 when every target pass
 """
 
 import argparse
-import contextlib
 import datetime
 import hashlib
-import http.client
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,8 +29,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    PYTHON,
+    VENV_BIN,
+    BenchError,
+    Gunicorn,
+    bench_main,
+    http_get,
+    log,
+    pg,
+    recreate_database,
+    run,
+)
+
 RESULTS_DIR = ROOT / "bench" / "results"
 LUA_SCRIPT = HERE / "wrk_report.lua"
 QUERIES_FILE = HERE / "queries.txt"
@@ -58,10 +66,6 @@ FINGERPRINT_GLOBS = (
 # Targets.
 MAX_SEARCH_P95_MS = 50.0
 MIN_CACHED_TO_HELLO = 1 / 3
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not run (as opposed to a target not being met)."""
 
 
 @dataclass
@@ -106,11 +110,6 @@ class Budget:
         return min(wanted, remaining)
 
 
-def log(message: str) -> None:
-    stamp = datetime.datetime.now().astimezone().strftime("%H:%M:%S")
-    print(f"[{stamp}] {message}", flush=True)
-
-
 # --- processes ---------------------------------------------------------------------
 
 
@@ -126,25 +125,10 @@ def django_env(cfg: Config, database: str, cache_seconds: int) -> dict:
     return env
 
 
-def run(cmd: list[str], *, timeout: float, env=None, quiet: bool = True) -> str:
-    """Run ``cmd`` in the project root; raise BenchError with its output on failure."""
-    try:
-        done = subprocess.run(
-            [str(part) for part in cmd],
-            cwd=ROOT,
-            env=env,
-            timeout=timeout,
-            text=True,
-            stdout=subprocess.PIPE if quiet else None,
-            stderr=subprocess.STDOUT if quiet else None,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)}") from error
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout or "").splitlines()[-25:])
-        raise BenchError(f"failed ({done.returncode}): {' '.join(cmd)}\n{tail}")
-    return done.stdout or ""
+def gunicorn(cfg: Config, env: dict, log_path: Path) -> Gunicorn:
+    return Gunicorn(
+        cfg.workers, env, log_path, ready_path=HELLO, threads=cfg.gunicorn_threads
+    )
 
 
 def timed(function, *args, **kwargs) -> tuple[object, float]:
@@ -153,113 +137,11 @@ def timed(function, *args, **kwargs) -> tuple[object, float]:
     return result, round(time.perf_counter() - started, 1)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
-class Gunicorn:
-    """gunicorn in its own process group, so stopping it also stops its workers."""
-
-    running: set["Gunicorn"] = set()
-
-    def __init__(self, cfg: Config, env: dict, log_path: Path):
-        self.cfg, self.env, self.log_path = cfg, env, log_path
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> "Gunicorn":
-        cmd = [
-            str(VENV_BIN / "gunicorn"),
-            "cms.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={self.cfg.workers}",
-            "--timeout=60",
-            "--graceful-timeout=5",
-            "--log-level=warning",
-            f"--chdir={ROOT}",
-        ]
-        if self.cfg.gunicorn_threads:
-            cmd.append(f"--threads={self.cfg.gunicorn_threads}")
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        Gunicorn.running.add(self)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    def _wait_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited; see {self.log_path}")
-            with contextlib.suppress(OSError):
-                if http_get(self.port, HELLO)[0] == 200:
-                    return
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn not ready after {seconds} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        # The process group id is gunicorn's pid (start_new_session): only ours.
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # Orphaned workers, if any.
-        Gunicorn.running.discard(self)
-        self.process = None
-
-    @classmethod
-    def stop_all(cls) -> None:
-        for server in list(cls.running):
-            server.stop()
-
-
 # --- databases and cache -----------------------------------------------------------
-
-
-def pg(cfg: Config, tool: str, *args: str, timeout: float = 300) -> str:
-    return run([tool, *cfg.pg, *args], timeout=timeout)
 
 
 def psql(cfg: Config, sql: str) -> str:
     return pg(cfg, "psql", "-d", "postgres", "-tAc", sql).strip()
-
-
-def recreate_database(cfg: Config, name: str, template: str | None = None) -> None:
-    pg(cfg, "dropdb", "--if-exists", "--force", name)
-    pg(cfg, "createdb", *(["-T", template] if template else []), name)
 
 
 def database_comment(cfg: Config, name: str) -> str | None:
@@ -509,7 +391,7 @@ def measure(cfg: Config, budget: Budget, name: str, scratch: Path) -> dict:
 
     clear_bench_cache(cfg.redis_url)
     log(f"{name}: gunicorn, anonymous cache on (production mode)")
-    with Gunicorn(cfg, django_env(cfg, cfg.db_name, 300), log_path) as server:
+    with gunicorn(cfg, django_env(cfg, cfg.db_name, 300), log_path) as server:
         wrk_results["hello"] = bench_target(
             cfg, budget, server, HELLO, expect_cache=None
         )
@@ -522,7 +404,7 @@ def measure(cfg: Config, budget: Budget, name: str, scratch: Path) -> dict:
 
     clear_bench_cache(cfg.redis_url)
     log(f"{name}: gunicorn, anonymous cache off (ANONYMOUS_PAGE_CACHE_SECONDS=0)")
-    with Gunicorn(cfg, django_env(cfg, cfg.db_name, 0), log_path) as server:
+    with gunicorn(cfg, django_env(cfg, cfg.db_name, 0), log_path) as server:
         wrk_results["search_uncached"] = bench_target(
             cfg, budget, server, "/tramites/", expect_cache=None, paths=searches
         )
@@ -819,6 +701,9 @@ class Run:
         failed = any(t["status"] == "FAIL" for t in self.results["targets"])
         return 1 if failed else 0
 
+    def cleanup(self) -> None:
+        """Nothing beyond the gunicorns, which bench_main stops."""
+
     def save(self) -> Path | None:
         if not self.results:
             return None
@@ -829,34 +714,8 @@ class Run:
         return path
 
 
-def _exit_on_signal(signum, frame):
-    # Turn SIGTERM/SIGHUP into an exception so the finally blocks stop gunicorn.
-    raise SystemExit(128 + signum)
-
-
 def main() -> int:
-    if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
-        # Started with another interpreter (e.g. ./run.py): use the project's venv.
-        os.execv(PYTHON, [PYTHON, __file__, *sys.argv[1:]])
-    cfg = parse_args()
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _exit_on_signal)
-    bench = Run(cfg)
-    status = 2
-    try:
-        status = bench.execute()
-    except BenchError as error:
-        bench.results["error"] = str(error)
-        print(f"\nERROR: {error}", file=sys.stderr)
-    except KeyboardInterrupt:
-        bench.results["error"] = "interrupted"
-        status = 130
-    finally:
-        Gunicorn.stop_all()
-        path = bench.save()
-        if path:
-            print(f"results: {path.relative_to(ROOT)}")
-    return status
+    return bench_main(__file__, parse_args, Run)
 
 
 if __name__ == "__main__":

@@ -16,13 +16,13 @@ entity's counter row lock and how long the lock is then held (until commit).
 
 import argparse
 import json
-import math
 import os
-import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
+
+from bench.common import summarize_ms
 
 PROCEDURE_CODE = "SDH-002"
 APPLICANT = "ciudadano"
@@ -42,25 +42,6 @@ def pdf_bytes(size: int = 20_000) -> bytes:
     line = b"% relleno del documento escaneado de prueba 0123456789\n"
     padding = line * max(0, (size - len(head) - len(tail)) // len(line))
     return head + padding + tail
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summarize_ms(samples: list[float]) -> dict:
-    if not samples:
-        return {"n": 0}
-    return {
-        "n": len(samples),
-        "mean": round(statistics.fmean(samples), 2),
-        "p50": round(percentile(samples, 50), 2),
-        "p95": round(percentile(samples, 95), 2),
-        "p99": round(percentile(samples, 99), 2),
-        "max": round(max(samples), 2),
-    }
 
 
 class Filer:

@@ -12,12 +12,12 @@ installs the changes of ``queue_fix.py`` (this process only). Writes JSON to ``-
 
 import argparse
 import json
-import math
 import os
 import re
-import statistics
 import time
 from pathlib import Path
+
+from bench.common import summarize_ms
 
 OFFICER = "funcionario_shd"
 QUEUE = "/admin/casos/"
@@ -38,24 +38,6 @@ URLS = (
 )
 ROWS = re.compile(r'<a href="/admin/casos/([^"/]+)/">')
 PAGES = re.compile(r"P\xe1gina (\d+) de (\d+)")
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile: the smallest sample >= pct % of all samples."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def summarize_ms(samples: list[float]) -> dict:
-    return {
-        "n": len(samples),
-        "mean": round(statistics.fmean(samples), 2),
-        "p50": round(percentile(samples, 50), 2),
-        "p95": round(percentile(samples, 95), 2),
-        "p99": round(percentile(samples, 99), 2),
-        "max": round(max(samples), 2),
-    }
 
 
 def explain(sql: str) -> dict:

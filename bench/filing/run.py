@@ -31,8 +31,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,10 +44,20 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.filing.filing import ANSWERS, pdf_bytes, summarize_ms  # noqa: E402
+from bench.common import (  # noqa: E402
+    PYTHON,
+    VENV_BIN,
+    BenchError,
+    Gunicorn,
+    bench_main,
+    log,
+    pg,
+    recreate_database,
+    run,
+    summarize_ms,
+)
+from bench.filing.filing import ANSWERS, pdf_bytes  # noqa: E402
 
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 RESULTS_DIR = ROOT / "bench" / "results"
 SCRATCH_DIR = Path(tempfile.gettempdir()) / "ventanilla-bench-filing"
 SETTINGS_MODULE = "bench.filing.settings"
@@ -59,10 +67,6 @@ CITIZEN, DEMO_PASSWORD = "ciudadano", "Ventanilla-2026"  # cms/seed.py
 BROKER_KEYS = re.compile(r"^(celery|_kombu\..*|unacked.*)$")
 QUEUE_TARGET_MS = 100.0
 QUEUE_TARGET_CASES = 1_000_000
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not run (as opposed to a target not being met)."""
 
 
 @dataclass
@@ -89,11 +93,6 @@ class Config:
     def database_url(self, name: str) -> str:
         host, port, user = self.pg[1], self.pg[3], self.pg[5]
         return f"postgres://{user}@{host}:{port}/{name}"
-
-
-def log(message: str) -> None:
-    stamp = datetime.datetime.now().astimezone().strftime("%H:%M:%S")
-    print(f"[{stamp}] {message}", flush=True)
 
 
 # --- the machine ------------------------------------------------------------------
@@ -145,28 +144,6 @@ def django_env(cfg: Config, database: str, *, broker: bool) -> dict:
     return env
 
 
-def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
-    """Run ``cmd`` in the project root; raise BenchError with its output on failure."""
-    cmd = [str(part) for part in cmd]
-    try:
-        done = subprocess.run(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            timeout=timeout,
-            text=True,
-            stdout=subprocess.PIPE if quiet else None,
-            stderr=subprocess.STDOUT if quiet else None,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)}") from error
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout or "").splitlines()[-25:])
-        raise BenchError(f"failed ({done.returncode}): {' '.join(cmd)}\n{tail}")
-    return done.stdout or ""
-
-
 def run_module(cfg, module, args, *, database, broker=False, timeout=1800) -> dict:
     """``python -m bench.filing.<module> ... --out X``; returns the JSON it wrote."""
     out = SCRATCH_DIR / f"{module}-{uuid.uuid4().hex[:8]}.json"
@@ -183,103 +160,7 @@ def run_module(cfg, module, args, *, database, broker=False, timeout=1800) -> di
         out.unlink(missing_ok=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn in its own process group, so stopping it also stops its workers."""
-
-    running: set["Gunicorn"] = set()
-
-    def __init__(self, workers: int, env: dict, log_path: Path):
-        self.workers, self.env, self.log_path = workers, env, log_path
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> "Gunicorn":
-        cmd = [
-            str(VENV_BIN / "gunicorn"),
-            "cms.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={self.workers}",
-            "--timeout=60",
-            "--graceful-timeout=5",
-            "--log-level=warning",
-            f"--chdir={ROOT}",
-        ]
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        Gunicorn.running.add(self)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _wait_ready(self, seconds: float = 60) -> None:
-        import requests
-
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited; see {self.log_path}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.base + "/cuenta/ingresar/", timeout=10).ok:
-                    return
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn not ready after {seconds} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        # The process group id is gunicorn's pid (start_new_session): only ours.
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # Orphaned workers, if any.
-        Gunicorn.running.discard(self)
-        self.process = None
-
-    @classmethod
-    def stop_all(cls) -> None:
-        for server in list(cls.running):
-            server.stop()
-
-
 # --- PostgreSQL and Redis -------------------------------------------------------------
-
-
-def pg(cfg: Config, tool: str, *args: str, timeout: float = 300) -> str:
-    return run([tool, *cfg.pg, *args], timeout=timeout)
-
-
-def recreate_database(cfg: Config, name: str, template: str | None = None) -> None:
-    pg(cfg, "dropdb", "--if-exists", "--force", name)
-    pg(cfg, "createdb", *(["-T", template] if template else []), name)
 
 
 class Broker:
@@ -408,7 +289,7 @@ def http_filings(cfg: Config) -> dict:
     env = django_env(cfg, cfg.db_name, broker=True)
     token_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     pdf = pdf_bytes()
-    with Gunicorn(cfg.workers, env, log_path) as server:
+    with Gunicorn(cfg.workers, env, log_path, ready_path="/cuenta/ingresar/") as server:
         session = requests.Session()
         page = session.get(server.base + "/cuenta/ingresar/", timeout=30)
         login = session.post(
@@ -930,34 +811,8 @@ def commit() -> str:
     return "unknown"
 
 
-def _exit_on_signal(signum, frame):
-    # Turn SIGTERM/SIGHUP into an exception so the finally block cleans up.
-    raise SystemExit(128 + signum)
-
-
 def main() -> int:
-    if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
-        # Started with another interpreter (e.g. ./run.py): use the project's venv.
-        os.execv(PYTHON, [PYTHON, __file__, *sys.argv[1:]])
-    cfg = parse_args()
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _exit_on_signal)
-    bench = Run(cfg)
-    status = 2
-    try:
-        status = bench.execute()
-    except BenchError as error:
-        bench.results["error"] = str(error)
-        print(f"\nERROR: {error}", file=sys.stderr)
-    except KeyboardInterrupt:
-        bench.results["error"] = "interrupted"
-        status = 130
-    finally:
-        bench.cleanup()
-        path = bench.save()
-        if path:
-            print(f"results: {path.relative_to(ROOT)}")
-    return status
+    return bench_main(__file__, parse_args, Run)
 
 
 if __name__ == "__main__":

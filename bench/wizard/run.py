@@ -31,7 +31,6 @@ import os
 import platform
 import re
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -42,19 +41,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.filing.filing import summarize_ms  # noqa: E402
-from bench.filing.run import (  # noqa: E402
+from bench.common import (  # noqa: E402
     PYTHON,
     BenchError,
-    Broker,
-    Load,
-    _exit_on_signal,
-    commit,
+    bench_main,
     log,
     pg,
     recreate_database,
     run,
+    summarize_ms,
 )
+from bench.filing.run import Broker, Load, commit  # noqa: E402
 
 RESULTS_DIR = ROOT / "bench" / "results"
 SCRATCH_DIR = Path(__import__("tempfile").gettempdir()) / "ventanilla-bench-wizard"
@@ -623,27 +620,7 @@ class Run:
 
 
 def main() -> int:
-    if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
-        os.execv(PYTHON, [PYTHON, __file__, *sys.argv[1:]])
-    cfg = parse_args()
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _exit_on_signal)
-    bench = Run(cfg)
-    status = 2
-    try:
-        status = bench.execute()
-    except BenchError as error:
-        bench.results["error"] = str(error)
-        print(f"\nERROR: {error}", file=sys.stderr)
-    except KeyboardInterrupt:
-        bench.results["error"] = "interrupted"
-        status = 130
-    finally:
-        bench.cleanup()
-        path = bench.save()
-        if path:
-            print(f"results: {path.relative_to(ROOT)}")
-    return status
+    return bench_main(__file__, parse_args, Run)
 
 
 if __name__ == "__main__":
