@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); 'make test TEST_WORKERS=0' runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install lint format check migrate seed worker beat bench lock
 
@@ -27,7 +29,7 @@ run: seed
 
 test: install
 	./scripts/ensure-chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -3,6 +3,13 @@ from django.core.cache import cache
 import pytest
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist the browser tests share one worker, and so one live server."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the demo data: site, 200+ procedures, groups, users."""

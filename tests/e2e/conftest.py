@@ -36,8 +36,10 @@ def _free_port() -> int:
 def _database_url(tmp_dir: Path) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        base, _, _name = url.rpartition("/")
-        name = "ventanilla_e2e"
+        base, _, test_name = url.rpartition("/")
+        # One database per test run and xdist worker, so parallel runs never share it.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        name = f"{test_name}_e2e_{worker}"
         subprocess.run(
             ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name],
             check=False,
