@@ -115,6 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Seconds an anonymous page stays cached; publishing invalidates earlier.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
+# New entries per such period at most (pages x languages x catalog queries).
+ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES = env.int(
+    "ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES", default=5000
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
