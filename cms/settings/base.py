@@ -117,7 +117,7 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
 # New entries per such period at most (pages x languages x catalog queries).
 ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES = env.int(
-    "ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES", default=5000
+    "ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES", default=2000
 )
 
 AUTH_PASSWORD_VALIDATORS = [
