@@ -4,7 +4,16 @@ Anyone carrying a session cookie bypasses it, so logged-in users never see a cac
 page. Publishing, unpublishing, moving or deleting a page, or saving catalog
 snippets, bumps a generation number that is part of every key: old entries are
 then simply never read again.
+
+A key holds the validated host and only the catalog's own query parameters: a
+request with any other parameter, a repeated or oversized one, is served uncached,
+and so is everything once a window has stored its share of new entries. Strangers
+can neither plant a page for another Host header nor fill the cache with junk.
 """
+
+import hashlib
+import re
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,6 +26,51 @@ EXCLUDED_PREFIXES = (
     "/formaliza/",
     "/en/cuenta/",
 )
+
+
+# The catalog's search, facets and pagination (catalog/selectors.py), each with the
+# shape its values take; anything else in a query string bypasses the cache.
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+KNOWN_PARAMETERS = {
+    "q": re.compile(r".{1,100}", re.S),
+    "entidad": _CODE,
+    "evento": _CODE,
+    "publico": _CODE,
+    "nivel": _CODE,
+    "costo": _CODE,
+    "pagina": re.compile(r"[1-9][0-9]{0,3}"),
+}
+MAX_QUERY_STRING = 300
+
+
+def query_key(request) -> str | None:
+    """The query string as it goes into a key (sorted known parameters), or None
+    when the request must not be cached."""
+    raw = request.META.get("QUERY_STRING", "")
+    if len(raw) > MAX_QUERY_STRING:
+        return None
+    pairs = []
+    for name, values in request.GET.lists():
+        pattern = KNOWN_PARAMETERS.get(name)
+        if pattern is None or len(values) != 1:
+            return None
+        if values[0] and not pattern.fullmatch(values[0]):
+            return None
+        pairs.append((name, values[0]))
+    return "&".join(f"{name}={value}" for name, value in sorted(pairs))
+
+
+def _room_for_another_entry(generation: int) -> bool:
+    """At most ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES new entries per window of the
+    cache's lifetime, so at most twice that many are alive at any time."""
+    seconds = settings.ANONYMOUS_PAGE_CACHE_SECONDS
+    counter = f"anon-page:{generation}:stored:{int(time.time() // seconds)}"
+    cache.add(counter, 0, timeout=2 * seconds)
+    try:
+        stored = cache.incr(counter)
+    except ValueError:  # expired between add() and incr()
+        return False
+    return stored <= settings.ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES
 
 
 def current_generation() -> int:
@@ -60,14 +114,20 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not self._cacheable_request(request):
             return self.get_response(request)
-        # The language is part of the path (/en/...), so the path is the whole key.
-        key = f"anon-page:{current_generation()}:{request.get_full_path()}"
+        query = query_key(request)
+        if query is None:
+            return self.get_response(request)
+        # get_host() answers only a host in ALLOWED_HOSTS (otherwise: 400). The
+        # language is part of the path (/en/...).
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        generation = current_generation()
+        key = f"anon-page:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
         response = cache.get(key)
         if response is not None:
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if self._cacheable_response(response):
+        if self._cacheable_response(response) and _room_for_another_entry(generation):
             cache.set(key, response, settings.ANONYMOUS_PAGE_CACHE_SECONDS)
             response["X-Cache"] = "miss"
         return response

@@ -134,6 +134,9 @@ class Application(models.Model):
         storage=document_storage, upload_to="solicitudes/%Y/%m/", blank=True
     )
     receipt_filed_count = models.PositiveSmallIntegerField(default=0)
+    # Set when a filing makes the receipt out of date, moved on each time a sweep
+    # enqueues it again, cleared once it lists every filed case (receipts.py).
+    receipt_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -143,7 +146,12 @@ class Application(models.Model):
         indexes = [
             models.Index(
                 fields=["applicant", "-submitted_at"], name="application_owner"
-            )
+            ),
+            models.Index(
+                fields=["receipt_pending_since"],
+                condition=models.Q(receipt_pending_since__isnull=False),
+                name="application_receipt_pending",
+            ),
         ]
 
     def __str__(self):

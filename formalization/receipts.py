@@ -32,7 +32,11 @@ def render(application_id: int) -> bool:
             .get(pk=application_id)
         )
         filed = application.items.filter(state=ApplicationItem.State.FILED).count()
+        pending = application.receipt_pending_since is not None
+        application.receipt_pending_since = None
         if application.receipt and application.receipt_filed_count == filed:
+            if pending:
+                application.save(update_fields=["receipt_pending_since"])
             return False
         first = not application.receipt
         _html, pdf = render_pdf(
@@ -44,7 +48,9 @@ def render(application_id: int) -> bool:
             f"acuse-{application.radicado}.pdf", ContentFile(pdf), save=False
         )
         application.receipt_filed_count = filed
-        application.save(update_fields=["receipt", "receipt_filed_count"])
+        application.save(
+            update_fields=["receipt", "receipt_filed_count", "receipt_pending_since"]
+        )
         if first:
             case_services.notification_queue(
                 case=None,
@@ -55,3 +61,17 @@ def render(application_id: int) -> bool:
                 context={"application": application},
             )
     return True
+
+
+def sweep() -> int:
+    """Enqueue again every receipt still out of date a while after a filing (a lost
+    task, a broker outage). Returns how many."""
+    from procedures.enqueue import requeue_stale
+
+    from . import tasks
+
+    return requeue_stale(
+        Application.objects.all(),
+        "receipt_pending_since",
+        tasks.render_application_receipt,
+    )

@@ -1,6 +1,5 @@
 """When a case of an application is decided, its waiting procedures may be filed."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -24,6 +23,8 @@ def case_saved(sender, instance: Case, created: bool, **kwargs):
         .first()
     )
     if application_id is not None:
+        from procedures.enqueue import enqueue_on_commit
+
         from . import tasks
 
-        transaction.on_commit(lambda: tasks.advance_application.delay(application_id))
+        enqueue_on_commit(tasks.advance_application, application_id)

@@ -14,6 +14,7 @@ from audit.personal import subject_of
 from catalog.models import ProcedurePage
 from procedures import calendar
 from procedures import services as case_services
+from procedures.enqueue import enqueue_on_commit
 from procedures.models import PrivacyConsent
 from procedures.uploads import ValidatedUpload
 from procedures.workflow import Status as CaseStatus
@@ -424,7 +425,9 @@ def application_advance(application: Application, *, now=None) -> list[str]:
             filed.append(item.code)
         if filed:
             # The consolidated receipt must list the new radicados too.
-            tasks.render_application_receipt.delay_on_commit(application.pk)
+            application.receipt_pending_since = timezone.now()
+            application.save(update_fields=["receipt_pending_since"])
+            enqueue_on_commit(tasks.render_application_receipt, application.pk)
         done = all(
             item.state == ApplicationItem.State.BLOCKED
             or (item.case is not None and item.case.status in _FINAL)

@@ -12,6 +12,14 @@ def render_application_receipt(application_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def sweep_receipts() -> int:
+    """Beat, every minute: consolidated receipts a lost task left out of date."""
+    from . import receipts
+
+    return receipts.sweep()
+
+
+@shared_task(acks_late=True)
 def advance_application(application_id: int) -> int:
     """File the procedures whose prerequisites were just approved."""
     from . import services

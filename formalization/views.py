@@ -351,9 +351,12 @@ def application_detail(request, radicado):
 def application_receipt(request, radicado):
     application = _visible_application(request, radicado)
     if not application.receipt:
+        from procedures.enqueue import enqueue
+
         from . import tasks
 
-        tasks.render_application_receipt.delay(application.pk)
+        # The sweep renders it too; this only hurries it (and may fail harmlessly).
+        enqueue(tasks.render_application_receipt, application.pk)
         messages.info(
             request,
             _(

@@ -120,6 +120,12 @@ class Case(models.Model):
         related_name="remitted_to",
         verbose_name=_("remitido desde"),
     )
+    # PDFs still to produce: set with the change that makes one due, moved on each
+    # time a sweep enqueues it again, cleared when it exists (procedures/documents.py).
+    acknowledgement_pending_since = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
+    output_pending_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -129,6 +135,16 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["entity", "status", "due_date"], name="case_queue"),
             models.Index(fields=["applicant", "-filed_at"], name="case_applicant"),
+            models.Index(
+                fields=["acknowledgement_pending_since"],
+                condition=Q(acknowledgement_pending_since__isnull=False),
+                name="case_acknowledgement_pending",
+            ),
+            models.Index(
+                fields=["output_pending_since"],
+                condition=Q(output_pending_since__isnull=False),
+                name="case_output_pending",
+            ),
         ]
 
     def __str__(self):
@@ -222,6 +238,19 @@ class CaseDocument(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            # The PDFs the system produces exist once per case, whatever re-runs.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(kind="acuse"),
+                name="one_acknowledgement_per_case",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(kind="salida", requirement="Documento de salida"),
+                name="one_output_document_per_case",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name

@@ -1,19 +1,25 @@
 """The e-mail outbox: rows written with the change, sent at least once, deduplicated."""
 
 import datetime
+import logging
 
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from .enqueue import requeue_stale
 from .models import Notification
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 8
-STALE_AFTER = datetime.timedelta(minutes=10)
+# After a failed attempt the sweeper waits 2, 4, 8 ... up to 60 minutes.
+MAX_BACKOFF_MINUTES = 60
 
 
 def send(notification_id: int) -> bool:
-    """Send the e-mail and mark it sent, in one transaction; a re-run sends nothing."""
+    """Send the e-mail and mark it sent, in one transaction; a re-run sends nothing.
+    A failure is recorded on the row (attempts, error, next attempt), not raised."""
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True)
@@ -35,11 +41,18 @@ def send(notification_id: int) -> bool:
         try:
             message.send()
         except Exception as error:
+            # Kept (the transaction commits): the sweeper tries again after the backoff.
+            logger.exception("E-mail %s not sent", notification.dedupe_key)
             notification.last_error = str(error)[:500]
             if notification.attempts >= MAX_ATTEMPTS:
                 notification.state = Notification.State.DEAD
-            notification.save(update_fields=["attempts", "last_error", "state"])
-            raise
+            notification.available_at = timezone.now() + datetime.timedelta(
+                minutes=min(2**notification.attempts, MAX_BACKOFF_MINUTES)
+            )
+            notification.save(
+                update_fields=["attempts", "last_error", "state", "available_at"]
+            )
+            return False
         notification.state = Notification.State.SENT
         notification.sent_at = timezone.now()
         notification.save(update_fields=["attempts", "state", "sent_at"])
@@ -47,15 +60,15 @@ def send(notification_id: int) -> bool:
 
 
 def sweep() -> int:
-    """Send every pending notification older than a lost task would leave it."""
+    """Enqueue again every pending e-mail overdue by more than a sweep (a lost task,
+    a broker outage, a failed attempt whose backoff is over)."""
     from . import tasks
 
-    stale = Notification.objects.filter(
-        state=Notification.State.PENDING, available_at__lte=timezone.now() - STALE_AFTER
-    ).values_list("pk", flat=True)[:500]
-    for pk in stale:
-        tasks.send_notification.delay(pk)
-    return len(stale)
+    return requeue_stale(
+        Notification.objects.filter(state=Notification.State.PENDING),
+        "available_at",
+        tasks.send_notification,
+    )
 
 
 DUE_SOON_BUSINESS_DAYS = 2

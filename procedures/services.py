@@ -15,6 +15,7 @@ from audit.chain import canonical_json, document_digest
 from audit.personal import subject_of
 
 from . import calendar, tasks, workflow
+from .enqueue import enqueue_on_commit
 from .models import Case, CaseDocument, Notification, RadicadoCounter
 from .uploads import ValidatedUpload
 from .workflow import Status
@@ -72,7 +73,7 @@ def notification_queue(
         },
     )
     if created:
-        tasks.send_notification.delay_on_commit(notification.pk)
+        enqueue_on_commit(tasks.send_notification, notification.pk)
     return notification
 
 
@@ -93,6 +94,7 @@ def _case_create(*, procedure, applicant, answers, received_at, **fields) -> Cas
         received_on=calendar.received_on(received_at),
         term_days=term_days,
         due_date=calendar.due_date(received_at, term_days),
+        acknowledgement_pending_since=timezone.now(),
         **fields,
     )
 
@@ -151,7 +153,7 @@ def case_file(
                     "privacy_notice": case.privacy_notice_version,
                 },
             )
-            tasks.render_acknowledgement.delay_on_commit(case.pk)
+            enqueue_on_commit(tasks.render_acknowledgement, case.pk)
             notification_queue(
                 case=case,
                 key=f"case:{case.radicado}:filed",
@@ -391,6 +393,8 @@ def _apply(
     if new_status in workflow.FINAL_STATUSES:
         case.decided_at = timezone.now()
         case.decision_reason = reason
+    if new_status == workflow.Status.APROBADO:
+        case.output_pending_since = timezone.now()
     case.status = new_status
     case.version += 1
     case.save()
@@ -428,7 +432,7 @@ def _apply(
         details=details,
     )
     if new_status == workflow.Status.APROBADO:
-        tasks.render_output.delay_on_commit(case.pk)
+        enqueue_on_commit(tasks.render_output, case.pk)
     if transition and transition.notifies_applicant:
         notification_queue(
             case=case,
@@ -530,7 +534,7 @@ def _receive_remission(case: Case, *, procedure, actor) -> Case:
             "documents": copied,
         },
     )
-    tasks.render_acknowledgement.delay_on_commit(target.pk)
+    enqueue_on_commit(tasks.render_acknowledgement, target.pk)
     return target
 
 

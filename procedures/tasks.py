@@ -1,18 +1,13 @@
 """Thin, idempotent tasks: they take ids and call one function."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from . import documents, notifications
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=6,
-)
+# No Celery retries (no countdown message to lose or to outlive the visibility
+# timeout): a failed attempt stays pending on its row and the sweep re-sends it.
+@shared_task(acks_late=True)
 def send_notification(notification_id: int) -> bool:
     """Send one outbox e-mail unless it was already sent."""
     return notifications.send(notification_id)
@@ -20,8 +15,15 @@ def send_notification(notification_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def sweep_notifications() -> int:
-    """Re-send what is still pending (a lost task, a broker outage)."""
+    """Beat, every minute: re-send what is still pending (a lost task, a broker
+    outage, a failed attempt)."""
     return notifications.sweep()
+
+
+@shared_task(acks_late=True)
+def sweep_documents() -> int:
+    """Beat, every minute: acknowledgement and output PDFs still missing."""
+    return documents.sweep()
 
 
 @shared_task(acks_late=True)

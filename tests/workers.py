@@ -26,18 +26,39 @@ def redis_or_skip() -> None:
         pytest.skip("Redis not reachable")
 
 
-def start_worker(queue: str, **environment: str) -> subprocess.Popen:
-    """A solo worker consuming only ``queue``, with the test database as its own."""
+def _environment(environment: dict) -> dict:
     db = connection.settings_dict
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_BROKER_URL": BROKER,
         **environment,
     }
+
+
+def start_worker(queue: str, *, output=subprocess.PIPE, **environment: str):
+    """A solo worker consuming only ``queue``, with the test database as its own.
+    ``output``: where its log goes (a file for long runs: a pipe nobody reads fills)."""
     command = [sys.executable, "-m", "celery", "-A", "cms", "worker", "-Q", queue]
     command += ["-c", "1", "--pool", "solo", "-l", "warning"]
     return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        command,
+        cwd=ROOT,
+        env=_environment(environment),
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_beat(schedule: Path, *, output, **environment: str) -> subprocess.Popen:
+    """Celery beat with the settings' schedule, its state kept in ``schedule``."""
+    command = [sys.executable, "-m", "celery", "-A", "cms", "beat", "-l", "warning"]
+    command += ["-s", str(schedule)]
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=_environment(environment),
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )

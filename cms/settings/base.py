@@ -115,6 +115,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Seconds an anonymous page stays cached; publishing invalidates earlier.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
+# New entries per such period at most (pages x languages x catalog queries).
+ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES = env.int(
+    "ANONYMOUS_PAGE_CACHE_MAX_NEW_ENTRIES", default=2000
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -171,6 +175,8 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+# The file-based backend's folder (the broker-outage test counts e-mails there).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env(
     "DJANGO_DEFAULT_FROM_EMAIL",
@@ -203,8 +209,27 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task a lost worker left unacknowledged is delivered again after 5 minutes (not an
+# hour); no task may run longer than that, or it would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 300,
+    "socket_connect_timeout": 2,
+}
+CELERY_TASK_TIME_LIMIT = 280
+# With the broker down a request gives up publishing in well under a second: what it
+# wanted done is committed, and the sweepers below enqueue it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = TIME_ZONE
+# Sweepers (beat) redo from committed state what a lost task or a broker outage left
+# undone: e-mails, acknowledgements, output documents, consolidated receipts.
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=60)
+# How long a pending item is left to its own task before a sweep enqueues it again.
+SWEEP_AFTER_SECONDS = env.int("SWEEP_AFTER_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {
         "task": "audit.tasks.create_checkpoint",
@@ -220,7 +245,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     "sweep-notifications": {
         "task": "procedures.tasks.sweep_notifications",
-        "schedule": 120.0,
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+    },
+    "sweep-case-documents": {
+        "task": "procedures.tasks.sweep_documents",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
+    },
+    "sweep-application-receipts": {
+        "task": "formalization.tasks.sweep_receipts",
+        "schedule": float(SWEEP_INTERVAL_SECONDS),
     },
     "publish-scheduled-pages": {
         "task": "catalog.tasks.publish_scheduled_pages",
