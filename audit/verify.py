@@ -390,22 +390,24 @@ def extension_breaks(
         for key, head in heads.items()
         if key not in broken and tuple(head) != old.get(key)
     }
-    rows: dict[str, list] = {}
+    # Walk what was appended since, streamed: {chain: [seq, hash, broken]}.
+    walk = {key: [seq, digest, False] for key, (seq, digest) in starts.items()}
     for chunk in _chunks(list(starts), 200):
         condition = Q()
         for key in chunk:
             condition |= Q(
                 chain_key=key, seq__gt=starts[key][0], seq__lte=heads[key][0]
             )
-        for row in (
+        rows = (
             AuditEvent.objects.filter(condition)
             .order_by("chain_key", "seq")
             .values_list("chain_key", "seq", "body", "prev_hash", "hash")
-        ):
-            rows.setdefault(row[0], []).append(row[1:])
-    for key, (seq, digest) in starts.items():
-        problem = None
-        for event_seq, body, prev_hash, stored in rows.get(key, []):
+        )
+        for key, event_seq, body, prev_hash, stored in rows.iterator(2000):
+            state = walk[key]
+            seq, digest, broken = state
+            if broken:
+                continue
             if event_seq != seq + 1:
                 problem = SEQ_GAP if event_seq > seq + 1 else SEQ_REPEATED
             elif prev_hash != digest:
@@ -413,17 +415,17 @@ def extension_breaks(
             elif chain.event_hash(prev_hash, body) != stored:
                 problem = EVENT_ALTERED
             else:
-                seq, digest = event_seq, stored
+                state[0], state[1] = event_seq, stored
                 continue
             breaks.append(Break(key, seq + 1, problem, where))
-            break
-        else:
-            if seq < heads[key][0]:
-                breaks.append(
-                    Break(key, seq + 1, TAIL_MISSING, f"cabeza #{heads[key][0]}")
-                )
-            elif digest != heads[key][1]:
-                breaks.append(Break(key, seq, HEAD_MISMATCH))
+            state[2] = True
+    for key, (seq, digest, broken) in walk.items():
+        if broken:
+            continue
+        if seq < heads[key][0]:
+            breaks.append(Break(key, seq + 1, TAIL_MISSING, f"cabeza #{heads[key][0]}"))
+        elif digest != heads[key][1]:
+            breaks.append(Break(key, seq, HEAD_MISMATCH))
     return breaks
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit import chain, checkpoints, verify
+from audit import chain, checkpoints, record, verify
 from audit.models import AuditEvent, Checkpoint
 
 from .helpers import make_chain, tamper
@@ -228,3 +228,39 @@ def test_missing_last_checkpoint_is_detected_by_the_external_copy(
     tamper("DELETE FROM audit_checkpoint WHERE id = %s", [last.pk])
     assert first_break().kind == verify.CHECKPOINT_SINK
     assert not Checkpoint.objects.filter(pk=last.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "attack, kind",
+    [
+        (
+            "UPDATE audit_auditevent SET body = replace(body, 'test.more', 'test.otro') "
+            "WHERE chain_key = 'case:T1' AND seq = 8",
+            verify.EVENT_ALTERED,
+        ),
+        (
+            "DELETE FROM audit_auditevent WHERE chain_key = 'case:T1' AND seq = 9",
+            verify.TAIL_MISSING,
+        ),
+        (
+            "UPDATE audit_chainhead SET head_hash = repeat('e', 64) WHERE chain_key = 'case:T1'",
+            verify.HEAD_MISMATCH,
+        ),
+    ],
+)
+def test_events_appended_since_the_last_checkpoint_must_link_up_to_be_signed(
+    trail, make_checkpoint, attack, kind
+):
+    from audit.checkpoints import CheckpointRefused, create_checkpoint
+
+    make_checkpoint()
+    for _ in range(3):  # seq 7, 8, 9
+        record(
+            action="test.more", subject_type="t", subject_id="1", chain_key="case:T1"
+        )
+    tamper(attack)
+    with pytest.raises(CheckpointRefused) as refused:
+        create_checkpoint()
+    assert [(b.chain_key, b.kind) for b in refused.value.breaks] == [("case:T1", kind)]
+    assert Checkpoint.objects.count() == 1
+    assert not verify.verify().ok
