@@ -122,3 +122,16 @@ def test_a_misconfigured_syslog_address_is_refused(settings):
     settings.AUDIT_CHECKPOINT_SYSLOG = "witness.example:514"
     with pytest.raises(ImproperlyConfigured):
         sinks.SyslogSink()
+
+
+def test_a_checkpoint_copied_twice_by_racing_runs_counts_once(make_checkpoint):
+    make_chain("case:S6", 2)
+    first = make_checkpoint()
+    sinks.FileSink().write(sink_entry(first))  # the racing run's copy
+    second = make_checkpoint()
+    assert [entry["hash"] for entry in read_sink()] == [
+        first.checkpoint_hash,
+        first.checkpoint_hash,
+        second.checkpoint_hash,
+    ]
+    assert verify().ok
