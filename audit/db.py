@@ -6,7 +6,13 @@ from pathlib import Path
 from django.db import connection
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-AUDIT_TABLES = ("audit_auditevent", "audit_checkpoint", "audit_chainhead")
+AUDIT_TABLES = (
+    "audit_auditevent",
+    "audit_checkpoint",
+    "audit_chainhead",
+    "audit_datasubjectkey",
+)
+GUARD_FILES = ("guards.sql", "key_guards.sql")
 
 
 def apply_role_model(app_role: str) -> None:
@@ -29,7 +35,8 @@ def set_guards(enabled: bool) -> None:
     if enabled:
         statements = [
             line
-            for line in (SQL_DIR / "guards.sql").read_text().splitlines()
+            for name in GUARD_FILES
+            for line in (SQL_DIR / name).read_text().splitlines()
             if line.startswith("ALTER TABLE")
         ]
     else:

@@ -94,6 +94,9 @@ ACTION_LABELS = {
     "audit.viewed": _("Consulta de auditoría"),
     "audit.exported": _("Exportación de auditoría"),
     "audit.verified": _("Verificación de integridad"),
+    "audit.checkpoint_refused": _(
+        "Punto de control no firmado: la auditoría fue alterada"
+    ),
 }
 RESULT_LABELS = {
     "ok": _("Exitoso"),

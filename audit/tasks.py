@@ -4,6 +4,12 @@ from . import checkpoints
 
 
 @shared_task(acks_late=True)
-def create_checkpoint() -> int:
-    """Sign the current heads of every chain (run by beat every few minutes)."""
-    return checkpoints.create_checkpoint().pk
+def create_checkpoint() -> int | None:
+    """Sign the current heads of every chain (run by beat every few minutes).
+
+    When the trail no longer extends the previous checkpoint nothing is signed: the
+    alarm is already logged and recorded, and a retry would refuse again."""
+    try:
+        return checkpoints.create_checkpoint().pk
+    except checkpoints.CheckpointRefused:
+        return None

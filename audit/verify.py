@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import chain, checkpoints
-from .models import ChainHead, Checkpoint
+from .models import AuditEvent, ChainHead, Checkpoint
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,16 @@ TAIL_MISSING = (
 HEAD_MISMATCH = "la cabeza registrada no corresponde al último evento"
 CHAIN_MISSING = "cadena sin eventos (eliminada)"
 CHECKPOINT_TRUNCATED = (
-    "la cadena es más corta que en el último punto de control (eventos eliminados)"
+    "la cadena es más corta que en un punto de control (eventos eliminados)"
 )
-CHECKPOINT_REWRITTEN = "la cadena fue reescrita después del último punto de control"
+CHECKPOINT_REWRITTEN = "la cadena fue reescrita después de un punto de control"
 CHECKPOINT_SIGNATURE = "firma inválida del punto de control (falsificado o alterado)"
 CHECKPOINT_LINK = "punto de control faltante o alterado (enlace roto)"
 CHECKPOINT_SINK = "los puntos de control no coinciden con la copia externa"
+CHECKPOINT_CHAIN_DELETED = "la cadena fue eliminada después de un punto de control"
+CHECKPOINT_REFUSED = (
+    "se negó la firma de un punto de control porque la auditoría fue alterada"
+)
 
 
 _COPY_ESCAPES = {
@@ -142,13 +147,13 @@ def _rows(chain_key: str | None, key_range: tuple[str, str] | None = None):
 def verify_chains(
     report: Report,
     chain_key: str | None = None,
-    watch: dict[str, int] | None = None,
+    watch: dict[str, set[int]] | None = None,
     key_range: tuple[str, str] | None = None,
-) -> tuple[dict[str, tuple[int, str]], dict[str, str]]:
-    """Check every chain; return each chain's last (seq, hash), and the hash at the
-    sequence number ``watch`` names for it (the last checkpoint's heads)."""
+) -> tuple[dict[str, tuple[int, str]], dict[str, dict[int, str]]]:
+    """Check every chain; return each chain's last (seq, hash), and its hashes at the
+    sequence numbers ``watch`` names for it (the heads in every checkpoint)."""
     watch = watch or {}
-    watched: dict[str, str] = {}
+    watched: dict[str, dict[int, str]] = {}
     heads_query = ChainHead.objects.all()
     if chain_key:
         heads_query = heads_query.filter(chain_key=chain_key)
@@ -182,7 +187,7 @@ def verify_chains(
             report.add(Break(key, last_seq, HEAD_MISMATCH))
 
     # Rows come as bytes (key, hashes): decoded only for what is reported.
-    current_bytes = None
+    current_bytes, wanted = None, None
     for key_bytes, seq, body, prev_hash, stored_hash in _rows(chain_key, key_range):
         events += 1
         if key_bytes != current_bytes:
@@ -195,6 +200,7 @@ def verify_chains(
             )
             prev = chain.genesis_hash(current).encode()
             prev_bytes = bytes.fromhex(prev.decode())
+            wanted = watch.get(current)
         if broken:
             continue
         if seq != expected_seq:
@@ -204,8 +210,8 @@ def verify_chains(
         else:
             digest = sha256(prev_bytes + body)
             if digest.hexdigest().encode() == stored_hash:
-                if watch.get(current) == seq:
-                    watched[current] = stored_hash.decode()
+                if wanted is not None and seq in wanted:
+                    watched.setdefault(current, {})[seq] = stored_hash.decode()
                 prev, prev_bytes = stored_hash, digest.digest()
                 expected_seq += 1
                 continue
@@ -221,44 +227,61 @@ def verify_chains(
     return found, watched
 
 
+def checkpoint_authentic(checkpoint: Checkpoint, keys) -> bool:
+    """Its hash covers what it says, its key signed it, its root covers its heads."""
+    payload = checkpoints.signed_payload(checkpoint)
+    return (
+        hashlib.sha256(payload).hexdigest() == checkpoint.checkpoint_hash
+        and checkpoints.signature_valid(checkpoint, keys)
+        and chain.heads_root(json.loads(checkpoint.heads)) == checkpoint.root
+    )
+
+
+def expected_heads(
+    chain_key: str | None = None,
+) -> dict[str, dict[int, list[tuple[str, int]]]]:
+    """Every (chain, seq) -> [(hash, checkpoint id)] that some checkpoint signed."""
+    expected: dict[str, dict[int, list[tuple[str, int]]]] = {}
+    rows = Checkpoint.objects.order_by("id").values_list("pk", "heads")
+    for pk, heads in rows.iterator():
+        for key, (seq, digest) in json.loads(heads).items():
+            if seq == 0 or (chain_key and key != chain_key):
+                continue
+            signed = expected.setdefault(key, {}).setdefault(seq, [])
+            if all(digest != known for known, _pk in signed):
+                signed.append((digest, pk))
+    return expected
+
+
 def verify_checkpoints(
     report: Report,
     found: dict[str, tuple[int, str]],
-    watched: dict[str, str],
+    watched: dict[str, dict[int, str]],
+    expected: dict[str, dict[int, list[tuple[str, int]]]],
     chain_key: str | None = None,
+    witness: list[dict] | None = None,
 ) -> None:
+    """Checkpoints are authentic and linked, agree with the external copy, and every
+    chain still holds, at each head a checkpoint signed, the event it signed."""
     keys = checkpoints.verify_keys()
     previous = checkpoints.FIRST_PREVIOUS
     last = None
     for checkpoint in Checkpoint.objects.order_by("id"):
         report.checkpoints += 1
-        payload = checkpoints.signed_payload(checkpoint)
         if checkpoint.prev_checkpoint_hash != previous:
             report.add(
                 Break("", checkpoint.pk, CHECKPOINT_LINK, f"punto #{checkpoint.pk}")
             )
-        if hashlib.sha256(
-            payload
-        ).hexdigest() != checkpoint.checkpoint_hash or not checkpoints.signature_valid(
-            checkpoint, keys
-        ):
+        if not checkpoint_authentic(checkpoint, keys):
             report.add(
                 Break(
                     "", checkpoint.pk, CHECKPOINT_SIGNATURE, f"punto #{checkpoint.pk}"
                 )
             )
-        if chain.heads_root(json.loads(checkpoint.heads)) != checkpoint.root:
-            report.add(
-                Break(
-                    "",
-                    checkpoint.pk,
-                    CHECKPOINT_SIGNATURE,
-                    f"cabezas del punto #{checkpoint.pk}",
-                )
-            )
         previous = checkpoint.checkpoint_hash
         last = checkpoint
-    sink = {entry["hash"]: entry for entry in checkpoints.read_sink()}
+    entries = checkpoints.read_sink() if witness is None else witness
+    sink = {entry["hash"]: entry for entry in entries}
     db_hashes = set(Checkpoint.objects.values_list("checkpoint_hash", flat=True))
     if sink:
         missing = [entry for digest, entry in sink.items() if digest not in db_hashes]
@@ -274,25 +297,136 @@ def verify_checkpoints(
         extra = db_hashes - set(sink)
         if extra:
             report.add(Break("", 0, CHECKPOINT_SINK, _("no está en la copia externa")))
-    if last is None:
-        return
-    for key, (seq, head_hash) in json.loads(last.heads).items():
-        if chain_key and key != chain_key:
-            continue
+    for key, signed in expected.items():
         if key in report.broken_chains:
             continue
         now = found.get(key)
-        if now is None or now[0] < seq:
+        top = max(signed)
+        if now is None:
+            report.add(
+                Break(key, 1, CHECKPOINT_CHAIN_DELETED, f"punto #{signed[top][0][1]}")
+            )
+            continue
+        if now[0] < top:
             report.add(
                 Break(
                     key,
-                    (now[0] + 1) if now else 1,
+                    now[0] + 1,
                     CHECKPOINT_TRUNCATED,
-                    f"punto #{last.pk}: #{seq}",
+                    f"punto #{signed[top][0][1]}: #{top}",
                 )
             )
-        elif watched.get(key) != head_hash:
-            report.add(Break(key, seq, CHECKPOINT_REWRITTEN, f"punto #{last.pk}"))
+            continue
+        hashes = watched.get(key, {})
+        for seq in sorted(signed):
+            wrong = [pk for digest, pk in signed[seq] if hashes.get(seq) != digest]
+            if wrong:
+                report.add(Break(key, seq, CHECKPOINT_REWRITTEN, f"punto #{wrong[0]}"))
+                break
+    if chain_key is None:
+        since = chain.format_time(last.created_at) if last else ""
+        refused = (
+            AuditEvent.objects.filter(
+                action=checkpoints.REFUSED_ACTION, recorded_at__gt=since
+            )
+            .order_by("recorded_at")
+            .values_list("recorded_at", flat=True)
+            .first()
+        )
+        if refused:
+            report.add(Break("", 0, CHECKPOINT_REFUSED, refused))
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def extension_breaks(
+    previous: Checkpoint | None, heads: dict[str, list], keys
+) -> list[Break]:
+    """Why ``heads`` ({chain: [seq, hash]}) may not be signed after ``previous``.
+
+    Every chain of the previous checkpoint must still exist, be at least as long, and
+    hold the event that checkpoint signed as its head; the events appended since must
+    link up, hash by hash, to today's heads. Reads only what changed since then.
+    """
+    if previous is None:
+        old = {}
+    elif not checkpoint_authentic(previous, keys):
+        return [Break("", previous.pk, CHECKPOINT_SIGNATURE, f"punto #{previous.pk}")]
+    else:
+        old = {key: tuple(head) for key, head in json.loads(previous.heads).items()}
+    where = f"punto #{previous.pk}" if previous else ""
+    breaks: list[Break] = []
+    for key, (seq, _digest) in old.items():
+        now = heads.get(key)
+        if now is None:
+            breaks.append(Break(key, 1, CHECKPOINT_CHAIN_DELETED, where))
+        elif now[0] < seq:
+            breaks.append(
+                Break(key, now[0] + 1, CHECKPOINT_TRUNCATED, f"{where}: #{seq}")
+            )
+    broken = {item.chain_key for item in breaks}
+    anchors = {
+        digest: (key, seq)
+        for key, (seq, digest) in old.items()
+        if seq > 0 and key not in broken
+    }
+    located: dict[str, tuple[str, int]] = {}
+    for chunk in _chunks(list(anchors), 2000):
+        located.update(
+            (digest, (key, seq))
+            for digest, key, seq in AuditEvent.objects.filter(
+                hash__in=chunk
+            ).values_list("hash", "chain_key", "seq")
+        )
+    for digest, (key, seq) in anchors.items():
+        if located.get(digest) != (key, seq):
+            breaks.append(Break(key, seq, CHECKPOINT_REWRITTEN, where))
+            broken.add(key)
+    starts = {
+        key: old.get(key, (0, chain.genesis_hash(key)))
+        for key, head in heads.items()
+        if key not in broken and tuple(head) != old.get(key)
+    }
+    # Walk what was appended since, streamed: {chain: [seq, hash, broken]}.
+    walk = {key: [seq, digest, False] for key, (seq, digest) in starts.items()}
+    for chunk in _chunks(list(starts), 200):
+        condition = Q()
+        for key in chunk:
+            condition |= Q(
+                chain_key=key, seq__gt=starts[key][0], seq__lte=heads[key][0]
+            )
+        rows = (
+            AuditEvent.objects.filter(condition)
+            .order_by("chain_key", "seq")
+            .values_list("chain_key", "seq", "body", "prev_hash", "hash")
+        )
+        for key, event_seq, body, prev_hash, stored in rows.iterator(2000):
+            state = walk[key]
+            seq, digest, broken = state
+            if broken:
+                continue
+            if event_seq != seq + 1:
+                problem = SEQ_GAP if event_seq > seq + 1 else SEQ_REPEATED
+            elif prev_hash != digest:
+                problem = LINK_BROKEN
+            elif chain.event_hash(prev_hash, body) != stored:
+                problem = EVENT_ALTERED
+            else:
+                state[0], state[1] = event_seq, stored
+                continue
+            breaks.append(Break(key, seq + 1, problem, where))
+            state[2] = True
+    for key, (seq, digest, broken) in walk.items():
+        if broken:
+            continue
+        if seq < heads[key][0]:
+            breaks.append(Break(key, seq + 1, TAIL_MISSING, f"cabeza #{heads[key][0]}"))
+        elif digest != heads[key][1]:
+            breaks.append(Break(key, seq, HEAD_MISMATCH))
+    return breaks
 
 
 PARALLEL_FROM_EVENTS = 200_000
@@ -322,7 +456,7 @@ def _verify_range(key_range, watch):
     return report, found, watched
 
 
-def _verify_in_parallel(report: Report, watch: dict[str, int], workers: int):
+def _verify_in_parallel(report: Report, watch: dict[str, set[int]], workers: int):
     """Each core checks its own key range over its own connection."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -345,20 +479,25 @@ def _verify_in_parallel(report: Report, watch: dict[str, int], workers: int):
     return found, watched
 
 
-def verify(chain_key: str | None = None, *, workers: int | None = None) -> Report:
-    """Check the whole trail (or one chain); big trails use every core."""
+def verify(
+    chain_key: str | None = None,
+    *,
+    workers: int | None = None,
+    witness: list[dict] | None = None,
+) -> Report:
+    """Check the whole trail (or one chain) against every checkpoint; big trails use
+    every core. ``witness``: the external copy's entries, when the sink is write-only."""
     started = time.perf_counter()
     report = Report()
+    expected = expected_heads(chain_key)
+    watch = {key: set(signed) for key, signed in expected.items()}
     last = Checkpoint.objects.order_by("-id").first()
-    watch = (
-        {key: seq for key, (seq, _h) in json.loads(last.heads).items()} if last else {}
-    )
     workers = workers or os.cpu_count() or 1
     big = last is not None and last.n_events >= PARALLEL_FROM_EVENTS
     if chain_key is None and workers > 1 and big and connection.vendor == "postgresql":
         found, watched = _verify_in_parallel(report, watch, workers)
     else:
         found, watched = verify_chains(report, chain_key, watch)
-    verify_checkpoints(report, found, watched, chain_key)
+    verify_checkpoints(report, found, watched, expected, chain_key, witness)
     report.seconds = time.perf_counter() - started
     return report

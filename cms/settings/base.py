@@ -285,6 +285,10 @@ AUDIT_VERIFY_KEYS = env.list("AUDIT_VERIFY_KEYS", default=[])
 AUDIT_CHECKPOINT_DIR = env.path(
     "AUDIT_CHECKPOINT_DIR", default=BASE_DIR / "var" / "audit-checkpoints"
 )
+# The checkpoints' witness outside the database (audit/sinks.py): the file sink above,
+# or audit.sinks.SyslogSink to AUDIT_CHECKPOINT_SYSLOG (tcp://host:514) in production.
+AUDIT_CHECKPOINT_SINK = env("AUDIT_CHECKPOINT_SINK", default="audit.sinks.FileSink")
+AUDIT_CHECKPOINT_SYSLOG = env("AUDIT_CHECKPOINT_SYSLOG", default="")
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Ventanilla Bogotá"

@@ -85,9 +85,10 @@ def test_triggers_are_enabled_always(trail):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid IN "
-            "('audit_auditevent'::regclass, 'audit_checkpoint'::regclass, 'audit_chainhead'::regclass) "
+            "('audit_auditevent'::regclass, 'audit_checkpoint'::regclass, "
+            "'audit_chainhead'::regclass, 'audit_datasubjectkey'::regclass) "
             "AND NOT tgisinternal"
         )
         rows = dict(cursor.fetchall())
-    assert len(rows) == 7
+    assert len(rows) == 11
     assert set(rows.values()) == {"A"}, rows

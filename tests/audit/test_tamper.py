@@ -1,12 +1,15 @@
 """Every kind of tampering is detected by audit_verify (as an attacker with owner rights)."""
 
+import hashlib
 import json
 
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from audit import chain, verify
+from audit import chain, checkpoints, record, verify
 from audit.models import AuditEvent, Checkpoint
 
 from .helpers import make_chain, tamper
@@ -186,14 +189,23 @@ def test_forged_checkpoint_is_detected(trail, make_checkpoint):
     assert found.kind == verify.CHECKPOINT_SIGNATURE
 
 
-def test_checkpoint_signed_with_another_key_is_detected(
-    trail, settings, make_checkpoint
-):
-    make_checkpoint()
-    settings.AUDIT_SIGNING_KEY = "Ax1jJ0d9dYc3l6gQ6h4bG2Kf0rA8eXq1m2S3t4U5v6w="
-    settings.AUDIT_VERIFY_KEYS = []
-    forged = make_checkpoint()
-    settings.AUDIT_SIGNING_KEY = "7u+ZHgafu/95u0G/UrUSj3OL+JVnIYGAHFMRmf4lu/Q="
+def test_checkpoint_signed_with_another_key_is_detected(trail, make_checkpoint):
+    genuine = make_checkpoint()
+    # The attacker signs a checkpoint of their own with a key of their own.
+    other = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    forged = Checkpoint(
+        created_at=timezone.now(),
+        n_chains=genuine.n_chains,
+        n_events=genuine.n_events,
+        heads=genuine.heads,
+        root=genuine.root,
+        prev_checkpoint_hash=genuine.checkpoint_hash,
+        key_id=checkpoints.key_id(other.public_key()),
+    )
+    payload = checkpoints.signed_payload(forged)
+    forged.checkpoint_hash = hashlib.sha256(payload).hexdigest()
+    forged.signature = other.sign(payload).hex()
+    forged.save()
     report = verify.verify()
     assert any(
         b.kind == verify.CHECKPOINT_SIGNATURE and str(forged.pk) in b.detail
@@ -216,3 +228,39 @@ def test_missing_last_checkpoint_is_detected_by_the_external_copy(
     tamper("DELETE FROM audit_checkpoint WHERE id = %s", [last.pk])
     assert first_break().kind == verify.CHECKPOINT_SINK
     assert not Checkpoint.objects.filter(pk=last.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "attack, kind",
+    [
+        (
+            "UPDATE audit_auditevent SET body = replace(body, 'test.more', 'test.otro') "
+            "WHERE chain_key = 'case:T1' AND seq = 8",
+            verify.EVENT_ALTERED,
+        ),
+        (
+            "DELETE FROM audit_auditevent WHERE chain_key = 'case:T1' AND seq = 9",
+            verify.TAIL_MISSING,
+        ),
+        (
+            "UPDATE audit_chainhead SET head_hash = repeat('e', 64) WHERE chain_key = 'case:T1'",
+            verify.HEAD_MISMATCH,
+        ),
+    ],
+)
+def test_events_appended_since_the_last_checkpoint_must_link_up_to_be_signed(
+    trail, make_checkpoint, attack, kind
+):
+    from audit.checkpoints import CheckpointRefused, create_checkpoint
+
+    make_checkpoint()
+    for _ in range(3):  # seq 7, 8, 9
+        record(
+            action="test.more", subject_type="t", subject_id="1", chain_key="case:T1"
+        )
+    tamper(attack)
+    with pytest.raises(CheckpointRefused) as refused:
+        create_checkpoint()
+    assert [(b.chain_key, b.kind) for b in refused.value.breaks] == [("case:T1", kind)]
+    assert Checkpoint.objects.count() == 1
+    assert not verify.verify().ok

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.sinks import parse_lines
 from audit.verify import verify
 
 
@@ -13,9 +16,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chain", help="Verificar solo esta cadena (por ejemplo «auth»)."
         )
+        parser.add_argument(
+            "--witness",
+            type=Path,
+            help=(
+                "Copia externa de los puntos de control (el archivo del recolector "
+                "syslog o del directorio de puntos de control) con la que comparar."
+            ),
+        )
 
-    def handle(self, *args, chain=None, **options):
-        report = verify(chain)
+    def handle(self, *args, chain=None, witness=None, **options):
+        entries = None
+        if witness is not None:
+            text = witness.read_text(encoding="utf-8")
+            entries = parse_lines(text) or parse_lines(text, marker="")
+        report = verify(chain, witness=entries)
         if not report.ok:
             raise CommandError(
                 f"Auditoría ALTERADA. Primer punto roto: {report.breaks[0]}",
