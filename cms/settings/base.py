@@ -62,6 +62,7 @@ INSTALLED_APPS = (
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
