@@ -263,3 +263,22 @@ def test_admin_pages_have_the_admin_policy(demo_user, case, rit_certificate):
 
 def test_admin_login_page_has_the_admin_policy():
     assert_admin_html_page(anonymous().get("/admin/login/"))
+
+
+def test_wagtails_preview_takes_the_policy_of_the_admin_request_around_it():
+    """A preview renders the page through the middleware again, with a dummy
+    request for its public URL: that inner pass must not set the public policy
+    (frame-ancestors 'none' would blank the admin's preview frame)."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from cms.csp import SiteCSPMiddleware
+
+    middleware = SiteCSPMiddleware(lambda request: HttpResponse("<h1>Vista</h1>"))
+    dummy = RequestFactory().get("/tramites/certificacion-rit/")
+    dummy.is_dummy = True
+    assert "Content-Security-Policy" not in middleware(dummy)
+    inner = middleware(dummy)
+    outer = SiteCSPMiddleware(lambda request: inner)
+    header = outer(RequestFactory().get("/admin/pages/1/edit/preview/"))
+    assert "frame-ancestors 'self'" in header["Content-Security-Policy"]
