@@ -5,7 +5,7 @@ form that asks the later question and are re-run when an earlier answer changes.
 import datetime
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
-from procedures.forms import validate_bogota_address, validate_phone
+from procedures.forms import (
+    MoneyField,
+    has_hidden_characters,
+    validate_bogota_address,
+    validate_phone,
+)
+from procedures.forms import ascii_digits as _digits
 from procedures.uploads import validate_upload
 
 from . import ciiu, fees, names
@@ -101,15 +107,9 @@ RISK_CLASSES = [
 ]
 
 CHIP = re.compile(r"^AAA\d{4}[A-Z0-9]{4}$")
-MAX_MONEY = Decimal("1000000000000000")  # one thousand billion pesos
 
 DOCUMENT_FORMATS = ["pdf", "jpg", "png"]
 DOCUMENT_MAX_MB = 5
-
-
-def _digits(value: str) -> str:
-    """Full-width and other Unicode digits to ASCII; Arabic-Indic ones stay invalid."""
-    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def yes_no(label, **kwargs):
@@ -120,42 +120,6 @@ def yes_no(label, **kwargs):
         widget=forms.RadioSelect,
         **kwargs,
     )
-
-
-class MoneyField(forms.Field):
-    """Pesos typed the Colombian way: 1.234.567 or 1.234.567,89 (also 1234567)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-    default_error_messages = {
-        "invalid": _("Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."),
-    }
-
-    def __init__(self, *, min_value=Decimal("0"), **kwargs):
-        self.min_value = min_value
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if not isinstance(value, str) or len(value) > 30:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        text = _digits(value).replace("$", "").replace(" ", "").replace("COP", "")
-        if not re.fullmatch(r"[0-9.]+(,[0-9]{1,2})?", text):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        integer, _sep, cents = text.partition(",")
-        try:
-            amount = Decimal(integer.replace(".", "") + ("." + cents if cents else ""))
-        except InvalidOperation:
-            raise ValidationError(
-                self.error_messages["invalid"], code="invalid"
-            ) from None
-        if amount < self.min_value:
-            raise ValidationError(
-                _("El valor no puede ser menor que %(min)s.") % {"min": self.min_value}
-            )
-        if amount >= MAX_MONEY:
-            raise ValidationError(_("El valor es demasiado grande."))
-        return amount
 
 
 class DateField(forms.DateField):
@@ -237,7 +201,9 @@ class ApplicantForm(StepForm):
 
     def clean_nombre(self):
         name = unicodedata.normalize("NFC", self.cleaned_data["nombre"]).strip()
-        if any(unicodedata.category(ch) in ("Cf", "Cc", "So", "Cs") for ch in name):
+        if has_hidden_characters(name) or any(
+            unicodedata.category(ch) == "So" for ch in name
+        ):
             raise ValidationError(
                 _("Escriba el nombre solo con letras, espacios, puntos o guiones.")
             )
@@ -364,7 +330,7 @@ class BusinessForm(StepForm):
         name = re.sub(
             r"\s+", " ", unicodedata.normalize("NFC", self.cleaned_data["razon_social"])
         ).strip()
-        if any(unicodedata.category(ch) in ("Cf", "Cc", "Cs") for ch in name):
+        if has_hidden_characters(name):
             raise ValidationError(_("El nombre tiene caracteres no permitidos."))
         if not names.name_key(name):
             raise ValidationError(_("Escriba un nombre con letras o números."))

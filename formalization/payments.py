@@ -17,6 +17,10 @@ import audit
 from .models import Application, Payment, PaymentNotice
 
 SIGNATURE_HEADER = "HTTP_X_SANDBOX_SIGNATURE"
+# A notice is one flat JSON object of a few short fields: anything much larger, or
+# nested, is refused before it is parsed (deep nesting exhausts the parser's stack).
+MAX_NOTICE_BYTES = 4096
+MAX_NOTICE_DEPTH = 2
 
 
 class InvalidNotice(Exception):
@@ -62,8 +66,12 @@ class SandboxPSE:
     def parse(self, body: bytes, signature: str) -> Notice:
         if not signature or not hmac.compare_digest(self.sign(body), signature):
             raise InvalidNotice("firma inválida")
+        if len(body) > MAX_NOTICE_BYTES or _json_depth(body) > MAX_NOTICE_DEPTH:
+            raise InvalidNotice("aviso mal formado")
         try:
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("a notice is a JSON object")
             return Notice(
                 event_id=str(data["event_id"])[:80],
                 reference=str(uuid.UUID(str(data["reference"]))),
@@ -77,6 +85,29 @@ class SandboxPSE:
             )
         except (ValueError, KeyError, TypeError, InvalidOperation) as error:
             raise InvalidNotice("aviso mal formado") from error
+
+
+def _json_depth(body: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest, read without parsing it
+    (brackets inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # closing quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
 
 
 PROVIDERS = {"sandbox-pse": SandboxPSE()}

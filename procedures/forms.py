@@ -1,7 +1,9 @@
 """The filing form of a procedure, built from the online form its editors defined."""
 
 import re
+import unicodedata
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,6 +57,90 @@ def validate_identity_number(value: str) -> None:
 
 YES_NO = [("si", _("Sí")), ("no", _("No"))]
 
+# Line breaks and tabs are the only control characters a multi-line answer may hold.
+MULTILINE_CONTROLS = frozenset("\n\r\t")
+
+
+HIDDEN_CHARACTERS_MESSAGE = _(
+    "El texto tiene caracteres invisibles o de control (por ejemplo, marcas de "
+    "dirección de escritura) que no se permiten. Escríbalo de nuevo sin pegarlo "
+    "desde otro documento."
+)
+
+
+def has_hidden_characters(text: str, *, multiline: bool = False) -> bool:
+    """True when ``text`` holds characters a reader cannot see but that change what
+    is shown or stored: bidirectional overrides and isolates (U+202A-U+202E,
+    U+2066-U+2069), direction marks (U+200E/U+200F, U+061C), zero-width and other
+    format characters (Unicode category Cf), control characters (Cc) and lone
+    surrogates (Cs). The one check for the wizard's and the filings' answers."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cf", "Cs"):
+            return True
+        if category == "Cc" and not (multiline and char in MULTILINE_CONTROLS):
+            return True
+    return False
+
+
+def validate_visible_text(value: str) -> None:
+    if has_hidden_characters(value):
+        raise ValidationError(HIDDEN_CHARACTERS_MESSAGE, code="hidden_characters")
+
+
+def validate_visible_multiline_text(value: str) -> None:
+    if has_hidden_characters(value, multiline=True):
+        raise ValidationError(HIDDEN_CHARACTERS_MESSAGE, code="hidden_characters")
+
+
+def ascii_digits(value: str) -> str:
+    """Full-width and other Unicode digits to ASCII; Arabic-Indic ones stay invalid."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+MAX_MONEY = Decimal("1000000000000000")  # one thousand billion pesos
+# Pesos as written in Colombia: thousands grouped with dots (or not grouped at all),
+# up to two decimals after a comma.
+MONEY = re.compile(r"(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]{1,2})?")
+
+
+class MoneyField(forms.Field):
+    """Pesos typed the Colombian way: 1.234.567 or 1.234.567,89 (also 1234567 and
+    $ 1.234.567). A dot is only ever a thousands separator, so 1.5 is refused rather
+    than read as fifteen pesos."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."),
+    }
+
+    def __init__(self, *, min_value=Decimal("0"), **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or len(value) > 30:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        text = re.sub(r"\s|\$|COP", "", ascii_digits(value), flags=re.IGNORECASE)
+        if not MONEY.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        integer, _sep, cents = text.partition(",")
+        try:
+            amount = Decimal(integer.replace(".", "") + ("." + cents if cents else ""))
+        except InvalidOperation:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid"
+            ) from None
+        if amount < self.min_value:
+            raise ValidationError(
+                _("El valor no puede ser menor que %(min)s.") % {"min": self.min_value}
+            )
+        if amount >= MAX_MONEY:
+            raise ValidationError(_("El valor es demasiado grande."))
+        return amount
+
 
 def _field(block: dict) -> forms.Field:
     common = {
@@ -65,14 +151,15 @@ def _field(block: dict) -> forms.Field:
     kind = block["field_type"]
     if kind == "long_text":
         return forms.CharField(
-            max_length=3000, widget=forms.Textarea(attrs={"rows": 4}), **common
+            max_length=3000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            validators=[validate_visible_multiline_text],
+            **common,
         )
     if kind == "number":
         return forms.IntegerField(min_value=0, max_value=10**12, **common)
     if kind == "money":
-        return forms.DecimalField(
-            min_value=0, max_digits=16, decimal_places=2, localize=True, **common
-        )
+        return MoneyField(**common)
     if kind == "date":
         return forms.DateField(
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **common
@@ -90,13 +177,17 @@ def _field(block: dict) -> forms.Field:
         return forms.CharField(max_length=20, validators=[validate_phone], **common)
     if kind == "address":
         return forms.CharField(
-            max_length=200, validators=[validate_bogota_address], **common
+            max_length=200,
+            validators=[validate_visible_text, validate_bogota_address],
+            **common,
         )
     if kind == "identity":
         return forms.CharField(
-            max_length=20, validators=[validate_identity_number], **common
+            max_length=20,
+            validators=[validate_identity_number],
+            **common,
         )
-    return forms.CharField(max_length=300, **common)
+    return forms.CharField(max_length=300, validators=[validate_visible_text], **common)
 
 
 class FilingForm(forms.Form):
@@ -185,6 +276,7 @@ class AnswerForm(forms.Form):
         label=_("Su respuesta"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_visible_multiline_text],
     )
     document = forms.FileField(
         label=_("Documento (opcional)"),

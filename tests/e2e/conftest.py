@@ -117,13 +117,72 @@ def browser(live_site):
         browser.close()
 
 
+# Registered in every frame before the page's own code runs (Playwright's init scripts
+# are not subject to the page's CSP).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    page: location.pathname,
+    directive: event.violatedDirective,
+    blocked: event.blockedURI,
+    sample: event.sample,
+    source: event.sourceFile + ":" + event.lineNumber,
+  });
+}, true);
+"""
+
+
+class CSPWatch:
+    """Every Content-Security-Policy violation in a browser context: the
+    ``securitypolicyviolation`` events of all its frames and the console's reports."""
+
+    def __init__(self, context):
+        self.violations = []
+        self.console = []
+        context.expose_binding(
+            "__cspViolation", lambda source, report: self.violations.append(report)
+        )
+        context.add_init_script(_CSP_LISTENER)
+        context.on("page", self._watch_console)
+
+    def _watch_console(self, page):
+        page.on(
+            "console",
+            lambda message: (
+                self.console.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    def assert_none(self):
+        reports = [str(v) for v in self.violations] + self.console
+        assert not reports, "CSP violations:\n" + "\n".join(reports)
+
+
 @pytest.fixture
-def page(browser, live_site):
-    context = browser.new_context(base_url=live_site, locale="es-CO")
-    page = context.new_page()
+def new_context(browser, live_site):
+    """Browser contexts for the site; each fails its test on any CSP violation."""
+    opened = []
+
+    def make(**options):
+        context = browser.new_context(base_url=live_site, locale="es-CO", **options)
+        context.csp_watch = CSPWatch(context)
+        opened.append((context, context.csp_watch))
+        return context
+
+    yield make
+    for context, _watch in opened:
+        context.close()
+    for _context, watch in opened:
+        watch.assert_none()
+
+
+@pytest.fixture
+def page(new_context):
+    page = new_context().new_page()
     page.set_default_timeout(15000)
-    yield page
-    context.close()
+    return page
 
 
 @pytest.fixture(scope="session")

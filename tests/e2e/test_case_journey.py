@@ -26,12 +26,10 @@ RADICADO = re.compile(r"SDH-\d{4}-\d{6}")
 
 
 @pytest.fixture
-def officer_page(browser, live_site):
-    context = browser.new_context(base_url=live_site, locale="es-CO")
-    officer = context.new_page()
+def officer_page(new_context):
+    officer = new_context().new_page()
     officer.set_default_timeout(15000)
-    yield officer
-    context.close()
+    return officer
 
 
 def citizen_login(page):

@@ -41,25 +41,20 @@ def citizen_state(browser, live_site):
 
 
 @pytest.fixture
-def new_page(browser, live_site, citizen_state):
+def new_page(new_context, citizen_state):
     """A page in a context of its own, logged in unless ``anonymous``; one at a time."""
     contexts = []
 
     def make(*, anonymous=False, **options):
         assert not contexts, "one context at a time"
-        context = browser.new_context(
-            base_url=live_site,
-            locale="es-CO",
-            storage_state=None if anonymous else citizen_state,
-            **options,
+        context = new_context(
+            storage_state=None if anonymous else citizen_state, **options
         )
         context.set_default_timeout(15000)
         contexts.append(context)
         return context.new_page()
 
-    yield make
-    for context in contexts:
-        context.close()
+    return make
 
 
 @pytest.fixture
