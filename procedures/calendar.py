@@ -1,7 +1,7 @@
 """Business-day calendar for legal terms (días hábiles) in Bogotá.
 
-Pure functions, no database. The rules (see docs in ``/work/shared/domain.md``
-§3.1–§3.2):
+Pure functions, no database. The rules (Ley 4 de 1913 art. 62, Ley 51 de 1983,
+Ley 1755 de 2015 art. 14, Ley 1437 de 2011 art. 54):
 
 * Terms expressed in days are business days (Ley 4 de 1913 art. 62; Ley 1755 de
   2015 art. 14): Monday to Friday, minus Colombian national holidays. Saturdays
