@@ -23,6 +23,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalManyToManyField
 
 from . import blocks
+from .links import PublicSiteURLMixin
 from .search import padded
 
 
@@ -218,7 +219,7 @@ class ProcedurePageForm(WagtailAdminPageForm):
             self.fields["entity"].queryset = entities_editable_by(self.for_user)
 
 
-class ProcedurePage(Page):
+class ProcedurePage(PublicSiteURLMixin, Page):
     """One procedure of the catalog, with the fields of SUIT's "Formato integrado"."""
 
     class Kind(models.TextChoices):
@@ -612,7 +613,7 @@ class ProcedurePage(Page):
         return context
 
 
-class ProcedureIndexPage(Page):
+class ProcedureIndexPage(PublicSiteURLMixin, Page):
     """The catalog: search, facets and pagination over published procedures."""
 
     intro = models.TextField(_("introducción"), blank=True)
