@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -565,7 +566,14 @@ class ProcedurePage(PublicSiteURLMixin, Page):
     def response_time_summary(self) -> str:
         if self.response_time_unit == self.TimeUnit.INMEDIATO:
             return str(_("Inmediato"))
-        return f"{self.response_time_value} {self.get_response_time_unit_display()} {self.get_calendar_type_display()}"
+        n = self.response_time_value
+        if self.response_time_unit == self.TimeUnit.HORAS:
+            text = ngettext("%(n)d hora", "%(n)d horas", n)
+        elif self.calendar_type == self.CalendarType.CALENDARIO:
+            text = ngettext("%(n)d día calendario", "%(n)d días calendario", n)
+        else:
+            text = ngettext("%(n)d día hábil", "%(n)d días hábiles", n)
+        return text % {"n": n}
 
     def permissions_for_user(self, user):
         return ProcedurePermissionTester(user, self)
