@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -23,6 +24,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalManyToManyField
 
 from . import blocks
+from .links import PublicSiteURLMixin
 from .search import padded
 
 
@@ -218,7 +220,7 @@ class ProcedurePageForm(WagtailAdminPageForm):
             self.fields["entity"].queryset = entities_editable_by(self.for_user)
 
 
-class ProcedurePage(Page):
+class ProcedurePage(PublicSiteURLMixin, Page):
     """One procedure of the catalog, with the fields of SUIT's "Formato integrado"."""
 
     class Kind(models.TextChoices):
@@ -564,7 +566,14 @@ class ProcedurePage(Page):
     def response_time_summary(self) -> str:
         if self.response_time_unit == self.TimeUnit.INMEDIATO:
             return str(_("Inmediato"))
-        return f"{self.response_time_value} {self.get_response_time_unit_display()} {self.get_calendar_type_display()}"
+        n = self.response_time_value
+        if self.response_time_unit == self.TimeUnit.HORAS:
+            text = ngettext("%(n)d hora", "%(n)d horas", n)
+        elif self.calendar_type == self.CalendarType.CALENDARIO:
+            text = ngettext("%(n)d día calendario", "%(n)d días calendario", n)
+        else:
+            text = ngettext("%(n)d día hábil", "%(n)d días hábiles", n)
+        return text % {"n": n}
 
     def permissions_for_user(self, user):
         return ProcedurePermissionTester(user, self)
@@ -612,7 +621,7 @@ class ProcedurePage(Page):
         return context
 
 
-class ProcedureIndexPage(Page):
+class ProcedureIndexPage(PublicSiteURLMixin, Page):
     """The catalog: search, facets and pagination over published procedures."""
 
     intro = models.TextField(_("introducción"), blank=True)

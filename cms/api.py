@@ -4,6 +4,7 @@ from django.conf import settings
 
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import PageParentField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
@@ -27,9 +28,22 @@ class BoundedPagination(WagtailPagination):
         return super().paginate_queryset(queryset, request, view)
 
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
+class SpecificParentField(PageParentField):
+    """The parent as its own page type, so its ``html_url`` is on the configured
+    site URL too (``catalog.links.PublicSiteURLMixin``), like the page's own."""
+
+    def to_representation(self, value):
+        return super().to_representation(value.specific)
+
+
+class SitePageSerializer(PageSerializer):
+    parent = SpecificParentField(read_only=True)
+
+
+class SitePagesAPIViewSet(PagesAPIViewSet):
+    base_serializer_class = SitePageSerializer
     pagination_class = BoundedPagination
 
 
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PublicPagesAPIViewSet)
+api_router.register_endpoint("pages", SitePagesAPIViewSet)

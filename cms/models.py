@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from catalog.links import PublicSiteURLMixin
 
-class HomePage(Page):
+
+class HomePage(PublicSiteURLMixin, Page):
     """The landing page: search the catalog, start formalization, browse life events."""
 
     intro = models.TextField(_("introducción"), blank=True)

@@ -52,6 +52,7 @@ from stdnum.co import nit as co_nit
 
 import audit
 from audit.personal import subject_of
+from catalog.links import site_url
 
 from .forms import validate_identity_number, validate_phone
 from .models import ApplicantProfile, PrivacyConsent
@@ -924,7 +925,9 @@ class NewPasswordForm(SetPasswordForm):
 
 
 def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
+    # The configured site URL, not the request's Host: a link in an e-mail must
+    # reach the real site whichever host name the request came in by.
+    return site_url()
 
 
 def _form_error(form, error: AccountError) -> None:

@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from audit.presentation import present_all
 from catalog.models import Entity, ProcedurePage
 
-from . import calendar, services, workflow
+from . import calendar, services, wording, workflow
 from .models import Case
 
 DUE_SOON_BUSINESS_DAYS = 3
@@ -128,8 +128,11 @@ def queue(request):
             "radicado",
             "status",
             "due_date",
+            "calendar_days",
             "procedure__title",
             "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
         )
         .order_by("due_date", "id")
     )
@@ -149,16 +152,22 @@ def queue(request):
     page = Paginator(cases, 50).get_page(request.GET.get("p"))
     rows = []
     for case in page.object_list:
-        remaining = calendar.business_days_between(today, case.due_date)
-        clock_stopped = case.status in workflow.CLOCK_STOPPED_STATUSES
+        # None once the case is closed: a decided case has no term left to count.
+        remaining = case.days_left(today)
+        running = remaining is not None and not case.clock_stopped
         rows.append(
             {
                 "case": case,
                 "remaining": remaining,
-                "overdue": remaining < 0 and not clock_stopped,
-                "due_soon": 0 <= remaining <= DUE_SOON_BUSINESS_DAYS
-                and not clock_stopped,
-                "clock_stopped": clock_stopped,
+                "due_label": (
+                    wording.due_in(remaining, calendar_days=case.calendar_days)
+                    if running
+                    else ""
+                ),
+                "overdue": running and remaining < 0,
+                "due_soon": running and 0 <= remaining <= DUE_SOON_BUSINESS_DAYS,
+                "clock_stopped": case.clock_stopped,
+                "assignee": services.user_display(case.assigned_to) or "—",
             }
         )
     return render(
@@ -190,10 +199,12 @@ def case_detail(request, radicado):
     history = present_all(
         AuditEvent.objects.filter(chain_key=case.audit_chain).order_by("seq")
     )
+    today = _today()
+    refusals = action_refusals(case, today)
     actions = [
         a
         for a in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
-        if a != workflow.Action.ASSIGN
+        if a != workflow.Action.ASSIGN and a not in refusals
     ]
     can_assign = workflow.Action.ASSIGN in workflow.allowed_actions(
         case.status, workflow.Role.OFFICER
@@ -201,7 +212,7 @@ def case_detail(request, radicado):
     context = {
         "case": case,
         "documents": case.documents.all(),
-        "history": history,
+        "history": _with_names(history),
         "actions": [
             (
                 action,
@@ -210,13 +221,80 @@ def case_detail(request, radicado):
             )
             for action in actions
         ],
-        "remaining": calendar.business_days_between(_today(), case.due_date),
+        "term_status": term_status(case, today),
+        "extension_label": wording.days(
+            case.extension_days, calendar_days=case.calendar_days
+        ),
+        "assignee": services.user_display(case.assigned_to) or "—",
+        "refusals": list(refusals.values()),
         "officers": entity_officers(case) if can_assign else [],
         "remission_choices": (
             _remission_choices(case) if workflow.Action.REMIT in actions else []
         ),
     }
     return render(request, "procedures/admin/case.html", context)
+
+
+def term_status(case: Case, today: datetime.date) -> str:
+    """The "Vence" line's note: days left while the term runs, and otherwise why
+    none are counted (a closed case shows no "N días restantes")."""
+    if case.is_closed:
+        return _("Trámite terminado el %(date)s") % {
+            "date": f"{calendar.to_bogota(case.decided_at):%d/%m/%Y}"
+            if case.decided_at
+            else "—"
+        }
+    if case.clock_stopped:
+        return _("Término suspendido desde el %(date)s") % {
+            "date": f"{case.clock_stopped_on:%d/%m/%Y}"
+            if case.clock_stopped_on
+            else "—"
+        }
+    return wording.remaining(case.days_left(today), calendar_days=case.calendar_days)
+
+
+def action_refusals(case: Case, today: datetime.date) -> dict:
+    """Actions the table allows now but the law does not for this case, with the
+    Spanish reason shown instead of the button (the service refuses them too)."""
+    refusals = {}
+    checks = {
+        workflow.Action.REQUEST_INFO: lambda: workflow.check_information_request(
+            today=today,
+            last_day=calendar.add_business_days(
+                case.received_on, workflow.INFORMATION_REQUEST_DAYS
+            ),
+            previous_request=case.information_requested_on,
+        ),
+        workflow.Action.EXTEND: lambda: workflow.check_extension(
+            today=today,
+            due_date=case.due_date,
+            original_term_days=case.term_days,
+            extended_term_days_so_far=case.extension_days,
+            extra_days=1,
+            allowed=case.procedure.extension_allowed,
+            calendar_days=case.calendar_days,
+        ),
+    }
+    allowed = workflow.allowed_actions(case.status, workflow.Role.OFFICER)
+    for action, check in checks.items():
+        if action not in allowed:
+            continue
+        try:
+            check()
+        except workflow.TransitionError as refused:
+            refusals[action] = f"{action.label}: {refused}"
+    return refusals
+
+
+def _with_names(history) -> list[tuple]:
+    """Each event with its actor's full name (the trail keeps the username)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(
+        username__in={event.actor for event in history}
+    )
+    names = {user.get_username(): services.user_display(user) for user in users}
+    return [(event, names.get(event.actor, event.actor)) for event in history]
 
 
 def _remission_choices(case: Case) -> list[tuple[Entity, list[ProcedurePage]]]:

@@ -1,7 +1,7 @@
 """Business-day calendar for legal terms (días hábiles) in Bogotá.
 
-Pure functions, no database. The rules (see docs in ``/work/shared/domain.md``
-§3.1–§3.2):
+Pure functions, no database. The rules (Ley 4 de 1913 art. 62, Ley 51 de 1983,
+Ley 1755 de 2015 art. 14, Ley 1437 de 2011 art. 54):
 
 * Terms expressed in days are business days (Ley 4 de 1913 art. 62; Ley 1755 de
   2015 art. 14): Monday to Friday, minus Colombian national holidays. Saturdays
@@ -14,6 +14,11 @@ Pure functions, no database. The rules (see docs in ``/work/shared/domain.md``
   next business day.
 * Terms expressed in months follow the calendar, and if the last day is not a
   business day the term extends to the next business day (Ley 4/1913 art. 62).
+* A term the law expressly sets in calendar days (``calendar_type`` CALENDARIO in
+  the catalog, "a menos de expresarse lo contrario") counts every day from the
+  day after receipt; if its last day is not a business day it extends to the next
+  business day, the same rule art. 62 gives for months. Every function that
+  turns a number of days into a date takes ``calendar_days=True`` for these.
 
 All wall-clock reasoning happens in America/Bogota (UTC−5, no DST).
 """
@@ -37,8 +42,10 @@ __all__ = [
     "DEFAULT_CUTOFF",
     "END_OF_DAY",
     "add_business_days",
+    "add_calendar_days",
     "add_calendar_months",
     "business_days_between",
+    "days_between",
     "due_date",
     "extend_due_date",
     "filing_cutoff",
@@ -266,43 +273,97 @@ def term_start(filed_at: datetime, cutoff: time | None = None) -> date:
 
 
 def due_date(
-    filed_at: datetime, business_days: int, cutoff: time | None = None
+    filed_at: datetime,
+    business_days: int,
+    cutoff: time | None = None,
+    *,
+    calendar_days: bool = False,
 ) -> date:
     """Return the last day of a term of ``business_days`` business days.
 
     It is the ``business_days``-th business day counting ``term_start`` as day
     1, i.e. ``add_business_days(received_on(filed_at, cutoff), business_days)``.
     Always a business day. Raises ValueError if ``business_days < 1``.
+
+    With ``calendar_days=True`` the term is in calendar days instead:
+    ``add_calendar_days(received_on(filed_at, cutoff), days)``.
     """
     if business_days < 1:
         raise ValueError("a term has at least one business day")
-    return add_business_days(received_on(filed_at, cutoff), business_days)
+    return _add_days(received_on(filed_at, cutoff), business_days, calendar_days)
 
 
 def max_extended_due_date(
-    filed_at: datetime, business_days: int, cutoff: time | None = None
+    filed_at: datetime,
+    business_days: int,
+    cutoff: time | None = None,
+    *,
+    calendar_days: bool = False,
 ) -> date:
     """Return the latest date an extension may set (Ley 1755 art. 14 parágrafo).
 
     The new date may not exceed double the initial term, counted from the same
     receipt: ``due_date(filed_at, 2 * business_days, cutoff)``.
     """
-    return due_date(filed_at, 2 * business_days, cutoff)
+    return due_date(filed_at, 2 * business_days, cutoff, calendar_days=calendar_days)
 
 
-def extend_due_date(due: date, business_days: int) -> date:
+def extend_due_date(
+    due: date, business_days: int, *, calendar_days: bool = False
+) -> date:
     """Return ``due`` moved ``business_days`` business days later.
 
     Equivalent to ``add_business_days(due, business_days)``; ``due`` itself is
     not counted. Raises ValueError for negative extensions — shortening a term
-    is not an extension.
+    is not an extension. With ``calendar_days=True`` the days are calendar days
+    (``add_calendar_days``).
     """
     if business_days < 0:
         raise ValueError("an extension cannot be negative")
-    return add_business_days(due, business_days)
+    return _add_days(due, business_days, calendar_days)
 
 
-def pause_and_resume(due: date, paused_on: date, resumed_on: date) -> date:
+def add_calendar_days(start: date, days: int) -> date:
+    """Return the last day of a term of ``days`` calendar days running after ``start``.
+
+    ``start`` is not counted (terms run from the day after receipt), so it is
+    ``start + days``; if that day is not a business day the term extends to the
+    next business day (Ley 4 de 1913 art. 62, as for months). Always a business
+    day for ``days > 0``; ``days == 0`` returns ``start``. Raises ValueError for
+    negative ``days``.
+    """
+    start = _check_date(start)
+    if days < 0:
+        raise ValueError("a term in calendar days cannot be negative")
+    if days == 0:
+        return start
+    end = start + timedelta(days=days)
+    return end if is_business_day(end) else next_business_day(end)
+
+
+def days_between(start: date, end: date, *, calendar_days: bool = False) -> int:
+    """Days left from ``start`` to ``end``, in the unit of the term.
+
+    Business days (``business_days_between``) by default; plain calendar days
+    ``(end - start).days`` with ``calendar_days=True``. Negative when overdue.
+    """
+    start, end = _check_date(start), _check_date(end)
+    if calendar_days:
+        return (end - start).days
+    return business_days_between(start, end)
+
+
+def _add_days(start: date, days: int, calendar_days: bool) -> date:
+    return (
+        add_calendar_days(start, days)
+        if calendar_days
+        else add_business_days(start, days)
+    )
+
+
+def pause_and_resume(
+    due: date, paused_on: date, resumed_on: date, *, calendar_days: bool = False
+) -> date:
     """Return the due date after the clock stopped from ``paused_on`` to ``resumed_on``.
 
     Used for Ley 1755 art. 17: the term stops when the entity sends the
@@ -321,6 +382,9 @@ def pause_and_resume(due: date, paused_on: date, resumed_on: date) -> date:
     on the same business day leaves ``due`` unchanged. If ``due`` is a business
     day, so is the result.
 
+    With ``calendar_days=True`` (a term in calendar days) ``due`` moves by the
+    calendar days the clock stood still, and lands on a business day.
+
     Raises ValueError if ``resumed_on < paused_on`` or ``paused_on > due`` (an
     expired term cannot be suspended).
     """
@@ -335,6 +399,8 @@ def pause_and_resume(due: date, paused_on: date, resumed_on: date) -> date:
         raise ValueError("the term had already expired when it was paused")
     if not is_business_day(resumed_on):
         resumed_on = next_business_day(resumed_on)
+    if calendar_days:
+        return add_calendar_days(due, (resumed_on - paused_on).days)
     return add_business_days(due, business_days_between(paused_on, resumed_on))
 
 

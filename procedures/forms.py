@@ -300,3 +300,9 @@ class AnswerForm(forms.Form):
             except ValidationError as error:
                 self.add_error("document", error)
         return data
+
+
+class CitizenExtensionForm(forms.Form):
+    """The citizen asks for the one extension of the month to answer (Ley 1755 art. 17)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

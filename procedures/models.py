@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import FINAL_STATUSES, Status
+from .workflow import CLOCK_STOPPED_STATUSES, FINAL_STATUSES, Status
 
 
 class CaseQuerySet(models.QuerySet):
@@ -80,15 +80,25 @@ class Case(models.Model):
     answers = models.JSONField(_("respuestas"), default=dict)
     filed_at = models.DateTimeField(_("radicado el"))
     received_on = models.DateField(_("fecha de recibo"))
-    term_days = models.PositiveSmallIntegerField(_("término (días hábiles)"))
-    extension_days = models.PositiveSmallIntegerField(
-        _("prórroga (días hábiles)"), default=0
-    )
+    term_days = models.PositiveSmallIntegerField(_("término (días)"))
+    # The unit of term_days and extension_days, fixed at filing from the catalog's
+    # calendar_type: business days unless the law says calendar days.
+    calendar_days = models.BooleanField(_("término en días calendario"), default=False)
+    extension_days = models.PositiveSmallIntegerField(_("prórroga (días)"), default=0)
+    extension_reason = models.TextField(_("motivo de la prórroga"), blank=True)
     due_date = models.DateField(_("vence"))
     clock_stopped_on = models.DateField(
         _("término suspendido desde"), null=True, blank=True
     )
     citizen_deadline = models.DateField(_("plazo del ciudadano"), null=True, blank=True)
+    # Ley 1755 art. 17 allows one requerimiento, and the citizen one extension of
+    # the month to answer it: the dates they happened on.
+    information_requested_on = models.DateField(
+        _("información solicitada el"), null=True, blank=True
+    )
+    citizen_extension_on = models.DateField(
+        _("prórroga del plazo del ciudadano pedida el"), null=True, blank=True
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -161,6 +171,30 @@ class Case(models.Model):
             return self.remitted_to
         except Case.DoesNotExist:
             return None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def clock_stopped(self) -> bool:
+        return self.status in CLOCK_STOPPED_STATUSES
+
+    @property
+    def total_term_days(self) -> int:
+        """The term after any extension, in its unit (``calendar_days``)."""
+        return self.term_days + self.extension_days
+
+    def days_left(self, today) -> int | None:
+        """Days of the term left on ``today`` (negative when overdue), in the
+        term's unit; None once the case is closed, when no term runs any more."""
+        from . import calendar
+
+        if self.is_closed:
+            return None
+        return calendar.days_between(
+            today, self.due_date, calendar_days=self.calendar_days
+        )
 
     def _question_labels(self) -> dict[str, str]:
         # A remitted case keeps the answers, and so the questions, of the original filing.

@@ -79,8 +79,10 @@ def notification_queue(
 
 def _case_create(*, procedure, applicant, answers, received_at, **fields) -> Case:
     """A new case at ``procedure``'s entity: its next radicado, and the legal term
-    counted from the receipt. "Immediate" procedures (term 0) still get the next
-    business day to answer."""
+    counted from the receipt, in business days or, where the catalog says the law
+    sets calendar days, in calendar days. "Immediate" procedures (term 0) still
+    get the next business day to answer."""
+    calendar_days = procedure.calendar_type == procedure.CalendarType.CALENDARIO
     term_days = max(procedure.legal_term_days or 0, 1)
     return Case.objects.create(
         radicado=radicado_next(procedure.entity, calendar.to_bogota(received_at).year),
@@ -93,7 +95,8 @@ def _case_create(*, procedure, applicant, answers, received_at, **fields) -> Cas
         filed_at=received_at,
         received_on=calendar.received_on(received_at),
         term_days=term_days,
-        due_date=calendar.due_date(received_at, term_days),
+        calendar_days=calendar_days,
+        due_date=calendar.due_date(received_at, term_days, calendar_days=calendar_days),
         acknowledgement_pending_since=timezone.now(),
         **fields,
     )
@@ -339,11 +342,7 @@ def _apply(
     workflow.check_reason(action, reason)
     if action == workflow.Action.REMIT:
         _check_remission(case, remit_to)
-    before = {
-        "status": case.status,
-        "due_date": case.due_date,
-        "assigned_to": case.assigned_to_id,
-    }
+    before = _audited_state(case)
     if action == workflow.Action.EXTEND:
         workflow.check_extension(
             today=today,
@@ -351,9 +350,34 @@ def _apply(
             original_term_days=case.term_days,
             extended_term_days_so_far=case.extension_days,
             extra_days=extra_days,
+            allowed=case.procedure.extension_allowed,
+            calendar_days=case.calendar_days,
         )
         case.extension_days += extra_days
-        case.due_date = calendar.extend_due_date(case.due_date, extra_days)
+        case.extension_reason = reason
+        case.due_date = calendar.extend_due_date(
+            case.due_date, extra_days, calendar_days=case.calendar_days
+        )
+    elif action == workflow.Action.REQUEST_INFO:
+        workflow.check_information_request(
+            today=today,
+            last_day=calendar.add_business_days(
+                case.received_on, workflow.INFORMATION_REQUEST_DAYS
+            ),
+            previous_request=case.information_requested_on,
+        )
+        case.information_requested_on = today
+    elif action == workflow.Action.REQUEST_EXTENSION:
+        workflow.check_citizen_extension(
+            today=today,
+            citizen_deadline=case.citizen_deadline,
+            already_extended=case.citizen_extension_on is not None,
+        )
+        case.citizen_extension_on = today
+        # "Un término igual": a second month, running on from the first.
+        case.citizen_deadline = calendar.add_calendar_months(
+            case.clock_stopped_on, 2 * workflow.CITIZEN_MONTHS
+        )
     elif action == workflow.Action.DESIST:
         workflow.check_desistimiento(
             today=today, citizen_deadline=case.citizen_deadline
@@ -377,7 +401,9 @@ def _apply(
     if new_status == workflow.Status.REQUIERE_INFORMACION and case.status != new_status:
         case.information_request = reason
         case.clock_stopped_on = today
-        case.citizen_deadline = calendar.add_calendar_months(today, 1)
+        case.citizen_deadline = calendar.add_calendar_months(
+            today, workflow.CITIZEN_MONTHS
+        )
     if (
         case.status == workflow.Status.REQUIERE_INFORMACION
         and new_status == workflow.Status.EN_REVISION
@@ -385,7 +411,10 @@ def _apply(
         # A term that had already run out when the clock stopped stays run out.
         if case.clock_stopped_on <= case.due_date:
             case.due_date = calendar.pause_and_resume(
-                case.due_date, case.clock_stopped_on, today
+                case.due_date,
+                case.clock_stopped_on,
+                today,
+                calendar_days=case.calendar_days,
             )
         case.clock_stopped_on = None
         case.citizen_deadline = None
@@ -424,30 +453,19 @@ def _apply(
         radicado=case.radicado,
         reason=reason,
         before=before,
-        after={
-            "status": case.status,
-            "due_date": case.due_date,
-            "assigned_to": case.assigned_to_id,
-        },
+        after=_audited_state(case),
         details=details,
     )
     if new_status == workflow.Status.APROBADO:
         enqueue_on_commit(tasks.render_output, case.pk)
     if transition and transition.notifies_applicant:
+        subject, template = _notice(case, action, target)
         notification_queue(
             case=case,
             key=f"case:{case.radicado}:v{case.version}",
             recipient=case.applicant.email,
-            subject=(
-                f"{case.radicado}: remitido a {target.entity.name}, radicado {target.radicado}"
-                if target
-                else f"{case.radicado}: {case.get_status_display()}"
-            ),
-            template=(
-                "procedures/email/remitted.txt"
-                if target
-                else "procedures/email/status.txt"
-            ),
+            subject=subject,
+            template=template,
             context={
                 "case": case,
                 "action": action,
@@ -455,6 +473,52 @@ def _apply(
                 "target": target,
             },
         )
+
+
+def _notice(case: Case, action, target) -> tuple[str, str]:
+    """The citizen's e-mail for an action: its subject and template. Only a change
+    of status is worded as one; an extension keeps the status and says so."""
+    if target is not None:
+        return (
+            f"{case.radicado}: remitido a {target.entity.name}, radicado {target.radicado}",
+            "procedures/email/remitted.txt",
+        )
+    if action == workflow.Action.EXTEND:
+        return (
+            f"{case.radicado}: término de respuesta prorrogado hasta el {case.due_date:%d/%m/%Y}",
+            "procedures/email/extended.txt",
+        )
+    if action == workflow.Action.REQUEST_EXTENSION:
+        return (
+            f"{case.radicado}: su plazo para responder se amplió hasta el "
+            f"{case.citizen_deadline:%d/%m/%Y}",
+            "procedures/email/citizen_extension.txt",
+        )
+    return (
+        f"{case.radicado}: {case.get_status_display()}",
+        "procedures/email/status.txt",
+    )
+
+
+def user_display(user) -> str:
+    """A person as cases show them: full name, else username; never an id."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _audited_state(case: Case) -> dict:
+    # Names, not ids: the history reads "Asignado a: Ana Gómez", and an id would
+    # say nothing once the account is gone. The citizen's deadline is recorded in
+    # Spanish words because the trail shows unknown keys as they are.
+    state = {
+        "status": case.status,
+        "due_date": case.due_date,
+        "assigned_to": user_display(case.assigned_to),
+    }
+    if case.citizen_deadline:
+        state["plazo_del_ciudadano"] = case.citizen_deadline
+    return state
 
 
 # Applicant and system events name their role; an officer's comes from their groups.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import ProcedurePage
 
 from . import services, workflow
-from .forms import AnswerForm, FilingForm
+from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument
 
 
@@ -59,38 +59,68 @@ def _visible_case(request, radicado) -> Case:
     )
 
 
+EXTENSION_ACTION = "prorroga"
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request, radicado):
     case = _visible_case(request, radicado)
-    answer_form = None
+    answer_form = extension_form = None
     if (
         case.applicant == request.user
         and case.status == workflow.Status.REQUIERE_INFORMACION
     ):
+        asks_extension = request.POST.get("accion") == EXTENSION_ACTION
+        data = request.POST or None
         answer_form = AnswerForm(
-            request.POST or None,
-            request.FILES or None,
+            None if asks_extension else data,
+            None if asks_extension else (request.FILES or None),
             initial={"version": case.version},
         )
-        if request.method == "POST" and answer_form.is_valid():
+        if case.citizen_extension_on is None:
+            extension_form = CitizenExtensionForm(
+                data if asks_extension else None, initial={"version": case.version}
+            )
+        form = extension_form if asks_extension else answer_form
+        if request.method == "POST" and form is not None and form.is_valid():
             try:
-                services.case_act(
-                    case.pk,
-                    actor=request.user,
-                    action=workflow.Action.ANSWER,
-                    expected_version=answer_form.cleaned_data["version"],
-                    reason=answer_form.cleaned_data["answer"],
-                    documents=answer_form.validated_documents,
-                )
+                if asks_extension:
+                    services.case_act(
+                        case.pk,
+                        actor=request.user,
+                        action=workflow.Action.REQUEST_EXTENSION,
+                        expected_version=form.cleaned_data["version"],
+                    )
+                else:
+                    services.case_act(
+                        case.pk,
+                        actor=request.user,
+                        action=workflow.Action.ANSWER,
+                        expected_version=form.cleaned_data["version"],
+                        reason=form.cleaned_data["answer"],
+                        documents=form.validated_documents,
+                    )
             except (services.CaseConflict, workflow.TransitionError) as refused:
                 messages.error(request, str(refused))
             else:
-                messages.success(
-                    request,
-                    _("Recibimos su respuesta; la entidad continúa con su trámite."),
-                )
+                if asks_extension:
+                    case.refresh_from_db()
+                    messages.success(
+                        request,
+                        _("Su plazo para responder ahora vence el %(date)s.")
+                        % {"date": f"{case.citizen_deadline:%d/%m/%Y}"},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Recibimos su respuesta; la entidad continúa con su trámite."
+                        ),
+                    )
+            return redirect("mis_tramites:case", radicado=case.radicado)
+        if request.method == "POST" and asks_extension:
             return redirect("mis_tramites:case", radicado=case.radicado)
     elif request.method == "POST":
         return redirect("mis_tramites:case", radicado=case.radicado)
@@ -99,6 +129,8 @@ def case_detail(request, radicado):
         "case": case,
         "documents": case.documents.all(),
         "answer_form": answer_form,
+        "extension_form": extension_form,
+        "extension_action": EXTENSION_ACTION,
     }
     return render(request, "procedures/case_detail.html", context)
 

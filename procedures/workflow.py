@@ -19,18 +19,29 @@ Legal basis (Ley 1755 de 2015, which replaced CPACA arts. 13–33):
   term expires (the due date itself still counts), with reasons, and the new
   term may not exceed double the initial one. The law speaks of one notice with
   one new date, so a case is extended at most once. The citizen is notified.
+* **Term in calendar days**: where the catalog says the legal term is in
+  calendar days (``calendar_type`` CALENDARIO), the due date, its extension and
+  its suspension count calendar days (``procedures.calendar``); the case keeps
+  the unit it was filed with (``Case.calendar_days``).
+* **Extension not allowed**: a procedure whose catalog data says
+  ``extension_allowed: false`` cannot be extended (``check_extension``).
 * **Incomplete petition** (art. 17): the officer requires the missing
-  information (``solicitar información``, with reasons). While the case waits
-  on the citizen the legal clock stops; it *resumes* (does not restart) the day
-  after the citizen answers. If the citizen does not answer within one month
-  (calendar, Ley 4 de 1913 art. 62), the officer or the system declares
-  ``desistimiento`` tácito, but only after that deadline has passed.
+  information (``solicitar información``, with reasons), "dentro de los diez
+  (10) días siguientes a la fecha de radicación" and once (see
+  ``check_information_request``). While the case waits on the citizen the legal
+  clock stops; it *resumes* (does not restart) the day after the citizen
+  answers. The citizen has one month (calendar, Ley 4 de 1913 art. 62) and may,
+  before it ends, ask once for an extension "hasta por un término igual"
+  (``solicitar prórroga``: one more month, see ``check_citizen_extension``). If
+  the citizen does not answer within that time, the officer or the system
+  declares ``desistimiento`` tácito, but only after the deadline has passed.
 * **Lack of competence** (art. 21): ``remitir`` forwards the petition to the
   competent entity, with reasons and a copy to the citizen; the case ends here.
 * **Four eyes** (optional per procedure): whoever reviewed the case or asked for
   information may not also approve it.
 
-Who does what: the applicant (``solicitante``) only answers requirements;
+Who does what: the applicant (``solicitante``) only answers requirements or asks
+for more time to answer them;
 officers (``funcionario``) do everything else; the system (``sistema``) may
 assign cases and declare desistimiento when the citizen's month has run out.
 Final statuses admit no action at all.
@@ -43,7 +54,7 @@ from types import MappingProxyType
 from typing import Final
 
 from django.db.models import TextChoices
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,6 +74,7 @@ class Action(TextChoices):
     TAKE = "tomar", _("Tomar")
     REQUEST_INFO = "solicitar_informacion", _("Solicitar información")
     ANSWER = "responder", _("Responder")
+    REQUEST_EXTENSION = "solicitar_prorroga", _("Solicitar prórroga del plazo")
     APPROVE = "aprobar", _("Aprobar")
     REJECT = "rechazar", _("Rechazar")
     EXTEND = "prorrogar", _("Prorrogar")
@@ -88,6 +100,11 @@ CLOCK_STOPPED_STATUSES: Final[frozenset[Status]] = frozenset(
 )
 
 MIN_REASON_LENGTH: Final[int] = 10
+
+# Ley 1755 art. 17: the requerimiento is made within 10 (business) days of filing;
+# the citizen has one month to answer, and may ask once for "un término igual".
+INFORMATION_REQUEST_DAYS: Final[int] = 10
+CITIZEN_MONTHS: Final[int] = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -167,6 +184,14 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
         # Waiting on the citizen (clock stopped): answer, or desistimiento.
         (Status.REQUIERE_INFORMACION, Action.ANSWER): Transition(
             to=Status.EN_REVISION, roles=_APPLICANT
+        ),
+        # Art. 17: "salvo que antes de vencer el plazo concedido solicite prórroga
+        # hasta por un término igual". The clock stays stopped; the citizen is
+        # told the new deadline.
+        (Status.REQUIERE_INFORMACION, Action.REQUEST_EXTENSION): Transition(
+            to=Status.REQUIERE_INFORMACION,
+            roles=_APPLICANT,
+            notifies_applicant=True,
         ),
         # The system declares it from the nightly deadline sweep; an officer may too.
         (Status.REQUIERE_INFORMACION, Action.DESIST): Transition(
@@ -300,15 +325,27 @@ def check_extension(
     original_term_days: int,
     extended_term_days_so_far: int,
     extra_days: int,
+    allowed: bool = True,
+    calendar_days: bool = False,
 ) -> None:
     """Ley 1755 art. 14 parágrafo: once, before expiry, at most double the term.
 
-    Days are business days; the service turns them into a date with the
-    calendar. ``due_date`` is the last day of the term, so extending on it is
-    still "before expiry".
+    Days are in the unit of the term (business days, or calendar days with
+    ``calendar_days``); the service turns them into a date with the calendar.
+    ``due_date`` is the last day of the term, so extending on it is still
+    "before expiry". ``allowed`` is the procedure's ``extension_allowed``: where
+    the catalog says its term admits no extension, none is given.
     """
     if original_term_days <= 0:
         raise ValueError("original_term_days must be positive")
+    if not allowed:
+        raise TransitionError(
+            gettext(
+                "Este trámite no admite prórroga: así lo indica su ficha en el "
+                "catálogo de trámites."
+            ),
+            action=Action.EXTEND,
+        )
     if today > due_date:
         raise TransitionError(
             gettext(
@@ -327,7 +364,7 @@ def check_extension(
         )
     if extra_days <= 0:
         raise TransitionError(
-            gettext("La prórroga debe ser de al menos un día hábil."),
+            gettext("La prórroga debe ser de al menos un día."),
             action=Action.EXTEND,
         )
     # "No podrá exceder del doble del inicialmente previsto": the whole new
@@ -336,11 +373,100 @@ def check_extension(
     if extra_days > max_extra:
         raise TransitionError(
             gettext(
-                "La prórroga no puede superar el doble del término inicial: "
-                "como máximo %(max)d días hábiles adicionales."
+                "La prórroga no puede superar el doble del término inicial: %(max)s."
             )
-            % {"max": max_extra},
+            % {"max": _at_most_extra(max_extra, calendar_days)},
             action=Action.EXTEND,
+        )
+
+
+def _at_most_extra(n: int, calendar_days: bool) -> str:
+    if calendar_days:
+        text = ngettext(
+            "como máximo %(n)d día calendario adicional",
+            "como máximo %(n)d días calendario adicionales",
+            n,
+        )
+    else:
+        text = ngettext(
+            "como máximo %(n)d día hábil adicional",
+            "como máximo %(n)d días hábiles adicionales",
+            n,
+        )
+    return text % {"n": n}
+
+
+def check_information_request(
+    *,
+    today: datetime.date,
+    last_day: datetime.date,
+    previous_request: datetime.date | None,
+) -> None:
+    """Ley 1755 art. 17: one requerimiento, within 10 days of filing.
+
+    The article gives the authority one occasion: it "requerirá al peticionario
+    dentro de los diez (10) días siguientes a la fecha de radicación para que la
+    complete en el término máximo de un (1) mes", and the term to decide
+    "se reactivará" once the citizen supplies what was asked. It provides for no
+    second requerimiento and no second suspension, so a second request is
+    refused rather than accepted without stopping the clock: a request that does
+    not stop the clock would still put the case in "Requiere información" and
+    expose the citizen to a desistimiento the law does not give for it. What is
+    still missing after the answer is decided on the merits (the citizen may
+    file again, art. 17 in fine).
+
+    ``last_day`` is the 10th business day after the receipt (the service counts
+    it with the calendar); a request on it is in time.
+    """
+    if previous_request is not None:
+        raise TransitionError(
+            gettext(
+                "Ya se solicitó información en este trámite el %(date)s. La Ley 1755 "
+                "de 2015, art. 17, permite un solo requerimiento: decida con la "
+                "información que tiene."
+            )
+            % {"date": _date(previous_request)},
+            action=Action.REQUEST_INFO,
+        )
+    if today > last_day:
+        raise TransitionError(
+            gettext(
+                "El requerimiento de información solo cabe dentro de los 10 días "
+                "hábiles siguientes a la radicación, es decir, hasta el %(date)s "
+                "(Ley 1755 de 2015, art. 17)."
+            )
+            % {"date": _date(last_day)},
+            action=Action.REQUEST_INFO,
+        )
+
+
+def check_citizen_extension(
+    *,
+    today: datetime.date,
+    citizen_deadline: datetime.date,
+    already_extended: bool,
+) -> None:
+    """Ley 1755 art. 17: the citizen may ask, once and before the month ends, for
+    an extension "hasta por un término igual" (one more month).
+
+    ``citizen_deadline`` is the last day to answer, so asking on it is in time.
+    """
+    if already_extended:
+        raise TransitionError(
+            gettext(
+                "El plazo para responder ya fue prorrogado una vez; la ley no "
+                "permite otra prórroga (Ley 1755 de 2015, art. 17)."
+            ),
+            action=Action.REQUEST_EXTENSION,
+        )
+    if today > citizen_deadline:
+        raise TransitionError(
+            gettext(
+                "El plazo para responder venció el %(date)s. La prórroga debía "
+                "pedirse antes (Ley 1755 de 2015, art. 17)."
+            )
+            % {"date": _date(citizen_deadline)},
+            action=Action.REQUEST_EXTENSION,
         )
 
 

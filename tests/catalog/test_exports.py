@@ -100,3 +100,34 @@ def test_pages_api_lists_procedures_with_their_fields(client):
         f"/api/v2/pages/{ProcedurePage.objects.get(code='F03').pk}/"
     ).json()
     assert detail["code"] == "F03" and detail["entity_code"] == "CCB"
+
+
+def test_open_data_urls_use_the_configured_site_url(client, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://ventanilla.example.gov.co"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/datos/tramites.csv").content.decode("utf-8-sig"))
+        )
+    )
+    page = ProcedurePage.objects.get(code="F03")
+    f03 = next(r for r in rows if r["code"] == "F03")
+    assert f03["url"] == "https://ventanilla.example.gov.co" + page.url
+    assert all(
+        r["url"].startswith("https://ventanilla.example.gov.co/tramites/") for r in rows
+    )
+    data = json.loads(client.get("/datos/tramites.json").content)
+    assert {row["url"] for row in data["procedures"]} == {r["url"] for r in rows}
+    assert client.get(page.url).status_code == 200
+
+
+def test_pages_api_html_url_uses_the_configured_site_url(client, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://ventanilla.example.gov.co"
+    page = ProcedurePage.objects.get(code="F03")
+    listing = client.get("/api/v2/pages/?type=catalog.ProcedurePage&limit=20").json()
+    urls = [item["meta"]["html_url"] for item in listing["items"]]
+    assert urls and all(
+        url.startswith("https://ventanilla.example.gov.co/tramites/") for url in urls
+    )
+    detail = client.get(f"/api/v2/pages/{page.pk}/").json()
+    assert detail["meta"]["html_url"] == "https://ventanilla.example.gov.co" + page.url
+    assert "localhost" not in json.dumps(detail)

@@ -150,3 +150,12 @@ def test_queries_per_page_do_not_grow_with_the_catalog(
     assert _queries(client, url, params) == before
     assert _queries(client, procedure.url) == procedure_before
     assert before <= 20 and procedure_before <= 15
+
+
+def test_a_one_day_term_reads_in_the_singular(client):
+    page = ProcedurePage.objects.get(code="F24")
+    assert page.response_time_summary == "1 día calendario"
+    html = client.get(page.url).content.decode()
+    assert "Término legal: 1 día." in html and "1 días" not in html
+    page.response_time_value, page.calendar_type = 15, "HABILES"
+    assert page.response_time_summary == "15 días hábiles"

@@ -552,3 +552,51 @@ def test_due_date_properties() -> None:
                 assert is_business_day(due)
                 assert walk_count(received, due) == n
                 assert due >= start
+
+
+# --- terms in calendar days (catalog calendar_type CALENDARIO) ----------------------
+
+
+def test_calendar_days_count_every_day_after_the_start():
+    assert cal.add_calendar_days(date(2026, 3, 2), 10) == date(2026, 3, 12)
+    assert cal.add_calendar_days(date(2026, 3, 19), 1) == date(2026, 3, 20)
+    assert cal.add_calendar_days(date(2026, 3, 19), 0) == date(2026, 3, 19)
+
+
+def test_a_calendar_day_term_ending_on_a_non_business_day_moves_to_the_next():
+    # Friday 20 March + 1 = Saturday; Monday 23 March 2026 is San José (moved).
+    assert cal.add_calendar_days(date(2026, 3, 20), 1) == date(2026, 3, 24)
+    with pytest.raises(ValueError):
+        cal.add_calendar_days(date(2026, 3, 20), -1)
+
+
+def test_due_date_in_calendar_days_differs_from_business_days():
+    filed = datetime(2026, 3, 2, 10, 0, tzinfo=BOGOTA)
+    # 2 March + 60 days = Friday 1 May (Día del Trabajo) → Monday 4 May.
+    assert due_date(filed, 60, calendar_days=True) == date(2026, 5, 4)
+    assert due_date(filed, 60) == add_business_days(date(2026, 3, 2), 60)
+    assert due_date(filed, 60) > date(2026, 5, 20)
+    assert max_extended_due_date(filed, 30, calendar_days=True) == date(2026, 5, 4)
+
+
+def test_extension_and_suspension_of_a_calendar_day_term():
+    due = date(2026, 5, 4)
+    assert extend_due_date(due, 7, calendar_days=True) == date(2026, 5, 11)
+    # Stopped from 5 to 12 March: seven days more, landing on a business day.
+    assert pause_and_resume(
+        due, date(2026, 3, 5), date(2026, 3, 12), calendar_days=True
+    ) == date(2026, 5, 11)
+    assert (
+        pause_and_resume(due, date(2026, 3, 5), date(2026, 3, 5), calendar_days=True)
+        == due
+    )
+
+
+def test_days_between_in_either_unit():
+    assert cal.days_between(date(2026, 3, 20), date(2026, 3, 24)) == 1
+    assert (
+        cal.days_between(date(2026, 3, 20), date(2026, 3, 24), calendar_days=True) == 4
+    )
+    assert (
+        cal.days_between(date(2026, 3, 24), date(2026, 3, 20), calendar_days=True) == -4
+    )

@@ -12,6 +12,9 @@ from procedures.models import Case, CaseDocument
 
 pytestmark = pytest.mark.django_db
 
+# Within the 10 business days after the filing of 2 March 2026 (Ley 1755 art. 17).
+ASKED_ON = datetime.date(2026, 3, 5)
+
 
 @pytest.fixture
 def case(demo_user, rit_certificate):
@@ -275,6 +278,7 @@ def test_citizen_answers_on_the_case_page(client, case, demo_user, pdf_file):
         officer,
         "solicitar_informacion",
         reason="Adjunte el RUT actualizado de 2026.",
+        today=ASKED_ON,
     )
     client.force_login(demo_user("ciudadano"))
     page = client.get(f"/mis-tramites/{case.radicado}/").content.decode()
@@ -302,6 +306,7 @@ def test_another_citizen_cannot_answer(client, case, demo_user):
         officer,
         "solicitar_informacion",
         reason="Adjunte el RUT actualizado de 2026.",
+        today=ASKED_ON,
     )
     client.force_login(demo_user("ciudadana2"))
     response = client.post(

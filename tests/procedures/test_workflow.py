@@ -19,9 +19,11 @@ from procedures.workflow import (
     Status,
     TransitionError,
     allowed_actions,
+    check_citizen_extension,
     check_desistimiento,
     check_extension,
     check_four_eyes,
+    check_information_request,
     check_reason,
     clock_runs,
     next_status,
@@ -44,6 +46,11 @@ EXPECTED: dict[tuple[Status, Action], tuple[Status, frozenset[Role]]] = {
     (S.EN_REVISION, A.REMIT): (S.REMITIDO, frozenset({OFFICER})),
     (S.EN_REVISION, A.ASSIGN): (S.EN_REVISION, frozenset({OFFICER, SYSTEM})),
     (S.REQUIERE_INFORMACION, A.ANSWER): (S.EN_REVISION, frozenset({APPLICANT})),
+    # Art. 17: the citizen may ask for "un término igual" before the month ends.
+    (S.REQUIERE_INFORMACION, A.REQUEST_EXTENSION): (
+        S.REQUIERE_INFORMACION,
+        frozenset({APPLICANT}),
+    ),
     (S.REQUIERE_INFORMACION, A.DESIST): (S.DESISTIDO, frozenset({OFFICER, SYSTEM})),
     (S.REQUIERE_INFORMACION, A.ASSIGN): (
         S.REQUIERE_INFORMACION,
@@ -55,6 +62,7 @@ VERBS = {
     A.TAKE: "tomar",
     A.REQUEST_INFO: "solicitar información",
     A.ANSWER: "responder",
+    A.REQUEST_EXTENSION: "solicitar prórroga del plazo",
     A.APPROVE: "aprobar",
     A.REJECT: "rechazar",
     A.EXTEND: "prorrogar",
@@ -109,7 +117,7 @@ def test_every_status_action_role(status: Status, action: Action, role: Role):
 
 
 def test_triple_count_covers_the_whole_product():
-    assert len(ALL_TRIPLES) == len(Status) * len(Action) * len(Role) == 189
+    assert len(ALL_TRIPLES) == len(Status) * len(Action) * len(Role) == 210
 
 
 @pytest.mark.parametrize("status", sorted(FINAL_STATUSES))
@@ -152,7 +160,10 @@ def test_buttons_per_role():
         A.ASSIGN,
     ]
     assert allowed_actions(S.EN_REVISION, APPLICANT) == []
-    assert allowed_actions(S.REQUIERE_INFORMACION, APPLICANT) == [A.ANSWER]
+    assert allowed_actions(S.REQUIERE_INFORMACION, APPLICANT) == [
+        A.ANSWER,
+        A.REQUEST_EXTENSION,
+    ]
     assert allowed_actions(S.REQUIERE_INFORMACION, SYSTEM) == [A.DESIST, A.ASSIGN]
     assert allowed_actions(S.RADICADO, SYSTEM) == [A.ASSIGN]
 
@@ -193,15 +204,17 @@ def test_the_issue_path_walks_through():
         assert status == expected
 
 
-def test_extend_and_assign_keep_the_status():
+def test_extensions_and_assign_keep_the_status():
     for (source, action), transition in TRANSITIONS.items():
-        if action in {A.EXTEND, A.ASSIGN}:
+        if action in {A.EXTEND, A.REQUEST_EXTENSION, A.ASSIGN}:
             assert transition.to == source
 
 
-def test_applicant_only_answers():
+def test_applicant_only_answers_or_asks_for_more_time():
     for (_source, action), transition in TRANSITIONS.items():
-        assert (APPLICANT in transition.roles) == (action == A.ANSWER)
+        assert (APPLICANT in transition.roles) == (
+            action in {A.ANSWER, A.REQUEST_EXTENSION}
+        )
 
 
 def test_flags_are_per_action_and_match_the_rules():
@@ -219,6 +232,7 @@ def test_flags_are_per_action_and_match_the_rules():
         A.APPROVE,
         A.REJECT,
         A.EXTEND,
+        A.REQUEST_EXTENSION,
         A.REMIT,
         A.DESIST,
     }
@@ -227,7 +241,10 @@ def test_flags_are_per_action_and_match_the_rules():
 def test_plain_strings_from_the_database_are_accepted():
     assert next_status("en_revision", "aprobar", "funcionario") == S.APROBADO
     assert isinstance(next_status("radicado", "tomar", "funcionario"), Status)
-    assert allowed_actions("requiere_informacion", "solicitante") == [A.ANSWER]
+    assert allowed_actions("requiere_informacion", "solicitante") == [
+        A.ANSWER,
+        A.REQUEST_EXTENSION,
+    ]
 
 
 def test_unknown_values_are_programming_errors():
@@ -356,7 +373,7 @@ def test_second_extension_is_refused():
 
 @pytest.mark.parametrize("extra_days", [0, -1])
 def test_extension_must_add_at_least_one_day(extra_days: int):
-    with pytest.raises(TransitionError, match="al menos un día hábil"):
+    with pytest.raises(TransitionError, match="al menos un día"):
         _extend(extra_days=extra_days)
 
 
@@ -411,3 +428,64 @@ def test_four_eyes_on_refuses_a_reviewer_as_approver():
 def test_four_eyes_on_lets_someone_else_approve():
     check_four_eyes(four_eyes=True, approver_id=9, reviewer_ids={7, 8})
     check_four_eyes(four_eyes=True, approver_id=9, reviewer_ids=set())
+
+
+def test_extension_is_refused_where_the_catalog_allows_none():
+    with pytest.raises(TransitionError, match="no admite prórroga"):
+        _extend(allowed=False, extra_days=1)
+
+
+def test_extension_cap_of_a_calendar_day_term_speaks_of_calendar_days():
+    with pytest.raises(TransitionError, match="como máximo 1 día calendario adicional"):
+        _extend(original_term_days=1, extra_days=2, calendar_days=True)
+
+
+# --- Ley 1755 art. 17 -------------------------------------------------------------
+
+LAST_DAY = datetime.date(2026, 3, 16)
+
+
+def test_information_request_up_to_the_tenth_day_is_allowed():
+    check_information_request(today=LAST_DAY, last_day=LAST_DAY, previous_request=None)
+
+
+def test_information_request_after_the_tenth_day_is_refused():
+    with pytest.raises(TransitionError) as excinfo:
+        check_information_request(
+            today=LAST_DAY + datetime.timedelta(days=1),
+            last_day=LAST_DAY,
+            previous_request=None,
+        )
+    assert "10 días hábiles" in str(excinfo.value) and "16/03/2026" in str(
+        excinfo.value
+    )
+    assert excinfo.value.action == A.REQUEST_INFO
+
+
+def test_a_second_information_request_is_refused_even_in_time():
+    with pytest.raises(TransitionError, match="un solo requerimiento") as excinfo:
+        check_information_request(
+            today=datetime.date(2026, 3, 10),
+            last_day=LAST_DAY,
+            previous_request=datetime.date(2026, 3, 5),
+        )
+    assert "05/03/2026" in str(excinfo.value)
+
+
+def test_citizen_extension_on_the_deadline_is_in_time():
+    check_citizen_extension(
+        today=LAST_DAY, citizen_deadline=LAST_DAY, already_extended=False
+    )
+
+
+def test_citizen_extension_after_the_deadline_or_twice_is_refused():
+    with pytest.raises(TransitionError, match="venció el 16/03/2026"):
+        check_citizen_extension(
+            today=LAST_DAY + datetime.timedelta(days=1),
+            citizen_deadline=LAST_DAY,
+            already_extended=False,
+        )
+    with pytest.raises(TransitionError, match="una sola|otra prórroga"):
+        check_citizen_extension(
+            today=LAST_DAY, citizen_deadline=LAST_DAY, already_extended=True
+        )
