@@ -1,9 +1,36 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import checks, parameters
 from .models import Audience, Entity, LifeEvent, ServicePoint
+
+
+class ParametersMissingPanel(Component):
+    """Dashboard warning: the current year's UVB, UVT or SMMLV is not in the data."""
+
+    name = "parameters_missing"
+    order = 10
+    template_name = "catalog/admin/parameters_missing_panel.html"
+
+    def __init__(self, year: int, missing: list[str]):
+        self.year, self.missing = year, missing
+
+    def get_context_data(self, parent_context=None):
+        return {
+            "year": self.year,
+            "labels": ", ".join(parameters.LABELS[name] for name in self.missing),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def warn_missing_parameters(request, panels):
+    year, missing = checks.missing_now()
+    if missing:
+        panels.append(ParametersMissingPanel(year, missing))
 
 
 class EntityViewSet(SnippetViewSet):

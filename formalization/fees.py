@@ -1,9 +1,10 @@
 """Fee estimator of the formalization bundle.
 
-Pure functions: no database, no settings. The tariff tables (UVB and SMMLV per
-year, the Decreto 045 de 2024 schedule, flat chamber fees, the registration tax
-and the legal basis of every procedure) are data in ``data/fees.yaml``, so a new
-year is a data change.
+Pure functions: no database, no settings. The tariff tables (the Decreto 045 de
+2024 schedule, flat chamber fees, the registration tax and the legal basis of
+every procedure) are data in ``data/fees.yaml``. The yearly money (UVB, SMMLV) is
+read from ``catalog.parameters`` for the year of the estimate: a year without its
+values raises ``ParameterMissing`` instead of silently using last year's.
 
 Amounts are COP ``Decimal``s. A line's ``amount`` is ``Decimal("0")`` for a free
 procedure and ``None`` when only the entity can liquidate it.
@@ -20,6 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from catalog import parameters
+from catalog.parameters import ParameterMissing
+
+__all__ = ["ParameterMissing"]
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "fees.yaml"
 
@@ -64,7 +70,7 @@ class FeeBreakdown:
     year: int
     uvb: Decimal
     smmlv: Decimal | None = None
-    # Spanish, shown with the breakdown: e.g. a tariff year fallback.
+    # Spanish, shown with the breakdown.
     notes: tuple[str, ...] = ()
 
     @property
@@ -118,10 +124,10 @@ def tables() -> dict[str, Any]:
 
 
 def _check(data: dict[str, Any]) -> None:
-    for name in ("uvb", "smmlv"):
-        years = [row["year"] for row in data["parameters"][name]]
-        if not years or years != sorted(set(years)):
-            raise ValueError(f"fees.yaml: parameters.{name} must be sorted by year")
+    if "parameters" in data:
+        raise ValueError(
+            "fees.yaml: yearly money belongs in catalog/data/parameters.yaml"
+        )
     for entry in data["commercial_registry"]:
         if entry["default_reading"] not in entry["readings"]:
             raise ValueError("fees.yaml: unknown default_reading")
@@ -138,15 +144,6 @@ def _check(data: dict[str, Any]) -> None:
             raise ValueError(f"fees.yaml: {code} needs a concept and a basis")
 
 
-def _parameter(name: str, year: int) -> tuple[int, Decimal, str]:
-    """(year of the value used, value, basis): the latest year <= ``year``."""
-    rows = [row for row in tables()["parameters"][name] if row["year"] <= year]
-    if not rows:
-        raise ValueError(f"No {name.upper()} value for {year} or earlier")
-    row = rows[-1]
-    return row["year"], _dec(row["value"]), row["basis"]
-
-
 def _versioned(section: str, year: int) -> dict[str, Any]:
     rows = [row for row in tables()[section] if row["valid_from"] <= year]
     if not rows:
@@ -155,11 +152,13 @@ def _versioned(section: str, year: int) -> dict[str, Any]:
 
 
 def uvb_for(year: int) -> Decimal:
-    return _parameter("uvb", year)[1]
+    """The UVB of ``year``; ``ParameterMissing`` if it is not in the data."""
+    return parameters.uvb(year)
 
 
 def smmlv_for(year: int) -> Decimal:
-    return _parameter("smmlv", year)[1]
+    """The SMMLV of ``year``; ``ParameterMissing`` if it is not in the data."""
+    return parameters.smmlv(year)
 
 
 # --- formulas -----------------------------------------------------------------
@@ -184,9 +183,10 @@ def commercial_registry_fee_uvb(
 ) -> Decimal:
     """Matrícula mercantil in UVB (unrounded) for ``assets_cop`` of assets.
 
-    ``reading`` picks a tier table of ``fees.yaml`` (``"continuous"``, the
-    default, or ``"calculator"``); each row says whether its rate applies per
-    UVB of assets above the breakpoint or per COP million above it.
+    ``reading`` picks a tier table of ``fees.yaml`` (``"per_million"``, the
+    default and the decree's reading, or ``"continuous"``, kept for comparison);
+    each row says whether its rate applies per UVB of assets above the
+    breakpoint or per COP million above it.
     """
     assets_cop = _dec(assets_cop)
     if assets_cop < 0:
@@ -233,15 +233,22 @@ def round_fee(amount_cop: Decimal, *, year: int) -> Decimal:
     return (amount_cop / step).quantize(ONE_PESO, rounding=ROUND_HALF_UP) * step
 
 
-def format_cop(amount: Decimal) -> str:
-    """Colombian format: ``$ 1.234.567``; cents only when non-zero."""
+def format_number(amount: Decimal) -> str:
+    """Colombian digits: ``1.234.567`` or ``1.234.567,89``; cents only when non-zero."""
     amount = _dec(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     pesos, cents = f"{abs(amount):,.2f}".split(".")
     text = pesos.replace(",", ".")
     if cents != "00":
         text = f"{text},{cents}"
-    return f"{sign}$ {text}"
+    return f"{sign}{text}"
+
+
+def format_cop(amount: Decimal) -> str:
+    """Colombian format: ``$ 1.234.567``; cents only when non-zero."""
+    text = format_number(amount)
+    sign = "-" if text.startswith("-") else ""
+    return f"{sign}$ {text.removeprefix('-')}"
 
 
 def age_on(birth: datetime.date, on: datetime.date) -> int:
@@ -253,7 +260,6 @@ def young_entrepreneur_exempt(
 ) -> tuple[bool, str]:
     """Ley 1780 de 2016 (pequeña empresa joven): eligibility and a Spanish reason."""
     rule = tables()["ley_1780"]
-    year = _parameter("smmlv", on.year)[0]
     failures: list[str] = []
     tipo = answers.get("tipo")
     if tipo == "persona_natural":
@@ -281,13 +287,16 @@ def young_entrepreneur_exempt(
             f"la empresa tiene {workers} trabajadores (máximo {rule['max_workers']})"
         )
     assets = answers.get("activos")
-    limit = _dec(rule["max_assets_smmlv"]) * smmlv_for(year)
+    cap = _dec(rule["max_assets_smmlv"])
+    cap_text = f"{format_number(cap)} SMMLV"
+    limit = cap * smmlv_for(on.year)
     if assets is None:
-        failures.append("faltan los activos para verificar el límite de 5.000 SMMLV")
-    elif _dec(assets) >= limit:
+        failures.append(f"faltan los activos para verificar el límite de {cap_text}")
+    elif _dec(assets) > limit:
+        # "activos totales no superiores a 5.000 SMMLV": the cap itself qualifies.
         failures.append(
-            f"los activos ({format_cop(_dec(assets))}) no son inferiores a "
-            f"5.000 SMMLV ({format_cop(limit)})"
+            f"los activos ({format_cop(_dec(assets))}) superan {cap_text} "
+            f"de {on.year} ({format_cop(limit)})"
         )
     if failures:
         return False, "No aplica la exención de la Ley 1780 de 2016: " + "; ".join(
@@ -317,15 +326,8 @@ def fee_breakdown(
     control, RNT) among the listed procedures.
     """
     codes = sorted(set(applicable_codes))
-    uvb_year, uvb, _ = _parameter("uvb", on.year)
-    smmlv_year, smmlv, _ = _parameter("smmlv", on.year)
-    notes = []
-    if uvb_year != on.year:
-        notes.append(f"Valor UVB {uvb_year}: el de {on.year} aún no está en la tabla.")
-    if smmlv_year != on.year:
-        notes.append(
-            f"Valor SMMLV {smmlv_year}: el de {on.year} aún no está en la tabla."
-        )
+    # Raises ParameterMissing before any line is made: no estimate in old money.
+    uvb, smmlv = uvb_for(on.year), smmlv_for(on.year)
     ctx = _Context(answers=answers, codes=frozenset(codes), year=on.year, on=on)
     lines: list[FeeLine] = []
     procedures = tables()["procedures"]
@@ -356,9 +358,7 @@ def fee_breakdown(
                     note=rule.get("note", ""),
                 )
             )
-    return FeeBreakdown(
-        lines=tuple(lines), year=uvb_year, uvb=uvb, smmlv=smmlv, notes=tuple(notes)
-    )
+    return FeeBreakdown(lines=tuple(lines), year=on.year, uvb=uvb, smmlv=smmlv)
 
 
 @dataclass(frozen=True)
@@ -494,9 +494,9 @@ def _f06(ctx: _Context) -> list[FeeLine]:
 def _f07(ctx: _Context) -> list[FeeLine]:
     tax = _versioned("registration_tax", ctx.year)
     basis, note = tax["basis"], tax.get("note", "")
-    sin_cuantia = (_dec(tax["sin_cuantia_smdlv"]) * smmlv_for(ctx.year) / 30).quantize(
-        ONE_PESO, rounding=ROUND_HALF_UP
-    )
+    sin_cuantia = (
+        _dec(tax["sin_cuantia_smdlv"]) * parameters.smdlv(ctx.year)
+    ).quantize(ONE_PESO, rounding=ROUND_HALF_UP)
     lines = []
     if ctx.is_sas and "F04" in ctx.codes:
         capital = ctx.answers.get("capital_suscrito")

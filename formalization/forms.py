@@ -23,7 +23,7 @@ from procedures.forms import (
 from procedures.forms import ascii_digits as _digits
 from procedures.uploads import validate_upload
 
-from . import ciiu, fees, names
+from . import ciiu, fees, names, rules
 
 YES_NO = [("si", _("Sí")), ("no", _("No"))]
 
@@ -424,12 +424,16 @@ class EstablishmentForm(StepForm):
 
 
 class ActivityForm(StepForm):
+    """Asked of every business: the sanitary and environmental procedures follow the
+    activity, with or without premises open to the public (a bakery at home, a
+    chemicals warehouse). Music for the public is asked only with premises."""
+
     interes_sanitario = yes_no(
         _(
             "¿Preparará o venderá alimentos, o prestará servicios de belleza, salud, hospedaje o piscina?"
         ),
         help_text=_(
-            "Determina la inscripción y el concepto sanitario de la Secretaría de Salud."
+            "También si lo hace desde su vivienda o una bodega. Determina la inscripción y el concepto sanitario de la Secretaría de Salud."
         ),
     )
     musica_publica = yes_no(
@@ -440,10 +444,16 @@ class ActivityForm(StepForm):
         label=_(
             "¿Su actividad genera alguno de estos impactos? (marque los que apliquen)"
         ),
+        help_text=_("Con o sin local abierto al público."),
         choices=ENVIRONMENTAL,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.answers.get("tiene_establecimiento"):
+            del self.fields["musica_publica"]
 
     def clean(self):
         data = super().clean()
@@ -477,6 +487,28 @@ class OperationForm(StepForm):
 
     def clean(self):
         data = super().clean()
+        income = self.answers.get("ingresos_estimados")
+        if data.get("opta_simple"):
+            try:
+                year = rules.current_year()
+                eligible = rules.simple_eligible_income(income, year)
+            except fees.ParameterMissing as missing:
+                self.add_error("opta_simple", _money_missing(missing))
+            else:
+                if not eligible:
+                    self.add_error(
+                        "opta_simple",
+                        _(
+                            "Con ingresos estimados de %(income)s no puede inscribirse: el Régimen Simple es para ingresos inferiores a 100.000 UVT (%(ceiling)s en %(year)s). Responda «No» o revise los ingresos en el paso «El negocio»."
+                        )
+                        % {
+                            "income": fees.format_cop(income),
+                            "ceiling": fees.format_cop(
+                                rules.simple_income_ceiling_cop(year)
+                            ),
+                            "year": year,
+                        },
+                    )
         code = self.answers.get("ciiu", "")
         if data.get("servicio_turistico") == "ninguno" and code in ciiu.TOURISM_CLASSES:
             self.add_error(
@@ -498,25 +530,62 @@ class EmployeesForm(StepForm):
     )
 
 
+def _choose(label, choices, required_message, **kwargs):
+    """A choice that starts empty: nothing is chosen for the person."""
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Elija una opción"))] + list(choices),
+        error_messages={"required": required_message},
+        **kwargs,
+    )
+
+
+def _money_missing(error) -> str:
+    return _(
+        "No se puede verificar este dato: falta el valor de %(name)s para %(year)s. Intente más tarde."
+    ) % {"name": error.name.upper(), "year": error.year}
+
+
 class AffiliationsForm(StepForm):
+    """Every affiliation must be chosen by the person the law gives the choice to: the
+    employer (ARL, caja, risk class by activity) or each worker (EPS, pension fund,
+    Ley 100 de 1993, arts. 13 and 153). None is pre-selected."""
+
     nomina_mensual = MoneyField(
         label=_("Nómina mensual total (pesos)"), min_value=Decimal("1")
     )
     fecha_primer_contrato = DateField(label=_("Fecha de inicio del primer contrato"))
-    clase_riesgo = forms.ChoiceField(
-        label=_("Clase de riesgo laboral"),
-        choices=RISK_CLASSES,
+    clase_riesgo = _choose(
+        _("Clase de riesgo laboral"),
+        RISK_CLASSES,
+        _("Elija la clase de riesgo de la actividad de sus trabajadores."),
         help_text=_(
             "I: oficina, comercio. III: restaurantes y talleres. V: construcción en altura."
         ),
     )
-    arl = forms.ChoiceField(
-        label=_("Administradora de riesgos laborales (ARL)"), choices=ARL
+    arl = _choose(
+        _("Administradora de riesgos laborales (ARL)"),
+        ARL,
+        _("Elija la ARL a la que afiliará a sus trabajadores."),
     )
-    caja = forms.ChoiceField(label=_("Caja de compensación familiar"), choices=CAJAS)
-    eps = forms.ChoiceField(label=_("EPS principal de sus trabajadores"), choices=EPS)
-    fondo_pensiones = forms.ChoiceField(
-        label=_("Fondo de pensiones principal"), choices=PENSIONES
+    caja = _choose(
+        _("Caja de compensación familiar"),
+        CAJAS,
+        _("Elija la caja de compensación a la que se afiliará como empleador."),
+    )
+    eps = _choose(
+        _("EPS principal de sus trabajadores"),
+        EPS,
+        _("Elija la EPS que escogieron sus trabajadores."),
+        help_text=_("La escoge cada trabajador (Ley 100 de 1993, art. 153)."),
+    )
+    fondo_pensiones = _choose(
+        _("Fondo de pensiones principal"),
+        PENSIONES,
+        _("Elija el fondo de pensiones que escogieron sus trabajadores."),
+        help_text=_(
+            "Lo escoge cada trabajador: Colpensiones o un fondo privado (Ley 100 de 1993, art. 13)."
+        ),
     )
 
     def clean(self):
@@ -525,12 +594,18 @@ class AffiliationsForm(StepForm):
             data.get("nomina_mensual"),
             self.answers.get("num_empleados") or 0,
         )
-        minimum = fees.smmlv_for(timezone.localdate().year)
-        if payroll is not None and people and payroll < people * minimum:
+        if payroll is None or not people:
+            return data
+        try:
+            minimum = fees.smmlv_for(rules.current_year())
+        except fees.ParameterMissing as missing:
+            self.add_error("nomina_mensual", _money_missing(missing))
+            return data
+        if payroll < people * minimum:
             self.add_error(
                 "nomina_mensual",
                 _("La nómina no alcanza un salario mínimo por trabajador (%(min)s).")
-                % {"min": f"{minimum:,.0f}".replace(",", ".")},
+                % {"min": fees.format_cop(minimum)},
             )
         return data
 

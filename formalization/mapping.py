@@ -46,9 +46,9 @@ PROCEDURE_ANSWERS = {
     "F13": ("razon_social", "num_accionistas", "nombre", "doc_numero"),
     "F14": SHOP + ("razon_social", "horario", "telefono"),
     "F15": SHOP + ("area_m2",),
-    "F16": SHOP + ("interes_sanitario",),
+    "F16": SHOP + ("interes_sanitario", "razon_social"),
     "F17": SHOP + ("chip", "aviso_exterior"),
-    "F18": SHOP + ("impactos_ambientales",),
+    "F18": SHOP + ("impactos_ambientales", "razon_social"),
     "F19": SHOP + ("area_m2", "musica_publica"),
     "F20": BUSINESS + ("servicio_turistico", "ingresos_estimados"),
     "F21": STAFF + ("nomina_mensual", "caja"),
@@ -57,6 +57,17 @@ PROCEDURE_ANSWERS = {
     "F24": STAFF + ("clase_riesgo", "arl"),
     "F25": STAFF + ("nomina_mensual", "arl", "caja", "eps", "fondo_pensiones"),
 }
+
+# Affiliations whose administrator the person chose in the wizard (none is
+# pre-selected): the procedure it feeds and the answer that names it. The
+# application shows this choice, not the catalog page's default entity.
+CHOSEN_ADMINISTRATOR = {
+    "F21": "caja",
+    "F22": "eps",
+    "F23": "fondo_pensiones",
+    "F24": "arl",
+}
+AFFILIATION_KEYS = ("clase_riesgo", "arl", "caja", "eps", "fondo_pensiones")
 
 DOCUMENT_TARGETS = {
     "documento_identidad": ("F03", "F04"),
@@ -92,6 +103,21 @@ def display(key: str, value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(item, item)) for item in value)
     return str(choices.get(value, value))
+
+
+def chosen_administrator(code: str, answers: dict) -> str:
+    """The administrator the applicant chose for ``code`` ('' if none applies)."""
+    key = CHOSEN_ADMINISTRATOR.get(code)
+    return display(key, answers.get(key)) if key else ""
+
+
+def affiliation_choices(answers: dict) -> list[tuple[str, str]]:
+    """(label, chosen value) of each social-security choice that was answered."""
+    return [
+        (label(key), display(key, answers[key]))
+        for key in AFFILIATION_KEYS
+        if answers.get(key)
+    ]
 
 
 def label(key: str) -> str:

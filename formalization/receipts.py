@@ -7,7 +7,7 @@ from django.db import transaction
 from audit.exports import render_pdf
 from procedures import services as case_services
 
-from . import obligations
+from . import mapping, obligations
 from .models import Application, ApplicationItem
 
 
@@ -15,11 +15,14 @@ def receipt_context(application: Application) -> dict:
     items = list(
         application.items.select_related("procedure__entity", "case").order_by("order")
     )
+    for item in items:
+        item.chosen = mapping.chosen_administrator(item.code, application.answers)
     return {
         "application": application,
         "items": items,
         "payments": list(application.payments.filter(status="aprobado")),
         "obligations": obligations.calendar_for(application),
+        "choices": mapping.affiliation_choices(application.answers),
     }
 
 

@@ -3,6 +3,9 @@
 One rule per procedure, each a plain function of the answers that returns whether it
 applies and the reason in plain Spanish; the summary page, the submit service and the
 tests read the same result. Answer keys are those of the wizard's step forms.
+
+Thresholds in money use the current year's values from ``catalog.parameters``: a year
+without them raises ``ParameterMissing`` (never last year's money).
 """
 
 from dataclasses import dataclass
@@ -10,11 +13,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from catalog import parameters
+
 from . import ciiu
 
 # 500 SMMLV of operating income: restaurants and bars above it must register in the RNT
-# (Ley 1101 de 2006, art. 12). The SMMLV value is read from the fee tables.
+# (Ley 1101 de 2006, art. 12), with the SMMLV of the current year.
 RNT_GASTRONOMY_SMMLV = 500
+# Régimen Simple: gross income "inferiores a 100.000 UVT" (Estatuto Tributario art. 905,
+# mod. Ley 2277 de 2022, art. 42), with the UVT of the current year.
+SIMPLE_MAX_INCOME_UVT = 100_000
 
 TOURISM_RNT_KINDS = {"alojamiento", "agencia_viajes", "guia", "otro"}
 
@@ -36,6 +44,17 @@ def _has_shop(a):
 
 def _has_staff(a):
     return (a.get("num_empleados") or 0) > 0
+
+
+def current_year() -> int:
+    """The year whose money applies to an evaluation made now (Bogotá)."""
+    return timezone.localdate().year
+
+
+def _pesos(amount: Decimal) -> str:
+    from . import fees
+
+    return fees.format_cop(amount)
 
 
 def _f01(a):
@@ -156,10 +175,31 @@ def _f11(a):
     return False, "Sin facturación electrónica no necesita numeración de facturas."
 
 
+def simple_income_ceiling_cop(year: int) -> Decimal:
+    return parameters.uvt(year) * SIMPLE_MAX_INCOME_UVT
+
+
+def simple_eligible_income(income, year: int) -> bool:
+    """Strictly below the ceiling; no estimate means nothing to refuse it on."""
+    return income is None or income < simple_income_ceiling_cop(year)
+
+
 def _f12(a):
-    if a.get("opta_simple"):
-        return True, "Eligió el Régimen Simple de Tributación."
-    return False, "No eligió el Régimen Simple de Tributación (es opcional)."
+    if not a.get("opta_simple"):
+        return False, "No eligió el Régimen Simple de Tributación (es opcional)."
+    year = current_year()
+    if not simple_eligible_income(a.get("ingresos_estimados"), year):
+        return (
+            False,
+            "Eligió el Régimen Simple, pero sus ingresos estimados no son inferiores a "
+            f"100.000 UVT ({_pesos(simple_income_ceiling_cop(year))} en {year}, "
+            "Estatuto Tributario art. 905): no puede inscribirse.",
+        )
+    return (
+        True,
+        "Eligió el Régimen Simple de Tributación y sus ingresos estimados son "
+        "inferiores a 100.000 UVT.",
+    )
 
 
 def _f13(a):
@@ -190,16 +230,17 @@ def _f15(a):
 
 
 def _f16(a):
-    if _has_shop(a) and a.get("interes_sanitario"):
+    # By activity, not by premises: a bakery run from home also handles food.
+    if a.get("interes_sanitario"):
         return (
             True,
-            "Su establecimiento maneja alimentos o presta servicios de interés sanitario: necesita el concepto sanitario.",
+            "Su negocio prepara o vende alimentos o presta servicios de interés sanitario (también desde su vivienda o una bodega): necesita la inscripción y el concepto sanitario.",
         )
-    return False, "Su actividad no es de interés sanitario o no tiene establecimiento."
+    return False, "Su actividad no es de interés sanitario."
 
 
 def _f17(a):
-    if _has_shop(a) and a.get("aviso_exterior"):
+    if a.get("aviso_exterior"):
         return (
             True,
             "Tendrá aviso exterior: debe registrarlo como publicidad exterior visual ante la Secretaría de Ambiente.",
@@ -208,11 +249,12 @@ def _f17(a):
 
 
 def _f18(a):
+    # By activity, not by premises: a chemicals warehouse is not open to the public.
     impacts = a.get("impactos_ambientales") or []
-    if _has_shop(a) and impacts:
+    if impacts:
         return (
             True,
-            "Su actividad genera impactos ambientales que la Secretaría de Ambiente registra o autoriza.",
+            "Su actividad genera impactos ambientales que la Secretaría de Ambiente registra o autoriza, tenga o no local abierto al público.",
         )
     return (
         False,
@@ -221,7 +263,7 @@ def _f18(a):
 
 
 def _f19(a):
-    if _has_shop(a) and a.get("musica_publica"):
+    if a.get("musica_publica"):
         return (
             True,
             "Habrá música o televisión para el público: necesita la licencia de derechos de autor (OSA).",
@@ -230,9 +272,7 @@ def _f19(a):
 
 
 def smmlv_threshold_cop(year: int) -> Decimal:
-    from . import fees
-
-    return fees.smmlv_for(year) * RNT_GASTRONOMY_SMMLV
+    return parameters.smmlv(year) * RNT_GASTRONOMY_SMMLV
 
 
 def _f20(a):
@@ -244,8 +284,7 @@ def _f20(a):
         )
     if kind == "gastronomia":
         income = a.get("ingresos_estimados")
-        start = a.get("fecha_inicio")
-        year = start.year if start else timezone.localdate().year
+        year = current_year()
         if income is not None and income > smmlv_threshold_cop(year):
             return (
                 True,
@@ -318,10 +357,12 @@ DEPENDS_ON = {
     "F13": ("F08",),
     "F14": ("F05",),
     "F15": ("F05",),
-    "F16": ("F05",),
-    "F17": ("F05",),
-    "F18": ("F05",),
-    "F19": ("F05",),
+    # With premises, after the establishment's matrícula; a business without them
+    # (home bakery, warehouse) after the merchant's own.
+    "F16": ("F05", "F03", "F04"),
+    "F17": ("F05", "F03", "F04"),
+    "F18": ("F05", "F03", "F04"),
+    "F19": ("F05", "F03", "F04"),
     "F20": ("F03", "F04"),
     "F21": ("F08",),
     "F22": ("F08",),

@@ -43,6 +43,10 @@ class SubmissionError(Exception):
 
 
 NAME_TAKEN = "Otra solicitud registró ese nombre mientras usted llenaba el formulario."
+MONEY_MISSING = (
+    "Todavía no se pueden liquidar los costos de %(year)s: faltan los valores "
+    "oficiales de ese año. Sus respuestas quedan guardadas; intente más tarde."
+)
 
 
 def _record_applicant(draft: Draft, action: str, *, user, **fields):
@@ -209,11 +213,14 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
         existing = Application.objects.filter(draft=draft).first()
         if existing is not None:
             return existing, False
-        verdicts = rules.applicable(answers)
-        codes = [verdict.code for verdict in verdicts]
-        breakdown = fees.fee_breakdown(
-            answers, codes, on=calendar.to_bogota(now).date()
-        )
+        try:
+            verdicts = rules.applicable(answers)
+            codes = [verdict.code for verdict in verdicts]
+            breakdown = fees.fee_breakdown(
+                answers, codes, on=calendar.to_bogota(now).date()
+            )
+        except fees.ParameterMissing as missing:
+            raise SubmissionError(MONEY_MISSING % {"year": missing.year}) from None
         pages = {
             page.code: page
             for page in ProcedurePage.objects.live()

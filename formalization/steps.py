@@ -66,12 +66,13 @@ STEPS = (
         feeds=("F02", "F05", "F14", "F15", "F17"),
         condition=_has_shop,
     ),
+    # Every business: food, health and environmental procedures follow the activity,
+    # with or without premises open to the public.
     Step(
         "actividad",
-        _("Qué hace el establecimiento"),
+        _("Qué hace su negocio"),
         forms.ActivityForm,
         feeds=("F16", "F18", "F19"),
-        condition=_has_shop,
     ),
     Step(
         "operacion",

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
-from . import ciiu, fees, forms, obligations, payments, rules, services
+from . import ciiu, fees, forms, mapping, obligations, payments, rules, services
 from .models import Application, Draft, Payment
 from .steps import BY_SLUG, STEPS
 from .storage import DraftStorage
@@ -294,13 +294,18 @@ class FormalizationWizard(NamedUrlWizardView):
             context["activities"] = ciiu.activities().values()
         if current in ("resumen", "confirmacion"):
             answers = self._before.get(current, self._answers)
-            verdicts = rules.evaluate(answers)
-            codes = [v.code for v in verdicts if v.applies]
-            context["verdicts"] = verdicts
-            context["applicable_count"] = len(codes)
-            context["fees"] = fees.fee_breakdown(
-                answers, codes, on=timezone.localdate()
-            )
+            context["choices"] = mapping.affiliation_choices(answers)
+            try:
+                verdicts = rules.evaluate(answers)
+                codes = [v.code for v in verdicts if v.applies]
+                breakdown = fees.fee_breakdown(answers, codes, on=timezone.localdate())
+            except fees.ParameterMissing as missing:
+                # No estimate in last year's money: say so instead of failing.
+                context["money_missing"] = missing
+            else:
+                context["verdicts"] = verdicts
+                context["applicable_count"] = len(codes)
+                context["fees"] = breakdown
         if current == "confirmacion":
             from django.conf import settings
 
@@ -332,6 +337,8 @@ def application_detail(request, radicado):
     items = list(
         application.items.select_related("procedure__entity", "case").order_by("order")
     )
+    for item in items:
+        item.chosen = mapping.chosen_administrator(item.code, application.answers)
     return render(
         request,
         "formalization/application.html",

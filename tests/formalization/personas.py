@@ -47,7 +47,7 @@ TIENDA = {
         },
         "empleados": {"num_empleados": "2"},
         "afiliaciones": {
-            "nomina_mensual": "3.200.000",
+            "nomina_mensual": "3.600.000",
             "fecha_primer_contrato": SOON,
             "clase_riesgo": "1",
             "arl": "positiva",
@@ -109,6 +109,7 @@ SAS_SIN_LOCAL = {
             "localidad": "santa-fe",
             "tiene_establecimiento": "no",
         },
+        "actividad": {"interes_sanitario": "no"},
         "operacion": {
             "servicio_turistico": "ninguno",
             "obligado_facturar": "si",
@@ -209,6 +210,7 @@ AGENCIA = {
             "localidad": "chapinero",
             "tiene_establecimiento": "no",
         },
+        "actividad": {"interes_sanitario": "no"},
         "operacion": {
             "servicio_turistico": "agencia_viajes",
             "obligado_facturar": "si",

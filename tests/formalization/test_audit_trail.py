@@ -65,6 +65,7 @@ def test_the_chain_tells_the_run_in_order(walked):
         "solicitante",
         "empresa",
         "ubicacion",
+        "actividad",
         "operacion",
         "empleados",
         "documentos",
@@ -77,7 +78,7 @@ def test_the_chain_tells_the_run_in_order(walked):
         ["formalization.started"]
         + ["formalization.step_saved"] * 2  # solicitante, empresa
         + ["formalization.step_back", "formalization.step_saved"]  # empresa again
-        + ["formalization.step_saved"] * 3  # ubicacion, operacion, empleados
+        + ["formalization.step_saved"] * 4  # ubicacion, actividad, operacion, empleados
         + ["formalization.document_uploaded", "formalization.step_saved"]
         + ["formalization.step_saved"] * 2  # resumen, confirmacion
         + ["formalization.consent", "formalization.submitted"]

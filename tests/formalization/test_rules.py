@@ -5,15 +5,25 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 
+from catalog import parameters
 from formalization import ciiu, rules
-from formalization.fees import smmlv_for
 
 ALL_CODES = [f"F{n:02d}" for n in range(1, 26)]
+YEAR = 2026
 START_2025 = datetime.date(2025, 6, 1)
+NOW = datetime.datetime(YEAR, 6, 1, 12, 0, tzinfo=datetime.UTC)
 SPANISH_WORDS = re.compile(
     r"\b(de|la|el|los|las|no|su|se|debe|un|una|en|por|para|con|sin)\b", re.I
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_2026():
+    """Rules use the current year's money: evaluate them in a year with data."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def person(**overrides):
@@ -135,21 +145,27 @@ def test_evaluate_returns_all_25_in_order_and_applicable_filters():
 
 # --- RNT for restaurants and bars: strictly above 500 SMMLV ---------------------
 
-THRESHOLD_2025 = smmlv_for(2025) * 500
+THRESHOLD = parameters.smmlv(YEAR) * 500
 
 
-def test_rnt_threshold_is_500_smmlv_of_the_start_year():
-    assert Decimal(1_423_500) * 500 == THRESHOLD_2025
-    assert rules.smmlv_threshold_cop(2025) == THRESHOLD_2025
+def test_rnt_threshold_is_500_smmlv_of_the_current_year():
+    assert rules.current_year() == YEAR
+    assert rules.smmlv_threshold_cop(YEAR) == THRESHOLD
+    between = parameters.smmlv(2025) * 500 + 1
+    assert between < THRESHOLD
+    # A restaurant starting in 2025 is judged with the money of now, not of 2025.
+    answers = restaurant_income(between)
+    assert answers["fecha_inicio"].year == 2025
+    assert rules.RULES["F20"](answers)[0] is False
 
 
 @pytest.mark.parametrize(
     ("income", "applies"),
     [
-        (THRESHOLD_2025 - 1, False),
-        (THRESHOLD_2025, False),
-        (THRESHOLD_2025 + Decimal("0.01"), True),
-        (THRESHOLD_2025 + 1, True),
+        (THRESHOLD - 1, False),
+        (THRESHOLD, False),
+        (THRESHOLD + Decimal("0.01"), True),
+        (THRESHOLD + 1, True),
         (None, False),
     ],
     ids=["below", "exactly-500", "a-cent-above", "above", "no-income"],
@@ -163,8 +179,8 @@ def test_rnt_edge_for_restaurants(income, applies):
 
 
 def test_rnt_reason_differs_at_the_edge():
-    _, at = rules.RULES["F20"](restaurant_income(THRESHOLD_2025))
-    _, above = rules.RULES["F20"](restaurant_income(THRESHOLD_2025 + 1))
+    _, at = rules.RULES["F20"](restaurant_income(THRESHOLD))
+    _, above = rules.RULES["F20"](restaurant_income(THRESHOLD + 1))
     assert at != above
     assert "superiores" in above and "hasta" in at
 
@@ -173,6 +189,74 @@ def test_rnt_reason_differs_at_the_edge():
 def test_rnt_tourism_services_apply_whatever_the_income(kind):
     answers = person(servicio_turistico=kind, ingresos_estimados=Decimal(1))
     assert rules.RULES["F20"](answers)[0] is True
+
+
+# --- F12: Régimen Simple only below 100.000 UVT of income -------------------------
+
+SIMPLE_CEILING = parameters.uvt(YEAR) * 100_000
+
+
+@pytest.mark.parametrize(
+    ("income", "applies"),
+    [
+        (SIMPLE_CEILING - 1, True),
+        (SIMPLE_CEILING, False),
+        (SIMPLE_CEILING + 1, False),
+        (None, True),
+    ],
+    ids=["below", "exactly-100000-uvt", "above", "no-income"],
+)
+def test_f12_checks_the_income_ceiling(income, applies):
+    result, reason = rules.RULES["F12"](
+        person(opta_simple=True, ingresos_estimados=income)
+    )
+    assert result is applies
+    assert_spanish(reason)
+    assert "100.000 UVT" in reason
+
+
+def test_f12_reason_names_the_ceiling_in_pesos():
+    _, reason = rules.RULES["F12"](
+        person(opta_simple=True, ingresos_estimados=SIMPLE_CEILING)
+    )
+    assert "$ 5.237.400.000" in reason and "2026" in reason
+
+
+# --- F16 and F18 follow the activity, not the premises ----------------------------
+
+
+def test_f16_applies_to_a_home_bakery():
+    bakery = person(ciiu="1081", interes_sanitario=True, tiene_establecimiento=False)
+    applies, reason = rules.RULES["F16"](bakery)
+    assert applies is True
+    assert "vivienda" in reason
+    codes = codes_for(bakery)
+    assert "F16" in codes and "F05" not in codes
+    assert rules.prerequisites("F16", codes) == ["F03"]
+
+
+def test_f18_applies_to_a_chemicals_warehouse():
+    warehouse = sas(ciiu="5210", impactos_ambientales=["respel"])
+    applies, reason = rules.RULES["F18"](warehouse)
+    assert applies is True
+    assert_spanish(reason)
+    codes = codes_for(warehouse)
+    assert "F18" in codes
+    assert rules.prerequisites("F18", codes) == ["F04"]
+
+
+def test_f16_and_f18_with_premises_still_follow_the_establishment():
+    codes = codes_for(shop(interes_sanitario=True, impactos_ambientales=["aceites"]))
+    assert rules.prerequisites("F16", codes) == ["F05"]
+    assert rules.prerequisites("F18", codes) == ["F05"]
+
+
+def test_money_rules_refuse_a_year_without_values():
+    with time_machine.travel(datetime.datetime(2027, 1, 5, 12, tzinfo=datetime.UTC)):
+        with pytest.raises(parameters.ParameterMissing):
+            rules.RULES["F20"](restaurant_income(THRESHOLD))
+        with pytest.raises(parameters.ParameterMissing):
+            rules.RULES["F12"](person(opta_simple=True))
 
 
 # --- F09: ICA-taxed activity or not ---------------------------------------------
