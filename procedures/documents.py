@@ -59,7 +59,7 @@ def render_acknowledgement(case_pk: int) -> CaseDocument | None:
             requirement="Acuse de recibo",
             name=f"acuse-{case.radicado}.pdf",
             html_template="procedures/pdf/acknowledgement.html",
-            context={},
+            context={"received": list(case.received_documents())},
         )
 
 

@@ -134,6 +134,11 @@ class Case(models.Model):
     def __str__(self):
         return self.radicado
 
+    def received_documents(self):
+        """The documents the applicant filed, listed with their SHA-256 in the
+        acknowledgement (page and PDF)."""
+        return self.documents.filter(kind="carga").order_by("created_at", "pk")
+
     @property
     def audit_chain(self) -> str:
         return f"case:{self.radicado}"
@@ -329,3 +334,37 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} v{self.notice_version}"
+
+
+class FilingDraft(models.Model):
+    """A single filing saved to continue later: the answers typed so far, one per
+    citizen and procedure, restored on return and deleted when the case is filed.
+    Uploads are not kept (the page says so)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="filing_drafts",
+        verbose_name=_("titular"),
+    )
+    procedure = models.ForeignKey(
+        "catalog.ProcedurePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("trámite"),
+    )
+    # Raw answers as typed (unvalidated), keyed by the form's field names.
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("borrador de radicación")
+        verbose_name_plural = _("borradores de radicación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "procedure"], name="filing_draft_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.owner_id}:{self.procedure_id}"

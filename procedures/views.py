@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from catalog.models import ProcedurePage
 
-from . import services, workflow
+from . import drafts, services, workflow
 from .forms import AnswerForm, FilingForm
 from .models import Case, CaseDocument
 
@@ -24,19 +25,50 @@ def file_case(request, slug):
     )
     if procedure is None or not procedure.can_file_online:
         raise Http404
-    form = FilingForm(procedure, request.POST or None, request.FILES or None)
+    if request.method == "POST" and "guardar" in request.POST:
+        return _save_draft(request, procedure)
+    draft = drafts.draft_for(owner=request.user, procedure=procedure)
+    form = FilingForm(
+        procedure,
+        request.POST or None,
+        request.FILES or None,
+        initial=dict(draft.data) if draft else None,
+    )
     if request.method == "POST" and form.is_valid():
-        case, _created = services.case_file(
-            procedure=procedure,
-            applicant=request.user,
-            answers=form.answers(),
-            documents=form.validated_documents,
-            submission_token=form.cleaned_data["submission_token"],
-        )
+        with transaction.atomic():
+            case, _created = services.case_file(
+                procedure=procedure,
+                applicant=request.user,
+                answers=form.answers(),
+                documents=form.validated_documents,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+            drafts.draft_discard(owner=request.user, procedure=procedure)
         return redirect("mis_tramites:case", radicado=case.radicado)
     return render(
-        request, "procedures/file_case.html", {"procedure": procedure, "form": form}
+        request,
+        "procedures/file_case.html",
+        {"procedure": procedure, "form": form, "draft": draft},
     )
+
+
+def _save_draft(request, procedure):
+    """ "Guardar y continuar después": the answers so far, without validating them."""
+    form = FilingForm(procedure)
+    drafts.draft_save(
+        owner=request.user,
+        procedure=procedure,
+        answers=drafts.draft_answers(form, request.POST),
+    )
+    message = _(
+        "Guardamos sus respuestas. Vuelva a esta página cuando quiera para terminar y radicar."
+    )
+    if request.FILES:
+        message += " " + _(
+            "Los documentos no se guardan en el borrador: adjúntelos de nuevo al radicar."
+        )
+    messages.success(request, message)
+    return redirect(request.path)
 
 
 @never_cache
@@ -95,9 +127,15 @@ def case_detail(request, radicado):
     elif request.method == "POST":
         return redirect("mis_tramites:case", radicado=case.radicado)
     services.case_viewed(case, user=request.user)
+    documents = list(case.documents.all())
     context = {
         "case": case,
-        "documents": case.documents.all(),
+        "documents": documents,
+        "received": [d for d in documents if d.kind == CaseDocument.Kind.UPLOAD],
+        "acknowledgement": next(
+            (d for d in documents if d.kind == CaseDocument.Kind.ACKNOWLEDGEMENT),
+            None,
+        ),
         "answer_form": answer_form,
     }
     return render(request, "procedures/case_detail.html", context)
