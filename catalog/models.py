@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.formats import number_format
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -547,6 +548,13 @@ class ProcedurePage(PublicSiteURLMixin, Page):
     def can_file_online(self) -> bool:
         """Virtualized here: it has an online form, so it can be filed at .../radicar/."""
         return bool(self.online_form)
+
+    @cached_property
+    def fee_quote(self):
+        """This year's fee in pesos with its basis (catalog.fees), as filing charges it."""
+        from .fees import quote
+
+        return quote(self)
 
     @property
     def fee_summary(self) -> str:

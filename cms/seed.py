@@ -43,6 +43,7 @@ class DemoUser:
     role: str
     groups: tuple[str, ...] = ()
     staff: bool = False
+    entity: str = ""  # Officers: the code of the entity whose queue they work.
 
 
 DEMO_USERS = (
@@ -66,6 +67,7 @@ DEMO_USERS = (
         "Funcionaria de la Cámara de Comercio",
         (officer_group_name("CCB"),),
         True,
+        "CCB",
     ),
     DemoUser(
         "funcionario_shd",
@@ -74,6 +76,7 @@ DEMO_USERS = (
         "Funcionario de Hacienda (SDH)",
         (officer_group_name("SDH"),),
         True,
+        "SDH",
     ),
     DemoUser(
         "funcionario_sdde",
@@ -82,11 +85,61 @@ DEMO_USERS = (
         "Funcionaria de Desarrollo Económico",
         (officer_group_name("SDDE"),),
         True,
+        "SDDE",
     ),
     DemoUser(
         "auditor", "Andrés", "Torres", "Auditor (solo lectura)", (AUDITORS,), True
     ),
 )
+
+
+# Names for the officers derived per entity, taken in turn (first name, surname, title).
+OFFICER_NAMES = (
+    ("Natalia", "Suárez", "Funcionaria"),
+    ("Julián", "Moreno", "Funcionario"),
+    ("Paola", "Jiménez", "Funcionaria"),
+    ("Andrés Felipe", "Rojas", "Funcionario"),
+    ("Marcela", "Ospina", "Funcionaria"),
+    ("Hernán", "Quintero", "Funcionario"),
+    ("Adriana", "Vargas", "Funcionaria"),
+    ("Jorge", "Cárdenas", "Funcionario"),
+    ("Liliana", "Beltrán", "Funcionaria"),
+    ("Óscar", "Salazar", "Funcionario"),
+    ("Claudia", "Parra", "Funcionaria"),
+    ("Fernando", "Guzmán", "Funcionario"),
+)
+
+
+def officer_username(entity_code: str) -> str:
+    return f"funcionario_{entity_code.lower()}"
+
+
+def demo_officers() -> list[DemoUser]:
+    """One officer per entity that owns published procedures, so every case filed
+    here (each of the 25 formalization procedures included) reaches a person.
+    Entities whose officer is named in DEMO_USERS keep that one."""
+    covered = {demo.entity for demo in DEMO_USERS if demo.entity}
+    entities = (
+        Entity.objects.filter(procedures__live=True)
+        .exclude(code__in=covered)
+        .distinct()
+        .order_by("code")
+    )
+    officers = []
+    for number, entity in enumerate(entities):
+        first, last, title = OFFICER_NAMES[number % len(OFFICER_NAMES)]
+        officers.append(
+            DemoUser(
+                officer_username(entity.code),
+                first,
+                last,
+                f"{title} ({entity.code})",
+                (officer_group_name(entity.code),),
+                True,
+                entity.code,
+            )
+        )
+    return officers
 
 
 def _create_root() -> Page:
@@ -212,8 +265,10 @@ def ensure_workflow(index: ProcedureIndexPage) -> Workflow:
 
 @transaction.atomic
 def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
+    """The named demo users and one officer per entity with published procedures."""
     User = get_user_model()
-    for demo in DEMO_USERS:
+    demos = [*DEMO_USERS, *demo_officers()]
+    for demo in demos:
         user, created = User.objects.get_or_create(
             username=demo.username,
             defaults={
@@ -227,4 +282,4 @@ def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
             user.set_password(password)
             user.save()
         user.groups.set(Group.objects.filter(name__in=demo.groups))
-    return list(DEMO_USERS)
+    return demos

@@ -32,6 +32,16 @@ urlpatterns += i18n_patterns(
     path("cuenta/", include("cms.account_urls")),
     path("cuenta/verificacion-en-dos-pasos/", two_factor.two_factor, name="two_factor"),
     path("tramites/<slug:slug>/radicar/", procedure_views.file_case, name="file_case"),
+    path(
+        "tramites/pagos/sandbox/<uuid:reference>/",
+        procedure_views.sandbox_bank,
+        name="procedures_sandbox_bank",
+    ),
+    path(
+        "tramites/pagos/aviso/<slug:provider_name>/",
+        procedure_views.payment_notice,
+        name="procedures_payment_notice",
+    ),
     path("", include("formalization.urls")),
     path("mis-tramites/", include("procedures.urls")),
     path("", include(wagtail_urls)),

@@ -214,6 +214,8 @@ class Payment(models.Model):
         APPROVED = "aprobado", _("Aprobado")
         REJECTED = "rechazado", _("Rechazado")
 
+    sandbox_bank_url_name = "formalization:sandbox_bank"
+
     reference = models.UUIDField(default=uuid.uuid4, unique=True)
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="payments"

@@ -1,120 +1,21 @@
-"""Payment of the fees collected online: a provider interface and a sandbox provider
-that behaves like PSE (redirect to the bank, signed server-to-server notice, replay-safe).
+"""Payment of the wizard's fees through the providers every filing uses
+(procedures/payments.py: the interface and a sandbox that behaves like PSE, with a
+redirect to the bank and a signed, replay-safe server-to-server notice).
 The amount always comes from the application on the server, never from the browser."""
 
-import hmac
-import json
-import uuid
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils.crypto import salted_hmac
 
 import audit
+from procedures.payments import (  # noqa: F401 (the wizard's names for them)
+    PROVIDERS,
+    SIGNATURE_HEADER,
+    InvalidNotice,
+    Notice,
+    SandboxPSE,
+    provider,
+)
 
 from .models import Application, Payment, PaymentNotice
-
-SIGNATURE_HEADER = "HTTP_X_SANDBOX_SIGNATURE"
-# A notice is one flat JSON object of a few short fields: anything much larger, or
-# nested, is refused before it is parsed (deep nesting exhausts the parser's stack).
-MAX_NOTICE_BYTES = 4096
-MAX_NOTICE_DEPTH = 2
-
-
-class InvalidNotice(Exception):
-    """A notice that is not authentic or does not match the payment."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    event_id: str
-    reference: str
-    status: str
-    amount: Decimal
-    currency: str
-    transaction: str
-
-
-class SandboxPSE:
-    """Stands in for PSE: the 'bank' is a page of ours; its notice is signed like a
-    provider's webhook and goes through the same verification a real one would."""
-
-    name = "sandbox-pse"
-
-    def checkout_url(self, payment: Payment) -> str:
-        return reverse("formalization:sandbox_bank", args=[payment.reference])
-
-    def sign(self, body: bytes) -> str:
-        return salted_hmac(
-            "formalization.payments.sandbox", body, algorithm="sha256"
-        ).hexdigest()
-
-    def notice_body(self, payment: Payment, *, approved: bool) -> bytes:
-        return json.dumps(
-            {
-                "event_id": str(uuid.uuid4()),
-                "reference": str(payment.reference),
-                "status": "APPROVED" if approved else "REJECTED",
-                "amount": str(payment.amount),
-                "currency": payment.currency,
-                "transaction": f"PSE-{uuid.uuid4().hex[:12].upper()}",
-            }
-        ).encode()
-
-    def parse(self, body: bytes, signature: str) -> Notice:
-        if not signature or not hmac.compare_digest(self.sign(body), signature):
-            raise InvalidNotice("firma inválida")
-        if len(body) > MAX_NOTICE_BYTES or _json_depth(body) > MAX_NOTICE_DEPTH:
-            raise InvalidNotice("aviso mal formado")
-        try:
-            data = json.loads(body)
-            if not isinstance(data, dict):
-                raise TypeError("a notice is a JSON object")
-            return Notice(
-                event_id=str(data["event_id"])[:80],
-                reference=str(uuid.UUID(str(data["reference"]))),
-                status={
-                    "APPROVED": Payment.Status.APPROVED,
-                    "REJECTED": Payment.Status.REJECTED,
-                }[data["status"]],
-                amount=Decimal(str(data["amount"])),
-                currency=str(data["currency"]),
-                transaction=str(data.get("transaction", ""))[:80],
-            )
-        except (ValueError, KeyError, TypeError, InvalidOperation) as error:
-            raise InvalidNotice("aviso mal formado") from error
-
-
-def _json_depth(body: bytes) -> int:
-    """How deeply the arrays and objects of a JSON text nest, read without parsing it
-    (brackets inside strings do not count)."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # closing quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in b"[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in b"]}":
-            depth -= 1
-    return deepest
-
-
-PROVIDERS = {"sandbox-pse": SandboxPSE()}
-
-
-def provider(name: str = "sandbox-pse"):
-    return PROVIDERS[name]
 
 
 def payment_start(application: Application) -> Payment:

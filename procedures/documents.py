@@ -70,7 +70,7 @@ def render_acknowledgement(case_pk: int) -> CaseDocument | None:
                 requirement="Acuse de recibo",
                 name=f"acuse-{case.radicado}.pdf",
                 html_template="procedures/pdf/acknowledgement.html",
-                context={},
+                context={"received": list(case.received_documents())},
             )
         _done(case, "acknowledgement_pending_since")
         return document

@@ -160,6 +160,11 @@ class Case(models.Model):
     def __str__(self):
         return self.radicado
 
+    def received_documents(self):
+        """The documents the applicant filed, listed with their SHA-256 in the
+        acknowledgement (page and PDF)."""
+        return self.documents.filter(kind="carga").order_by("created_at", "pk")
+
     @property
     def audit_chain(self) -> str:
         return f"case:{self.radicado}"
@@ -392,3 +397,100 @@ class PrivacyConsent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} v{self.notice_version}"
+
+
+class FilingDraft(models.Model):
+    """A single filing saved to continue later: the answers typed so far, one per
+    citizen and procedure, restored on return and deleted when the case is filed.
+    Uploads are not kept (the page says so)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="filing_drafts",
+        verbose_name=_("titular"),
+    )
+    procedure = models.ForeignKey(
+        "catalog.ProcedurePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("trámite"),
+    )
+    # Raw answers as typed (unvalidated), keyed by the form's field names.
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("borrador de radicación")
+        verbose_name_plural = _("borradores de radicación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "procedure"], name="filing_draft_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.owner_id}:{self.procedure_id}"
+
+
+class FilingPayment(models.Model):
+    """The fee of a single filing, paid before its case is filed; the amount is the
+    server's quote for the year (catalog.fees), never the browser's."""
+
+    sandbox_bank_url_name = "procedures_sandbox_bank"
+
+    class Status(models.TextChoices):
+        PENDING = "pendiente", _("Pendiente")
+        APPROVED = "aprobado", _("Aprobado")
+        REJECTED = "rechazado", _("Rechazado")
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "catalog.ProcedurePage", on_delete=models.PROTECT, related_name="+"
+    )
+    provider = models.CharField(max_length=20)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3, default="COP")
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    provider_transaction = models.CharField(max_length=80, blank=True)
+    case = models.OneToOneField(
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fee_payment",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "procedure"], name="filing_payment_owner")
+        ]
+
+    def __str__(self):
+        return str(self.reference)
+
+    @property
+    def audit_chain(self) -> str:
+        return f"pago:{self.reference}"
+
+
+class FilingPaymentNotice(models.Model):
+    """Each provider notice of a filing payment processed once."""
+
+    event_id = models.CharField(max_length=80, unique=True)
+    payment = models.ForeignKey(
+        FilingPayment, on_delete=models.PROTECT, related_name="notices"
+    )
+    status = models.CharField(max_length=12)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.event_id

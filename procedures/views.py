@@ -2,17 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
+from catalog import fees
 from catalog.models import ProcedurePage
 
-from . import services, workflow
+from . import drafts, payments, services, workflow
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
-from .models import Case, CaseDocument
+from .models import Case, CaseDocument, FilingPayment
 
 
 @never_cache
@@ -24,19 +27,151 @@ def file_case(request, slug):
     )
     if procedure is None or not procedure.can_file_online:
         raise Http404
-    form = FilingForm(procedure, request.POST or None, request.FILES or None)
+    if request.method == "POST" and "guardar" in request.POST:
+        return _save_draft(request, procedure)
+    if request.method == "POST" and "pagar" in request.POST:
+        return _start_payment(request, procedure)
+    draft = drafts.draft_for(owner=request.user, procedure=procedure)
+    form = FilingForm(
+        procedure,
+        request.POST or None,
+        request.FILES or None,
+        initial=dict(draft.data) if draft else None,
+    )
+    fee = fees.quote(procedure)
+    paid = payments.approved_payment(owner=request.user, procedure=procedure)
     if request.method == "POST" and form.is_valid():
-        case, _created = services.case_file(
+        if fee.payable_online and paid is None:
+            form.add_error(
+                None,
+                _("Pague el valor del trámite (%(amount)s) antes de radicar.")
+                % {"amount": fee.label},
+            )
+        else:
+            case = _file(request, procedure, form, fee)
+            return redirect("mis_tramites:case", radicado=case.radicado)
+    return render(
+        request,
+        "procedures/file_case.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "draft": draft,
+            "fee": fee,
+            "paid": paid,
+        },
+    )
+
+
+def _file(request, procedure, form, fee):
+    """File the case; a paid procedure uses up its approved payment in the same
+    transaction (a second filing must pay again)."""
+    with transaction.atomic():
+        paid = None
+        if fee.payable_online:
+            paid = payments.approved_payment(
+                owner=request.user, procedure=procedure, lock=True
+            )
+        case, created = services.case_file(
             procedure=procedure,
             applicant=request.user,
             answers=form.answers(),
             documents=form.validated_documents,
             submission_token=form.cleaned_data["submission_token"],
         )
-        return redirect("mis_tramites:case", radicado=case.radicado)
-    return render(
-        request, "procedures/file_case.html", {"procedure": procedure, "form": form}
+        if created and paid is not None:
+            payments.payment_attach(paid, case)
+        drafts.draft_discard(owner=request.user, procedure=procedure)
+    return case
+
+
+def _start_payment(request, procedure):
+    """ "Pagar con PSE": keep the answers so far, then go to the bank for the fee the
+    server quotes. Nothing the browser sends sets the amount."""
+    form = FilingForm(procedure)
+    drafts.draft_save(
+        owner=request.user,
+        procedure=procedure,
+        answers=drafts.draft_answers(form, request.POST),
     )
+    try:
+        payment = payments.filing_payment_start(owner=request.user, procedure=procedure)
+    except payments.NotPayable:
+        messages.info(request, _("Este trámite no se paga en línea."))
+        return redirect(request.path)
+    if payment.status == payments.APPROVED:
+        messages.info(request, _("El pago de este trámite ya está aprobado."))
+        return redirect(request.path)
+    return redirect(payments.provider(payment.provider).checkout_url(payment))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def sandbox_bank(request, reference):
+    """The sandbox's stand-in for the bank's PSE page, for a single filing's fee."""
+    payment = get_object_or_404(
+        FilingPayment.objects.select_related("procedure").filter(owner=request.user),
+        reference=reference,
+    )
+    if request.method == "POST" and payment.status == payments.PENDING:
+        provider = payments.provider(payment.provider)
+        body = provider.notice_body(
+            payment, approved=request.POST.get("decision") == "aprobar"
+        )
+        # What PSE does server to server; the notice takes the same path as a webhook.
+        payments.filing_payment_notice(payment.provider, body, provider.sign(body))
+        payment.refresh_from_db()
+        if payment.status == payments.APPROVED:
+            messages.success(
+                request, _("Pago aprobado. Revise sus respuestas y radique.")
+            )
+        else:
+            messages.error(
+                request, _("El banco rechazó el pago. Puede intentarlo de nuevo.")
+            )
+        return redirect("file_case", slug=payment.procedure.slug)
+    return render(
+        request,
+        "procedures/sandbox_bank.html",
+        {"payment": payment, "amount": fees.format_cop(payment.amount)},
+    )
+
+
+@csrf_exempt
+@require_POST
+def payment_notice(request, provider_name):
+    """Server-to-server notice from the payment provider (signed; replay-safe)."""
+    if provider_name not in payments.PROVIDERS:
+        raise Http404
+    try:
+        payments.filing_payment_notice(
+            provider_name,
+            request.body,
+            request.META.get(payments.SIGNATURE_HEADER, ""),
+        )
+    except payments.InvalidNotice:
+        return HttpResponseBadRequest("aviso rechazado")
+    return HttpResponse("ok")
+
+
+def _save_draft(request, procedure):
+    """ "Guardar y continuar después": the answers so far, without validating them."""
+    form = FilingForm(procedure)
+    drafts.draft_save(
+        owner=request.user,
+        procedure=procedure,
+        answers=drafts.draft_answers(form, request.POST),
+    )
+    message = _(
+        "Guardamos sus respuestas. Vuelva a esta página cuando quiera para terminar y radicar."
+    )
+    if request.FILES:
+        message += " " + _(
+            "Los documentos no se guardan en el borrador: adjúntelos de nuevo al radicar."
+        )
+    messages.success(request, message)
+    return redirect(request.path)
 
 
 @never_cache
@@ -125,9 +260,15 @@ def case_detail(request, radicado):
     elif request.method == "POST":
         return redirect("mis_tramites:case", radicado=case.radicado)
     services.case_viewed(case, user=request.user)
+    documents = list(case.documents.all())
     context = {
         "case": case,
-        "documents": case.documents.all(),
+        "documents": documents,
+        "received": [d for d in documents if d.kind == CaseDocument.Kind.UPLOAD],
+        "acknowledgement": next(
+            (d for d in documents if d.kind == CaseDocument.Kind.ACKNOWLEDGEMENT),
+            None,
+        ),
         "answer_form": answer_form,
         "extension_form": extension_form,
         "extension_action": EXTENSION_ACTION,

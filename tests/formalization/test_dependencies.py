@@ -222,15 +222,11 @@ def test_sweep_skips_applications_awaiting_payment(restaurante):
 
 
 def officer_of(entity):
-    """An officer of the case's entity: a demo user, or one created for the test."""
-    from django.contrib.auth import get_user_model
-
+    """The entity's demo officer: the seed gives every entity with procedures one."""
     group = entity.officer_group
     assert group is not None, entity.code
-    user = group.user_set.filter(is_active=True).first()
-    if user is None:
-        user = get_user_model().objects.create_user(f"oficial_{entity.code.lower()}")
-        user.groups.add(group)
+    user = group.user_set.filter(is_active=True, is_staff=True).first()
+    assert user is not None, f"{entity.code} has no demo officer"
     return user
 
 

@@ -14,8 +14,8 @@ from django.test import Client
 
 import pytest
 
-from formalization import payments
 from formalization.models import Payment, PaymentNotice
+from procedures import payments
 from procedures.models import Case
 from tests.formalization.conftest import WizardRun
 from tests.formalization.personas import TIENDA

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from catalog.models import Entity
 from catalog.seed import load_catalog
 from cms import seed
 
@@ -37,8 +38,31 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"
         )
+        base_url = options["base_url"]
         for user in users:
+            if user.entity:
+                continue
             where = "/admin/" if user.staff else "/cuenta/ingresar/"
             self.stdout.write(
-                f"  {user.username:<18} {user.role:<42} {options['base_url']}{where}"
+                f"  {user.username:<18} {user.role:<42} {base_url}{where}"
             )
+        self._write_officers(users, base_url)
+
+    def _write_officers(self, users, base_url):
+        """Officer logins grouped by entity: whoever works each queue."""
+        by_entity = {}
+        for user in users:
+            if user.entity:
+                by_entity.setdefault(user.entity, []).append(user)
+        names = dict(
+            Entity.objects.filter(code__in=by_entity).values_list("code", "name")
+        )
+        self.stdout.write(
+            f"\nFuncionarios por entidad ({len(by_entity)} entidades; "
+            f"sus casos en {base_url}/admin/casos/):"
+        )
+        for code in sorted(by_entity):
+            logins = ", ".join(
+                f"{u.username} ({u.first_name} {u.last_name})" for u in by_entity[code]
+            )
+            self.stdout.write(f"  {code:<13} {names.get(code, '')[:60]:<60} {logins}")
