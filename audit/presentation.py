@@ -61,6 +61,7 @@ ACTION_LABELS = {
     "auth.2fa_enrolled": _("Segundo factor registrado"),
     "auth.2fa_verified": _("Segundo factor verificado"),
     "auth.2fa_failed": _("Segundo factor rechazado"),
+    "auth.session_expired": _("Sesión de servidor público vencida"),
     "case.filed": _("Trámite radicado"),
     "case.document_uploaded": _("Documento cargado"),
     "case.document_downloaded": _("Documento descargado"),

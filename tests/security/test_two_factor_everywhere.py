@@ -272,3 +272,69 @@ def test_a_staff_session_ends_after_8_hours_however_busy(create_through_wagtail)
     with time_machine.travel(start + datetime.timedelta(minutes=8 * 60 + 2)):
         again = password_login("oficial_reloj")
         assert_sent_to_two_factor(again, "/admin/casos/")
+
+
+def test_production_cookies_take_the_host_prefix(tmp_path, settings):
+    """cms.settings.base with the CI's environment: __Host- names, and the login
+    response sets them Secure, Path=/ and without Domain."""
+    import base64
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "cms.settings.base",
+        "DJANGO_SECRET_KEY": "ci-" + base64.b64encode(os.urandom(36)).decode(),
+        "DJANGO_ALLOWED_HOSTS": "ventanilla.bogota.gov.co",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cookies.sqlite3'}",
+        "AUDIT_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "AUDIT_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
+    }
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.STAFF_SESSION_IDLE_SECONDS, s.STAFF_SESSION_MAX_SECONDS)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "1800",
+        "28800",
+    ], result.stderr
+
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    client = Client()
+    login = client.get("/cuenta/ingresar/", secure=True)
+    csrf = login.cookies["__Host-csrftoken"]
+    response = client.post(
+        "/cuenta/ingresar/",
+        {
+            "username": "ciudadano",
+            "password": seed.DEMO_PASSWORD,
+            "csrfmiddlewaretoken": csrf.value,
+        },
+        secure=True,
+    )
+    assert response.status_code == 302
+    for cookie in (response.cookies["__Host-sessionid"], csrf):
+        assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
+
+
+def test_deploy_check_wants_the_host_prefix(settings):
+    from django.core.checks import run_checks
+
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    settings.STAFF_SESSION_IDLE_SECONDS = 2 * 60 * 60
+    ids = {m.id for m in run_checks(include_deployment_checks=True)}
+    assert {"cms.W002", "cms.W003", "cms.W004"} <= ids
