@@ -113,7 +113,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Without CACHE_URL (Redis in docker compose) the cache is a table of the database, so
+# the login throttle's counters are shared by every gunicorn worker; ``migrate``
+# creates the table (cms/apps.py).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 # Seconds an anonymous page stays cached; publishing invalidates earlier.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
 
@@ -138,6 +141,9 @@ STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
 STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=8 * 60 * 60)
 OTP_TOTP_ISSUER = "Ventanilla Bogotá"
+# Proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (1 behind nginx). 0 trusts only REMOTE_ADDR: a client could write the header itself.
+TRUSTED_PROXY_HOPS = env.int("DJANGO_TRUSTED_PROXY_HOPS", default=0)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
