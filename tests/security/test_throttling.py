@@ -203,7 +203,8 @@ def test_a_password_reset_lifts_every_counter_of_the_account(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_counters_are_shared_between_processes(postgres_only):
-    """Another process (another gunicorn worker) fails five times; this one is held."""
+    """Another process (another gunicorn worker) fails four times; the fifth failure
+    here makes the wait, which holds this process's next attempt."""
     db = connection.settings_dict
     env = {
         **{k: v for k, v in os.environ.items() if k != "CACHE_URL"},
@@ -215,7 +216,7 @@ import django
 django.setup()
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
-for attempt in range(5):
+for attempt in range(4):
     request = RequestFactory().post("/cuenta/ingresar/", REMOTE_ADDR="203.0.113.66")
     assert authenticate(request, username="nadie-aqui", password=f"x{attempt}") is None
 print("ok")
@@ -229,8 +230,13 @@ print("ok")
         timeout=120,
     )
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
-    response = post_login(Client(), "nadie-aqui", "x", ATTACKER)
-    assert "Por seguridad, espere" in response.text
+    pair = accounts.LoginThrottle.for_account_client("nadie-aqui", ATTACKER)
+    assert pair.failures() == 4
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC), tick=False):
+        fifth = post_login(Client(), "nadie-aqui", "x", ATTACKER)
+        assert "espere" not in fifth.text
+        held = post_login(Client(), "nadie-aqui", "x", ATTACKER)
+        assert "Por seguridad, espere 1 segundo" in held.text
 
 
 # --- Sign-up ------------------------------------------------------------------------
