@@ -61,6 +61,13 @@ ACTION_LABELS = {
     "auth.2fa_enrolled": _("Segundo factor registrado"),
     "auth.2fa_verified": _("Segundo factor verificado"),
     "auth.2fa_failed": _("Segundo factor rechazado"),
+    "auth.session_expired": _("Sesión de servidor público vencida"),
+    "account.signup_existing": _(
+        "Intento de registro con datos de una cuenta existente"
+    ),
+    "account.password_reset_unknown": _(
+        "Restablecimiento pedido para un correo sin cuenta"
+    ),
     "case.filed": _("Trámite radicado"),
     "case.document_uploaded": _("Documento cargado"),
     "case.document_downloaded": _("Documento descargado"),

@@ -1,4 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_migrate
+
+
+def _create_cache_tables(sender, using="default", verbosity=1, **kwargs):
+    """Every ``migrate`` (make, docker compose, CI, the test database) first creates
+    the table of a DatabaseCache, the default when no CACHE_URL is set: migrations
+    that publish pages already touch the cache."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=verbosity)
 
 
 class CmsConfig(AppConfig):
@@ -6,6 +16,9 @@ class CmsConfig(AppConfig):
     verbose_name = "Ventanilla"
 
     def ready(self):
-        from . import cache, checks  # noqa: F401
+        from . import cache, checks, two_factor  # noqa: F401
 
         cache.connect_invalidation()
+        pre_migrate.connect(
+            _create_cache_tables, sender=self, dispatch_uid="cms.cache_tables"
+        )

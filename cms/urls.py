@@ -1,18 +1,35 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog import views as catalog_views
+from catalog.history import EntitySiteHistoryView
 from procedures import views as procedure_views
 
 from . import two_factor
 from .api import api_router
 
 urlpatterns = [
+    # Wagtail's site history report, narrowed to the editor's entities: these paths
+    # come first, so Wagtail's own view at the same URL (and name) is never reached.
+    path(
+        "admin/reports/site-history/",
+        never_cache(require_admin_access(EntitySiteHistoryView.as_view())),
+        name="site_history",
+    ),
+    path(
+        "admin/reports/site-history/results/",
+        never_cache(
+            require_admin_access(EntitySiteHistoryView.as_view(results_only=True))
+        ),
+        name="site_history_results",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documentos/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

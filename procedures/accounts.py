@@ -4,17 +4,20 @@ The rules live in the ``account_*`` functions: each checks its rule, writes, rec
 its audit event on the "auth" chain and queues its e-mail in the outbox, all in one
 transaction. Forms only validate input; views only call the functions.
 
-Nothing here reveals whether an e-mail has an account, except sign-up itself, which
-must say that the e-mail is taken.
+Nothing here reveals whether an e-mail or a document has an account: sign-up answers
+the same and tells the owner by e-mail instead, and a password reset does the same
+work (an e-mail queued, an event recorded) for known and unknown addresses.
 """
 
 import hashlib
+import ipaddress
 import math
 import re
 import secrets
 import time
 import unicodedata
 import uuid
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -69,9 +72,6 @@ VERIFY_MAX_AGE_DEFAULT = 48 * 60 * 60
 # One verification or reset e-mail per address in this many seconds (anti-automation).
 MAIL_COOLDOWN_SECONDS = 60
 
-EMAIL_TAKEN = _(
-    "Ya existe una cuenta con este correo. Ingrese con él o restablezca su contraseña."
-)
 DOCUMENT_TAKEN = _(
     "Ya existe una cuenta con este documento. Si es suya, ingrese con el correo que registró."
 )
@@ -166,16 +166,6 @@ def validate_person_name(value: str) -> None:
         )
 
 
-def email_taken(email: str, *, exclude_user=None) -> bool:
-    email = email_normalize(email)
-    users = User.objects.filter(email__iexact=email) | User.objects.filter(
-        username__iexact=email
-    )
-    if exclude_user is not None:
-        users = users.exclude(pk=exclude_user.pk)
-    return users.exists()
-
-
 def document_taken(document_type: str, number: str, *, exclude_user=None) -> bool:
     profiles = ApplicantProfile.objects.filter(
         document_type=document_type, document_number=number
@@ -185,10 +175,47 @@ def document_taken(document_type: str, number: str, *, exclude_user=None) -> boo
     return profiles.exists()
 
 
-def _conflict(email: str) -> AccountError:
-    if email_taken(email):
-        return AccountError("email", EMAIL_TAKEN)
-    return AccountError("document_number", DOCUMENT_TAKEN)
+def _existing_owners(email: str, document_type: str, number: str) -> dict:
+    """The accounts a sign-up collides with: {user: what matched}."""
+    owners = {}
+    for user in User.objects.filter(email__iexact=email) | User.objects.filter(
+        username__iexact=email
+    ):
+        owners[user] = "email"
+    for profile in ApplicantProfile.objects.filter(
+        document_type=document_type, document_number=number
+    ).select_related("user"):
+        owners.setdefault(profile.user, "document")
+    return owners
+
+
+def _signup_collided(owners: dict, *, base_url: str) -> None:
+    """Tell each owner by e-mail that someone tried to sign up with their e-mail or
+    document; record it on their account. The visitor sees the usual answer."""
+    with transaction.atomic():
+        for owner, matched in owners.items():
+            notification_queue(
+                case=None,
+                key=f"account:{owner.pk}:exists:{uuid.uuid4().hex}",
+                recipient=owner.email,
+                subject="Intento de registro con sus datos en Ventanilla Bogotá",
+                template="procedures/email/account_exists.txt",
+                context={
+                    "user": owner,
+                    "matched": matched,
+                    "login": base_url.rstrip("/") + reverse("cuenta:login"),
+                    "reset": base_url.rstrip("/") + reverse("cuenta:password_reset"),
+                },
+            )
+            audit.record(
+                action="account.signup_existing",
+                subject_type="user",
+                subject_id=owner.pk,
+                chain_key=AUTH_CHAIN,
+                result="denied",
+                reason="ya existe una cuenta",
+                details={"matched": matched},
+            )
 
 
 def _digest(value: str) -> str:
@@ -311,7 +338,11 @@ def account_create(
     base_url: str,
 ):
     """Create an inactive account with its profile and privacy consent, record the
-    events and queue the verification e-mail; all of it or nothing."""
+    events and queue the verification e-mail; all of it or nothing.
+
+    If the e-mail or the document already has an account, nothing is created and
+    None is returned: the owner gets an e-mail, the caller answers as for a new one.
+    """
     email = email_normalize(email)
     if notice_version != settings.PRIVACY_NOTICE_VERSION:
         raise AccountError("accept_privacy", NOTICE_CHANGED)
@@ -334,11 +365,12 @@ def account_create(
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise AccountError("password1", error) from error
-    if email_taken(email):
-        raise AccountError("email", EMAIL_TAKEN)
-    if document_taken(document_type, number):
-        raise AccountError("document_number", DOCUMENT_TAKEN)
+    # Hashed either way: a taken e-mail or document answers no faster.
     user.set_password(password)
+    owners = _existing_owners(email, document_type, number)
+    if owners:
+        _signup_collided(owners, base_url=base_url)
+        return None
     try:
         with transaction.atomic():
             user.save()
@@ -363,9 +395,12 @@ def account_create(
                 details={"notice_version": notice_version, "context": SIGNUP_CONTEXT},
             )
             _queue_verification(user, base_url=base_url)
-    except IntegrityError as error:
+    except IntegrityError:
         # Someone registered the same e-mail or document at the same moment.
-        raise _conflict(email) from error
+        _signup_collided(
+            _existing_owners(email, document_type, number), base_url=base_url
+        )
+        return None
     return user
 
 
@@ -495,7 +530,8 @@ def account_update_profile(
 def account_send_password_reset(
     user, *, recipient: str, subject: str, template: str, context: dict
 ) -> None:
-    """Queue the reset e-mail (Django builds the link) and record the request."""
+    """Queue the reset e-mail (Django builds the link) and record the request. The
+    requester is anonymous: the account is the event's subject, not its actor."""
     with transaction.atomic():
         notification_queue(
             case=None,
@@ -505,7 +541,44 @@ def account_send_password_reset(
             template=template,
             context=context,
         )
-        _record("account.password_reset_requested", user)
+        audit.record(
+            action="account.password_reset_requested",
+            subject_type="user",
+            subject_id=user.pk,
+            chain_key=AUTH_CHAIN,
+        )
+
+
+def account_password_reset_unknown(
+    email: str, *, base_url: str, subject_template: str = ""
+) -> None:
+    """The same work as a reset e-mail, for an address with no active account: the
+    same queries and templates, an e-mail to it saying so, and an event (with a
+    digest, not the address)."""
+    subject = "Restablezca su contraseña de Ventanilla Bogotá"
+    if subject_template:
+        subject = "".join(render_to_string(subject_template, {}).splitlines()).strip()
+    with transaction.atomic():
+        notification_queue(
+            case=None,
+            key=f"account:unknown:{_digest(email)}:reset:{uuid.uuid4().hex}",
+            recipient=email,
+            subject=subject,
+            template="procedures/email/account_password_reset_unknown.txt",
+            context={
+                "email": email,
+                "signup": base_url.rstrip("/") + reverse("cuenta:signup"),
+                "resend": base_url.rstrip("/") + reverse("cuenta:verify_resend"),
+            },
+        )
+        audit.record(
+            action="account.password_reset_unknown",
+            subject_type="email",
+            subject_id=_digest(email),
+            chain_key=AUTH_CHAIN,
+            result="denied",
+            reason="sin cuenta activa",
+        )
 
 
 def account_password_reset(user, *, password: str) -> None:
@@ -515,38 +588,125 @@ def account_password_reset(user, *, password: str) -> None:
         user.set_password(password)
         user.save()
         _record("account.password_reset", user)
-    LoginThrottle.for_account(user.get_username()).clear()
+    LoginThrottle.account_reset(user.get_username())
 
 
 # --- Login: e-mail or username, with a progressive delay against guessing -----------
 
-LOGIN_FREE_FAILURES = 5
-LOGIN_MAX_DELAY = 15 * 60
+
+@dataclass(frozen=True)
+class Limit:
+    """Failures that cost nothing, then a wait that doubles up to ``max_delay``."""
+
+    free: int
+    max_delay: int
+
+
+# One account from one client, or from a browser that logged in to it before.
+ACCOUNT_CLIENT_LIMIT = Limit(free=5, max_delay=15 * 60)
+# One client (an address, an IPv6 /64), whatever accounts it tries: no spraying.
+CLIENT_LIMIT = Limit(free=20, max_delay=15 * 60)
+# One account from many clients: counts the distinct clients that failed on it; past
+# three, each failure holds the clients that already failed on this account, for up
+# to a minute. A client with no failure on it (the owner in a new browser) is never
+# held by a stranger's guesses, so nobody can lock the owner out.
+ACCOUNT_LIMIT = Limit(free=3, max_delay=60)
+# Sign-ups and password-reset requests from one client (every request counts).
+REQUEST_LIMIT = Limit(free=10, max_delay=15 * 60)
+LOGIN_FREE_FAILURES = ACCOUNT_CLIENT_LIMIT.free
 LOGIN_MEMORY = 60 * 60
-DEVICE_COOKIE = "ventanilla_dispositivo"
 DEVICE_SALT = "ventanilla.cuenta.dispositivo"
 DEVICE_MAX_AGE = 180 * 24 * 60 * 60
 
 
-class LoginThrottle:
-    """Failed logins of one account (or of one browser that logged in to it before).
+DEVICE_COOKIE = "ventanilla_dispositivo"
 
-    The first failures cost nothing; after that each failure doubles the wait before
-    the next attempt is even evaluated (1 s, 2 s, 4 s... up to 15 min). There is no
-    lock: the owner can always try again after the wait, at once from a browser where
-    they logged in before, or by resetting the password.
+
+def device_cookie_name() -> str:
+    # The __Host- prefix needs Secure; plain-HTTP development keeps the bare name.
+    return ("__Host-" if settings.SESSION_COOKIE_SECURE else "") + DEVICE_COOKIE
+
+
+def client_address(request) -> str:
+    """The address a request comes from, as the throttle counts it.
+
+    REMOTE_ADDR, or with TRUSTED_PROXY_HOPS proxies in front the address the
+    outermost trusted proxy saw (X-Forwarded-For from the right; what the client
+    wrote to the left of it is ignored). IPv6 counts per /64, what one subscriber
+    usually holds.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:45] or "desconocido"
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+class LoginThrottle:
+    """Failed attempts counted under one key, in the shared cache.
+
+    The first ``limit.free`` failures cost nothing; after that each failure doubles
+    the wait before the next attempt is even evaluated (1 s, 2 s, 4 s... up to
+    ``limit.max_delay``). There is no lock: the wait always ends, a browser where the
+    owner logged in before has its own counter, and a password reset clears the
+    account's counters.
     """
 
-    def __init__(self, key: str):
+    def __init__(self, key: str, limit: Limit = ACCOUNT_CLIENT_LIMIT):
         self.key = f"cuenta:intentos:{key}"
+        self.limit = limit
+        self.adds = True
+
+    @staticmethod
+    def _account(username: str) -> str:
+        digest = _digest(username)
+        # Bumped by a password reset: every per-client counter of the account lapses.
+        epoch = cache.get(f"cuenta:epoca:{digest}", 0)
+        return f"{digest}:{epoch}"
+
+    @classmethod
+    def for_account_client(cls, username: str, client: str) -> "LoginThrottle":
+        key = f"cuenta:{cls._account(username)}:{_digest(client)}"
+        return cls(key, ACCOUNT_CLIENT_LIMIT)
 
     @classmethod
     def for_account(cls, username: str) -> "LoginThrottle":
-        return cls(f"cuenta:{_digest(username)}")
+        return cls(f"cuenta:{cls._account(username)}", ACCOUNT_LIMIT)
+
+    @classmethod
+    def for_client(cls, client: str, kind: str = "ingreso") -> "LoginThrottle":
+        limit = CLIENT_LIMIT if kind == "ingreso" else REQUEST_LIMIT
+        return cls(f"cliente:{kind}:{_digest(client)}", limit)
 
     @classmethod
     def for_device(cls, nonce: str) -> "LoginThrottle":
-        return cls(f"dispositivo:{hashlib.sha256(nonce.encode()).hexdigest()[:32]}")
+        key = f"dispositivo:{hashlib.sha256(nonce.encode()).hexdigest()[:32]}"
+        return cls(key, ACCOUNT_CLIENT_LIMIT)
+
+    @staticmethod
+    def account_reset(username: str) -> None:
+        """A new password: forget every failure counted against the account."""
+        digest = _digest(username)
+        cache.set(
+            f"cuenta:epoca:{digest}", secrets.randbits(31), timeout=LOGIN_MEMORY * 24
+        )
+
+    def failures(self) -> int:
+        return (cache.get(self.key) or {"failures": 0})["failures"]
 
     def wait_seconds(self, now: float | None = None) -> int:
         state = cache.get(self.key)
@@ -556,11 +716,15 @@ class LoginThrottle:
         return max(0, math.ceil(state["next_at"] - now))
 
     def failed(self, now: float | None = None) -> None:
+        """Record a failure (if ``adds`` is False, re-arm the wait without counting)."""
         now = time.time() if now is None else now
-        failures = (cache.get(self.key) or {"failures": 0})["failures"] + 1
+        failures = self.failures() + (1 if self.adds else 0)
+        if not failures:
+            return
         delay = 0
-        if failures >= LOGIN_FREE_FAILURES:
-            delay = min(2 ** (failures - LOGIN_FREE_FAILURES), LOGIN_MAX_DELAY)
+        if failures >= self.limit.free:
+            exponent = min(failures - self.limit.free, 30)
+            delay = min(2**exponent, self.limit.max_delay)
         cache.set(
             self.key,
             {"failures": failures, "next_at": now + delay},
@@ -571,7 +735,7 @@ class LoginThrottle:
         cache.delete(self.key)
 
     def acquire(self) -> bool:
-        """One attempt at a time per account, so parallel guesses cannot skip the wait."""
+        """One attempt at a time per key, so parallel guesses cannot skip the wait."""
         return cache.add(f"{self.key}:en-curso", 1, timeout=10)
 
     def release(self) -> None:
@@ -596,10 +760,34 @@ class LoginThrottled(ValidationError):
         self.wait = wait
 
 
+def login_throttles(request, account: str) -> tuple[list, list]:
+    """The counters that hold one login attempt, and those it counts on if it fails
+    (the first of them is the one a success clears).
+
+    A browser that logged in to the account before has its own counter only: neither
+    a stranger's failures nor a crowded address hold it. Otherwise the attempt is held
+    by its account-and-client and client counters, and by the account's counter only
+    if this client already failed on this account.
+    """
+    device = _trusted_device(request, account)
+    if device:
+        throttle = LoginThrottle.for_device(device)
+        return [throttle], [throttle]
+    client = client_address(request) if request is not None else "sin-solicitud"
+    pair = LoginThrottle.for_account_client(account, client)
+    everyone = LoginThrottle.for_account(account)
+    counted = [pair, LoginThrottle.for_client(client), everyone]
+    if pair.failures():
+        # Already failed here: held by the account's counter, and adds no client to it.
+        everyone.adds = False
+        return counted, counted
+    return counted[:2], counted
+
+
 class ThrottledModelBackend(ModelBackend):
     """Django's ModelBackend behind the login throttle: every login path that calls
     ``authenticate()`` (the citizen's page, Wagtail's /admin/login/) counts failures
-    and waits in this one place."""
+    and waits in this one place: per account and client, per client, per account."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
@@ -608,26 +796,39 @@ class ThrottledModelBackend(ModelBackend):
             return None
         # An e-mail and the username it belongs to share one counter.
         account = login_username(str(username))
-        device = _trusted_device(request, account)
-        throttle = (
-            LoginThrottle.for_device(device)
-            if device
-            else LoginThrottle.for_account(account)
-        )
-        wait = throttle.wait_seconds()
-        if wait or not throttle.acquire():
-            _refuse_throttled(str(username), max(wait, 1))
+        holding, counted = login_throttles(request, account)
+        wait = max(throttle.wait_seconds() for throttle in holding)
+        if wait:
+            _refuse_throttled(str(username), wait)
+        held = []
         try:
+            # The account-and-client and the client counters: one attempt at a time.
+            for throttle in counted[:2]:
+                if not throttle.acquire():
+                    _refuse_throttled(str(username), 1)
+                held.append(throttle)
             user = super().authenticate(
                 request, username=username, password=password, **kwargs
             )
             if user is None:
-                throttle.failed()
+                for throttle in counted:
+                    throttle.failed()
             else:
-                throttle.clear()
+                counted[0].clear()
             return user
         finally:
-            throttle.release()
+            for throttle in held:
+                throttle.release()
+
+
+def request_throttled(request, kind: str) -> int:
+    """Count a sign-up or password-reset request of this client; the seconds it must
+    wait first (0 lets it through)."""
+    throttle = LoginThrottle.for_client(client_address(request), kind)
+    wait = throttle.wait_seconds()
+    if not wait:
+        throttle.failed()
+    return wait
 
 
 def _refuse_throttled(typed: str, wait: int):
@@ -659,7 +860,10 @@ def _trusted_device(request, username: str) -> str | None:
     if request is None:
         return None
     value = request.get_signed_cookie(
-        DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE
+        device_cookie_name(),
+        default=None,
+        salt=DEVICE_SALT,
+        max_age=DEVICE_MAX_AGE,
     )
     account, _sep, nonce = (value or "").partition(":")
     return nonce if nonce and account == _digest(username) else None
@@ -667,7 +871,7 @@ def _trusted_device(request, username: str) -> str | None:
 
 def remember_device(response, user) -> None:
     response.set_signed_cookie(
-        DEVICE_COOKIE,
+        device_cookie_name(),
         f"{_digest(user.get_username())}:{secrets.token_urlsafe(16)}",
         salt=DEVICE_SALT,
         max_age=DEVICE_MAX_AGE,
@@ -725,6 +929,9 @@ class IdentityForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
+    # The profile says a document is taken; sign-up must not (it tells the owner).
+    check_document_taken = True
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -741,7 +948,7 @@ class IdentityForm(forms.Form):
             except ValidationError as error:
                 self.add_error("document_number", error)
             else:
-                if document_taken(
+                if self.check_document_taken and document_taken(
                     document_type, data["document_number"], exclude_user=self.user
                 ):
                     self.add_error("document_number", DOCUMENT_TAKEN)
@@ -771,6 +978,7 @@ class SignupForm(SetPasswordMixin, IdentityForm):
         },
     )
     notice_version = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    check_document_taken = False
 
     field_order = [
         "first_name",
@@ -796,10 +1004,7 @@ class SignupForm(SetPasswordMixin, IdentityForm):
         self.initial.setdefault("notice_version", version)
 
     def clean_email(self):
-        email = email_normalize(self.cleaned_data["email"])
-        if email_taken(email):
-            raise ValidationError(EMAIL_TAKEN)
-        return email
+        return email_normalize(self.cleaned_data["email"])
 
     def clean(self):
         data = super().clean()
@@ -870,8 +1075,11 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordResetRequestForm(PasswordResetForm):
-    """Django's reset form; the e-mail goes through the outbox and a second request for
-    the same address within a minute sends nothing (the answer is the same)."""
+    """Django's reset form; the e-mail goes through the outbox. Known and unknown
+    addresses cost the same: each gets one e-mail queued and one event recorded (the
+    unknown one says there is no active account). A second request for the same
+    address within a minute, or a client past its request limit, sends nothing; the
+    answer is the same in every case."""
 
     email = forms.EmailField(
         label=_("Correo electrónico de su cuenta"),
@@ -879,10 +1087,28 @@ class PasswordResetRequestForm(PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    _users = None
+
     def get_users(self, email):
+        # Looked up once per request, whichever way it goes.
+        if self._users is None:
+            self._users = list(super().get_users(email))
+        return self._users
+
+    def save(self, *, request=None, **kwargs):
+        email = self.cleaned_data["email"]
+        if request is not None and request_throttled(request, "clave"):
+            return
         if not _mail_allowed("clave", email):
-            return []
-        return super().get_users(email)
+            return
+        if not self.get_users(email):
+            account_password_reset_unknown(
+                email_normalize(email),
+                base_url=request.build_absolute_uri("/") if request else "/",
+                subject_template=kwargs.get("subject_template_name", ""),
+            )
+            return
+        super().save(request=request, **kwargs)
 
     def send_mail(
         self,
@@ -952,7 +1178,11 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("cuenta:profile")
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    wait = request_throttled(request, "registro") if request.method == "POST" else 0
+    if wait:
+        form.is_valid()
+        form.add_error(None, LoginThrottled(wait))
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             account_create(

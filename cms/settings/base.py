@@ -75,10 +75,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "cms.two_factor.StaffTwoFactorMiddleware",
     "audit.context.AuditContextMiddleware",
     "audit.receivers.AuthorizationDenialMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: it ends staff sessions past their limits and says so.
+    "cms.two_factor.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -117,7 +118,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Without CACHE_URL (Redis in docker compose) the cache is a table of the database, so
+# the login throttle's counters are shared by every gunicorn worker; ``migrate``
+# creates the table (cms/apps.py).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
 # Seconds an anonymous page stays cached; publishing invalidates earlier.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
 # New entries per such period at most (pages x languages x catalog queries).
@@ -141,7 +145,14 @@ AUTHENTICATION_BACKENDS = ["procedures.accounts.ThrottledModelBackend"]
 LOGIN_URL = "cuenta:login"
 # Staff accounts need a TOTP second factor; only the local demo turns this off.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)
+# Staff sessions end after this long without a request, and this long after login
+# whatever they do (ASVS 3.3.2 L2); citizens keep SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=8 * 60 * 60)
 OTP_TOTP_ISSUER = "Ventanilla Bogotá"
+# Proxies in front of gunicorn that append the client's address to X-Forwarded-For
+# (1 behind nginx). 0 trusts only REMOTE_ADDR: a client could write the header itself.
+TRUSTED_PROXY_HOPS = env.int("DJANGO_TRUSTED_PROXY_HOPS", default=0)
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
@@ -200,6 +211,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=True)
 SESSION_COOKIE_HTTPONLY = True
+# The __Host- prefix binds a cookie to this exact host over HTTPS (no Domain, Path=/):
+# a sibling subdomain cannot plant or overwrite it. Browsers refuse it without Secure,
+# so plain-HTTP development keeps Django's names.
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+if CSRF_COOKIE_SECURE:
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 12)
 X_FRAME_OPTIONS = "DENY"

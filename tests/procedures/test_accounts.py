@@ -238,45 +238,65 @@ def test_document_numbers_are_checked_by_type(document_type, number, expected):
         assert accounts.document_normalize(document_type, number) == expected
 
 
-def test_an_email_already_registered_is_refused_whatever_its_case(sign_up):
-    before = counts()
+def test_an_email_already_registered_creates_nothing_and_tells_its_owner(
+    sign_up, mailoutbox
+):
+    """The answer is the usual one (no hint that the e-mail is taken); the owner of
+    the account gets an e-mail instead (tests/security/test_throttling.py compares
+    the two answers)."""
+    before = counts()[:3]
     response = sign_up(email="CIUDADANO@demo.ventanilla.bogota.gov.co")
-    assert "Ya existe una cuenta con este correo" in field_errors(response, "email")
-    assert counts() == before
-
-    assert sign_up().status_code == 302
-    before = counts()
-    response = sign_up(email="ana.QUINTERO@example.COM", document_number="79111222")
-    assert "Ya existe una cuenta con este correo" in field_errors(response, "email")
-    assert counts() == before
-
-
-def test_a_document_already_registered_is_refused(sign_up):
-    assert sign_up().status_code == 302
-    before = counts()
-    response = sign_up(email="otra@example.com", document_number="1020304050")
-    assert "Ya existe una cuenta con este documento" in field_errors(
-        response, "document_number"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/cuenta/verificar/enviado/"
     )
-    assert counts() == before
+    assert counts()[:3] == before
+    [mail] = mailoutbox
+    assert mail.to == ["ciudadano@demo.ventanilla.bogota.gov.co"]
+    assert "ya tiene una" in mail.body
+
+    assert sign_up().status_code == 302
+    mailoutbox.clear()
+    before = counts()[:3]
+    response = sign_up(email="ana.QUINTERO@example.COM", document_number="79111222")
+    assert response.status_code == 302
+    assert counts()[:3] == before
+    assert [m.to for m in mailoutbox] == [["ana.quintero@example.com"]]
 
 
-def test_the_service_refuses_a_duplicate_even_without_the_form(sign_up):
+def test_a_document_already_registered_creates_nothing_and_tells_its_owner(
+    sign_up, mailoutbox
+):
+    assert sign_up().status_code == 302
+    mailoutbox.clear()
+    before = counts()[:3]
+    response = sign_up(email="otra@example.com", document_number="1020304050")
+    assert response.status_code == 302
+    assert counts()[:3] == before
+    [mail] = mailoutbox
+    assert mail.to == ["ana.quintero@example.com"]
+    assert "número de documento" in mail.body
+    owner = User.objects.get(username="ana.quintero@example.com")
+    assert events("account.signup_existing", owner)[-1]["details"] == {
+        "matched": "document"
+    }
+
+
+def test_the_service_creates_no_duplicate_even_without_the_form(sign_up):
     sign_up()
-    before = counts()
-    with pytest.raises(accounts.AccountError) as refused:
-        accounts.account_create(
-            email="nueva@example.com",
-            password=PASSWORD,
-            first_name="Nueva",
-            last_name="Persona",
-            document_type="CC",
-            document_number="1020304050",
-            notice_version=settings.PRIVACY_NOTICE_VERSION,
-            base_url="http://testserver/",
-        )
-    assert refused.value.field == "document_number"
-    assert counts() == before
+    before = counts()[:3]
+    created = accounts.account_create(
+        email="nueva@example.com",
+        password=PASSWORD,
+        first_name="Nueva",
+        last_name="Persona",
+        document_type="CC",
+        document_number="1020304050",
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+        base_url="http://testserver/",
+    )
+    assert created is None
+    assert counts()[:3] == before
 
 
 def test_the_privacy_notice_must_be_accepted_in_its_current_version(sign_up):
@@ -517,7 +537,15 @@ def test_a_reset_request_for_an_unknown_email_looks_identical(
         return BeautifulSoup(page.content, "html.parser").find("main").get_text()
 
     assert main(known[1]) == main(unknown[1])
-    assert [m.to for m in mailoutbox] == [["ana.quintero@example.com"]]
+    # Each address gets one e-mail (the same work either way); only the account's
+    # owner gets a link.
+    assert [m.to for m in mailoutbox] == [
+        ["ana.quintero@example.com"],
+        ["nadie@example.com"],
+    ]
+    assert "/cuenta/clave/" in mailoutbox[0].body
+    assert "no hay ninguna cuenta activa" in mailoutbox[1].body
+    assert "/cuenta/clave/" not in mailoutbox[1].body
 
 
 # --- Profile ------------------------------------------------------------------------
