@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 
+from .document_formats import DocumentFormat
+
 MOMENT_CHOICES = [
     ("ANTES", _("Antes")),
     ("DURANTE", _("Durante")),
@@ -132,7 +134,7 @@ FIELD_TYPE_CHOICES = [
     ("address", _("Dirección")),
     ("identity", _("Número de identificación")),
 ]
-DOCUMENT_FORMAT_CHOICES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")]
+DOCUMENT_FORMAT_CHOICES = DocumentFormat.choices
 
 
 class OnlineFieldBlock(blocks.StructBlock):
