@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
@@ -560,11 +561,40 @@ class ProcedurePage(Page):
             return _("%(rate)s %% de la base") % {"rate": number_format(amount)}
         return self.fee_formula or str(self.get_fee_rule_display())
 
+    def _duration(self, n: int, unit: str) -> str:
+        """ "1 día hábil", "15 días calendario", "8 horas hábiles"."""
+        business = self.calendar_type != self.CalendarType.CALENDARIO
+        if unit == self.TimeUnit.HORAS:
+            if business:
+                text = ngettext("%(n)s hora hábil", "%(n)s horas hábiles", n)
+            else:
+                text = ngettext("%(n)s hora", "%(n)s horas", n)
+        elif business:
+            text = ngettext("%(n)s día hábil", "%(n)s días hábiles", n)
+        else:
+            text = ngettext("%(n)s día calendario", "%(n)s días calendario", n)
+        return text % {"n": n}
+
     @property
     def response_time_summary(self) -> str:
+        """The usual response time, short: "Inmediata", "3 días hábiles"."""
         if self.response_time_unit == self.TimeUnit.INMEDIATO:
-            return str(_("Inmediato"))
-        return f"{self.response_time_value} {self.get_response_time_unit_display()} {self.get_calendar_type_display()}"
+            return str(_("Inmediata"))
+        return self._duration(self.response_time_value, self.response_time_unit)
+
+    @property
+    def response_time_sentence(self) -> str:
+        """ "Respuesta inmediata." or "Respuesta en 3 días hábiles." """
+        if self.response_time_unit == self.TimeUnit.INMEDIATO:
+            return str(_("Respuesta inmediata."))
+        return _("Respuesta en %(time)s.") % {"time": self.response_time_summary}
+
+    @property
+    def legal_term_summary(self) -> str:
+        """ "Término legal: 10 días hábiles." in the page's kind of days."""
+        return _("Término legal: %(term)s.") % {
+            "term": self._duration(self.legal_term_days, self.TimeUnit.DIAS)
+        }
 
     def permissions_for_user(self, user):
         return ProcedurePermissionTester(user, self)
