@@ -150,6 +150,7 @@ USE_TZ = True
 # The admin is Spanish unless a user picks English in their profile
 # (cms.admin_language.AdminLanguageMiddleware ignores the browser's language).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.admin_forms.AdminLoginForm"
 WAGTAIL_CONTENT_LANGUAGES = [("es-co", "Español (Colombia)")]
 
 STATIC_URL = "/static/"
