@@ -127,7 +127,7 @@ def test_page_edit_validation_error_is_spanish(client, demo_user):
     html = client.post(url, data, **BROWSER_IN_ENGLISH).content.decode()
     assert "No se pudo guardar la página porque hay errores de validación." in html
     assert "could not be saved" not in html
-    assert "Este campo es obligatorio." in html
+    assert "Este campo es necesario." in html
 
 
 def test_a_staff_user_who_chose_english_gets_english(client, demo_user):
