@@ -9,14 +9,26 @@ PORT ?= 8000
 # Test processes (pytest-xdist); 'make test TEST_WORKERS=0' runs in one process.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install lint format check migrate seed worker beat bench lock
+.PHONY: run test install messages lint format check migrate seed worker beat bench lock
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+# Translations ship as .po with their compiled .mo, so a fresh clone shows English at
+# /en/ without gettext; where msgfmt exists, install recompiles them.
+I18N_IGNORE := --ignore=.venv --ignore=static_collected --ignore=node_modules --ignore=var
+
 install: $(VENV)/.installed
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages $(I18N_IGNORE) -v0; fi
+
+# Re-extract the English catalogue from the code and compile it. Idempotent: existing
+# translations are kept; a new string stays untranslated (shown in Spanish) until
+# someone fills its msgstr in locale/en/LC_MESSAGES/django.po.
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l en -e html,txt,py --no-obsolete $(I18N_IGNORE) --ignore=bench --ignore=tests
+	$(BIN)/python manage.py compilemessages $(I18N_IGNORE) -v0
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

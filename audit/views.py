@@ -4,6 +4,7 @@ Auditors only read. Every look at the trail is itself recorded, on the auditor's
 own access chain.
 """
 
+import json
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
@@ -67,6 +68,14 @@ def index(request):
     return render(request, "audit/admin/index.html", context)
 
 
+def _covering_checkpoint(chain_key: str) -> Checkpoint | None:
+    """The latest signed checkpoint, if it includes this chain (else None)."""
+    last = Checkpoint.objects.order_by("-id").first()
+    if last is not None and chain_key in json.loads(last.heads):
+        return last
+    return None
+
+
 @auditor_required
 def timeline(request, chain_key):
     rows = list(chain_events(chain_key))
@@ -75,7 +84,12 @@ def timeline(request, chain_key):
     events = present_all(rows)
     report = verify(chain_key)
     _record_access(request, "audit.viewed", chain_key)
-    context = {"chain_key": chain_key, "events": events, "report": report}
+    context = {
+        "chain_key": chain_key,
+        "events": events,
+        "report": report,
+        "checkpoint": _covering_checkpoint(chain_key),
+    }
     points = replay_points(rows)
     if points:
         try:
@@ -133,6 +147,7 @@ def export(request, chain_key, fmt):
             "chain_key": chain_key,
             "events": events,
             "report": report,
+            "checkpoint": _covering_checkpoint(chain_key),
             "title": _("Historial de auditoría"),
         },
     )

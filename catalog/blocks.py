@@ -1,8 +1,12 @@
 """StreamField blocks for the SUIT-shaped parts of a procedure page (domain.md §2.4)."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
+from wagtail.blocks.list_block import ListValue
+
+from .document_formats import DocumentFormat
 
 MOMENT_CHOICES = [
     ("ANTES", _("Antes")),
@@ -132,7 +136,7 @@ FIELD_TYPE_CHOICES = [
     ("address", _("Dirección")),
     ("identity", _("Número de identificación")),
 ]
-DOCUMENT_FORMAT_CHOICES = [("pdf", "PDF"), ("jpeg", "JPEG"), ("png", "PNG")]
+DOCUMENT_FORMAT_CHOICES = DocumentFormat.choices
 
 
 class OnlineFieldBlock(blocks.StructBlock):
@@ -152,15 +156,42 @@ class OnlineFieldBlock(blocks.StructBlock):
     field_type = blocks.ChoiceBlock(choices=FIELD_TYPE_CHOICES, label=_("Tipo de dato"))
     required = blocks.BooleanBlock(required=False, default=True, label=_("Obligatorio"))
     help_text = blocks.CharBlock(required=False, max_length=300, label=_("Ayuda"))
+    # Starts empty (a ListBlock otherwise starts with one blank item) and its items
+    # may be blank: only a "choice" question needs options, checked in clean().
     choices = blocks.ListBlock(
-        blocks.CharBlock(max_length=120),
+        blocks.CharBlock(max_length=120, required=False, label=_("Opción")),
+        default=[],
         required=False,
         label=_("Opciones (para «Selección»)"),
+        help_text=_("Solo para preguntas de tipo «Selección»: una opción por línea."),
     )
 
     class Meta:
         icon = "form"
         label = _("Pregunta")
+
+    def clean(self, value):
+        value = super().clean(value)
+        options = [str(c).strip() for c in value.get("choices") or [] if str(c).strip()]
+        error = None
+        if value.get("field_type") != "choice":
+            options = []
+        elif len(options) < 2:
+            error = _(
+                "Una pregunta de tipo «Selección» necesita al menos dos opciones."
+            )
+        elif len({o.casefold() for o in options}) < len(options):
+            error = _("Hay opciones repetidas: escriba cada opción una sola vez.")
+        if error:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "choices": blocks.ListBlockValidationError(
+                        non_block_errors=[ValidationError(error)]
+                    )
+                }
+            )
+        value["choices"] = ListValue(self.child_blocks["choices"], values=options)
+        return value
 
 
 class RequiredDocumentBlock(blocks.StructBlock):

@@ -570,18 +570,40 @@ class ProcedurePage(PublicSiteURLMixin, Page):
             return _("%(rate)s %% de la base") % {"rate": number_format(amount)}
         return self.fee_formula or str(self.get_fee_rule_display())
 
+    def _duration(self, n: int, unit: str) -> str:
+        """ "1 día hábil", "15 días calendario", "8 horas hábiles"."""
+        business = self.calendar_type != self.CalendarType.CALENDARIO
+        if unit == self.TimeUnit.HORAS:
+            if business:
+                text = ngettext("%(n)s hora hábil", "%(n)s horas hábiles", n)
+            else:
+                text = ngettext("%(n)s hora", "%(n)s horas", n)
+        elif business:
+            text = ngettext("%(n)s día hábil", "%(n)s días hábiles", n)
+        else:
+            text = ngettext("%(n)s día calendario", "%(n)s días calendario", n)
+        return text % {"n": n}
+
     @property
     def response_time_summary(self) -> str:
+        """The usual response time, short: "Inmediata", "3 días hábiles"."""
         if self.response_time_unit == self.TimeUnit.INMEDIATO:
-            return str(_("Inmediato"))
-        n = self.response_time_value
-        if self.response_time_unit == self.TimeUnit.HORAS:
-            text = ngettext("%(n)d hora", "%(n)d horas", n)
-        elif self.calendar_type == self.CalendarType.CALENDARIO:
-            text = ngettext("%(n)d día calendario", "%(n)d días calendario", n)
-        else:
-            text = ngettext("%(n)d día hábil", "%(n)d días hábiles", n)
-        return text % {"n": n}
+            return str(_("Inmediata"))
+        return self._duration(self.response_time_value, self.response_time_unit)
+
+    @property
+    def response_time_sentence(self) -> str:
+        """ "Respuesta inmediata." or "Respuesta en 3 días hábiles." """
+        if self.response_time_unit == self.TimeUnit.INMEDIATO:
+            return str(_("Respuesta inmediata."))
+        return _("Respuesta en %(time)s.") % {"time": self.response_time_summary}
+
+    @property
+    def legal_term_summary(self) -> str:
+        """ "Término legal: 10 días hábiles." in the page's kind of days."""
+        return _("Término legal: %(term)s.") % {
+            "term": self._duration(self.legal_term_days, self.TimeUnit.DIAS)
+        }
 
     def permissions_for_user(self, user):
         return ProcedurePermissionTester(user, self)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
+from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
 from procedures.forms import (
     MoneyField,
     has_hidden_characters,
@@ -108,7 +109,7 @@ RISK_CLASSES = [
 
 CHIP = re.compile(r"^AAA\d{4}[A-Z0-9]{4}$")
 
-DOCUMENT_FORMATS = ["pdf", "jpg", "png"]
+DOCUMENT_FORMATS = ALL_FORMATS
 DOCUMENT_MAX_MB = 5
 
 
@@ -641,7 +642,10 @@ class DocumentsForm(StepForm):
         self.validated = {}
         for name in needed_documents(self.answers):
             existing = on_file.get(name)
-            help_text = _("PDF, JPG o PNG, máximo %(mb)s MB.") % {"mb": DOCUMENT_MAX_MB}
+            help_text = _("%(formats)s, máximo %(mb)s MB.") % {
+                "formats": describe(DOCUMENT_FORMATS),
+                "mb": DOCUMENT_MAX_MB,
+            }
             if existing:
                 help_text = _(
                     "Ya cargado: %(name)s. Adjunte otro solo si quiere reemplazarlo."
@@ -651,7 +655,7 @@ class DocumentsForm(StepForm):
                 required=existing is None,
                 help_text=help_text,
                 widget=forms.ClearableFileInput(
-                    attrs={"accept": ".pdf,.jpg,.jpeg,.png"}
+                    attrs={"accept": accept_attribute(DOCUMENT_FORMATS)}
                 ),
             )
 

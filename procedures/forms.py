@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
+from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
+
 from .uploads import validate_upload
 
 PHONE = re.compile(r"^(?:\+?57)?(?:3\d{9}|60\d{8})$")
@@ -215,14 +217,13 @@ class FilingForm(forms.Form):
         for index, block in enumerate(procedure.required_documents):
             spec = dict(block.value)
             name = f"doc_{index}"
-            formats = ", ".join(f.upper() for f in spec["formats"])
             self.fields[name] = forms.FileField(
                 label=spec["name"],
                 required=spec.get("required", True),
                 help_text=_("Formatos: %(formats)s. Máximo %(mb)s MB.")
-                % {"formats": formats, "mb": spec["max_size_mb"]},
+                % {"formats": describe(spec["formats"]), "mb": spec["max_size_mb"]},
                 widget=forms.ClearableFileInput(
-                    attrs={"accept": ",".join(f".{f}" for f in spec["formats"])}
+                    attrs={"accept": accept_attribute(spec["formats"])}
                 ),
             )
             self.document_specs[name] = spec
@@ -293,7 +294,7 @@ class AnswerForm(forms.Form):
                     validate_upload(
                         data["document"],
                         requirement="Respuesta a la solicitud de información",
-                        formats=["pdf", "jpeg", "png"],
+                        formats=ALL_FORMATS,
                         max_size_mb=10,
                     )
                 )

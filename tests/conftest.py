@@ -26,6 +26,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /en/ (or an admin user's own language) stays active in the
+    thread after the response, as LocaleMiddleware leaves it; each test starts in
+    the default language again."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def catalog_index(db):
     from catalog.models import ProcedureIndexPage

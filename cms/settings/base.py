@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.admin_language.AdminLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "audit.context.AuditContextMiddleware",
     "audit.receivers.AuthorizationDenialMiddleware",
@@ -159,11 +160,17 @@ LOGOUT_REDIRECT_URL = "/"
 # Internationalisation: Spanish (Colombia) first, English available.
 LANGUAGE_CODE = "es-co"
 LANGUAGES = [("es-co", "Español (Colombia)"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the English catalogue of our own strings (``make messages``; a string not
+# yet translated shows in Spanish). cms/locale_overrides/: Spanish for Wagtail strings
+# its own ``es`` catalogue lacks; es-co falls back to es for both Django and Wagtail.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "cms" / "locale_overrides"]
 TIME_ZONE = "America/Bogota"
 USE_I18N = True
 USE_TZ = True
+# The admin is Spanish unless a user picks English in their profile
+# (cms.admin_language.AdminLanguageMiddleware ignores the browser's language).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.admin_forms.AdminLoginForm"
 WAGTAIL_CONTENT_LANGUAGES = [("es-co", "Español (Colombia)")]
 
 STATIC_URL = "/static/"
