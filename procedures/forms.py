@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
+from . import applicant as applicant_block
 from .uploads import validate_upload
 
 PHONE = re.compile(r"^(?:\+?57)?(?:3\d{9}|60\d{8})$")
@@ -187,11 +188,28 @@ class FilingForm(forms.Form):
         },
     )
 
-    def __init__(self, procedure, *args, **kwargs):
+    def __init__(self, procedure, *args, applicant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.applicant = applicant
+        # The applicant block: prefilled, and a value not sent at all is the known one
+        # (a fact already given is never asked twice).
+        self.applicant_initial = applicant_block.applicant_initial(applicant)
+        self.applicant_names = []
+        for name, field in applicant_block.applicant_fields().items():
+            self.fields[name] = field
+            self.applicant_names.append(name)
+        self.initial.update(self.applicant_initial)
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, value in self.applicant_initial.items():
+                if name not in self.data and value:
+                    self.data[name] = value
+        self.conditions = {
+            name: ("solicitante_actua", [applicant_block.ACTS_COMPANY])
+            for name in applicant_block.COMPANY_ONLY
+        }
         self.question_names = []
-        self.conditions = {}
         for block in procedure.online_form:
             spec = dict(block.value)
             name = f"q_{spec['name']}"
@@ -239,7 +257,7 @@ class FilingForm(forms.Form):
         """Questions whose "show if" is not met by the submitted answers (chained:
         a question under a hidden one is hidden too)."""
         hidden: set[str] = set()
-        for name in self.question_names:
+        for name in [*self.applicant_names, *self.question_names]:
             condition = self.conditions.get(name)
             if condition is None:
                 continue
@@ -260,10 +278,11 @@ class FilingForm(forms.Form):
         if condition is None:
             return {}
         parent, values = condition
-        label = self.fields[parent].label if parent in self.fields else parent
+        field = self.fields.get(parent)
+        choices = dict(getattr(field, "choices", None) or [])
         hint = _("Responda solo si en «%(question)s» respondió: %(answers)s.") % {
-            "question": label,
-            "answers": " / ".join(values),
+            "question": field.label if field else parent,
+            "answers": " / ".join(str(choices.get(v, v)) for v in values),
         }
         return {"field": parent, "values": "\n".join(values), "hint": hint}
 
@@ -273,6 +292,13 @@ class FilingForm(forms.Form):
             # A hidden question is not asked: its answer (even an invalid one) is dropped.
             self._errors.pop(name, None)
             data.pop(name, None)
+        if data.get("solicitante_numero_documento"):
+            try:
+                data["solicitante_numero_documento"] = applicant_block.clean_document(
+                    data
+                )
+            except ValidationError as error:
+                self.add_error("solicitante_numero_documento", error)
         self.validated_documents = []
         for name, spec in self.document_specs.items():
             uploaded = data.get(name)
@@ -292,8 +318,15 @@ class FilingForm(forms.Form):
         return data
 
     def answers(self) -> dict:
-        """The answers as JSON-ready values, keyed by the editor's stable names."""
+        """The answers as JSON-ready values, keyed by the editor's stable names; the
+        applicant block first, under its "solicitante_" names."""
         values = {}
+        for name in self.applicant_names:
+            value = self.cleaned_data.get(name)
+            if name in self.hidden_questions or name == applicant_block.CONSENT:
+                continue
+            if value not in (None, ""):
+                values[name] = str(value)
         for name in self.question_names:
             if name in self.hidden_questions:
                 continue
@@ -305,9 +338,28 @@ class FilingForm(forms.Form):
             )
         return values
 
+    def profile_changes(self) -> dict:
+        """Applicant values that differ from the profile (to save only with consent)."""
+        visible = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.hidden_questions
+        }
+        return applicant_block.changed_values(visible, self.applicant_initial)
+
+    @property
+    def wants_profile_update(self) -> bool:
+        return bool(self.cleaned_data.get(applicant_block.CONSENT))
+
+    def applicant_rows(self):
+        return self._rows(self.applicant_names)
+
     def question_rows(self):
+        return self._rows(self.question_names)
+
+    def _rows(self, names):
         rows = []
-        for name in self.question_names:
+        for name in names:
             bound = self[name]
             bound.show_if = self.condition_attrs(name)
             rows.append(bound)

@@ -11,8 +11,17 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import ProcedurePage
 
 from . import services, workflow
+from .accounts import AccountError
+from .applicant import applicant_update_profile
 from .forms import AnswerForm, FilingForm
 from .models import Case, CaseDocument
+
+APPLICANT_FIELD = {
+    "document_number": "numero_documento",
+    "phone": "telefono",
+    "first_name": "nombres",
+    "last_name": "apellidos",
+}
 
 
 @never_cache
@@ -24,8 +33,22 @@ def file_case(request, slug):
     )
     if procedure is None or not procedure.can_file_online:
         raise Http404
-    form = FilingForm(procedure, request.POST or None, request.FILES or None)
+    form = FilingForm(
+        procedure, request.POST or None, request.FILES or None, applicant=request.user
+    )
     if request.method == "POST" and form.is_valid():
+        if form.wants_profile_update and form.profile_changes():
+            try:
+                applicant_update_profile(request.user, form.cleaned_data)
+            except AccountError as refused:
+                form.add_error(
+                    f"solicitante_{APPLICANT_FIELD[refused.field]}", refused.error
+                )
+                return render(
+                    request,
+                    "procedures/file_case.html",
+                    {"procedure": procedure, "form": form},
+                )
         case, _created = services.case_file(
             procedure=procedure,
             applicant=request.user,

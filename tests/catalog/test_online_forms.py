@@ -69,6 +69,18 @@ def test_a_question_outside_the_contract_is_refused(tmp_path, question, message)
         read_online_forms(tmp_path, entity_of={"SDP-001": "SDP"})
 
 
+APPLICANT = {
+    "solicitante_actua": "propio",
+    "solicitante_nombres": "Ana María",
+    "solicitante_apellidos": "Rojas Pérez",
+    "solicitante_tipo_documento": "CC",
+    "solicitante_numero_documento": "1020304050",
+    "solicitante_correo": "ana@example.com",
+    "submission_token": "8f1c1d1e-0000-4000-8000-000000000000",
+    "accept_privacy": "on",
+}
+
+
 def procedure(fields, documents=()):
     base = {
         "required": True,
@@ -108,14 +120,17 @@ def test_identifiers_are_checked_and_kept_compact():
     }
     form = FilingForm(
         IDENTIFIERS,
-        {
-            **good,
-            "submission_token": "8f1c1d1e-0000-4000-8000-000000000000",
-            "accept_privacy": "on",
-        },
+        {**good, **APPLICANT},
     )
     assert form.is_valid(), form.errors
-    assert form.answers() == {
+    answers = form.answers()
+    assert answers.pop("solicitante_numero_documento") == "1020304050"
+    assert answers == {
+        "solicitante_actua": "propio",
+        "solicitante_nombres": "Ana María",
+        "solicitante_apellidos": "Rojas Pérez",
+        "solicitante_tipo_documento": "CC",
+        "solicitante_correo": "ana@example.com",
         "cc": "1020304050",
         "nit": "900373913-4",
         "ce": "345678",
@@ -171,22 +186,34 @@ CHAINED = procedure(
 
 
 def test_show_if_hides_questions_server_side_and_drops_their_answers():
-    token = {
-        "submission_token": "8f1c1d1e-0000-4000-8000-000000000000",
-        "accept_privacy": "on",
-    }
+    token = APPLICANT
     # "No": the placa is not asked (not required, its stale invalid answer dropped),
     # and the cilindraje under the hidden "tipo" is hidden too.
     form = FilingForm(
         CHAINED, {**token, "q_tiene": "No", "q_placa": "???", "q_tipo": "Moto"}
     )
     assert form.is_valid(), form.errors
-    assert form.answers() == {"tiene": "No"}
+    assert {
+        k: v for k, v in form.answers().items() if not k.startswith("solicitante_")
+    } == {"tiene": "No"}
     # "Sí": the children are required and answered in Spanish beside each field.
     form = FilingForm(CHAINED, {**token, "q_tiene": "Sí"})
     assert not form.is_valid()
     assert set(form.errors) == {"q_placa", "q_tipo"}
     assert form.errors["q_placa"] == ["Este campo es necesario."]
+    # The company's name and NIT are asked only of who acts for a company.
+    form = FilingForm(
+        CHAINED,
+        {
+            **token,
+            "q_tiene": "No",
+            "solicitante_actua": "empresa",
+            "solicitante_nit": "900373913-5",
+        },
+    )
+    assert not form.is_valid()
+    assert set(form.errors) == {"solicitante_empresa", "solicitante_nit"}
+    assert "dígito de verificación" in form.errors["solicitante_nit"][0]
     rows = {row.name: row for row in FilingForm(CHAINED).question_rows()}
     assert rows["q_cilindraje"].show_if["field"] == "q_tipo"
     assert "respondió: Moto / Carro" in rows["q_cilindraje"].show_if["hint"]
