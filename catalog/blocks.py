@@ -135,7 +135,15 @@ FIELD_TYPE_CHOICES = [
     ("phone", _("Teléfono")),
     ("address", _("Dirección")),
     ("identity", _("Número de identificación")),
+    ("cedula", _("Cédula de ciudadanía")),
+    ("nit", _("NIT con dígito de verificación")),
+    ("cedula_extranjeria", _("Cédula de extranjería")),
+    ("pasaporte", _("Pasaporte")),
+    ("chip", _("CHIP catastral")),
+    ("matricula_mercantil", _("Matrícula mercantil")),
+    ("placa", _("Placa de vehículo")),
 ]
+FIELD_TYPES = frozenset(code for code, _label in FIELD_TYPE_CHOICES)
 DOCUMENT_FORMAT_CHOICES = DocumentFormat.choices
 
 
@@ -164,6 +172,20 @@ class OnlineFieldBlock(blocks.StructBlock):
         required=False,
         label=_("Opciones (para «Selección»)"),
         help_text=_("Solo para preguntas de tipo «Selección»: una opción por línea."),
+    )
+    show_if_field = blocks.CharBlock(
+        required=False,
+        max_length=40,
+        label=_("Mostrar solo si la pregunta"),
+        help_text=_(
+            "Nombre interno de una pregunta anterior; vacío: siempre se muestra."
+        ),
+    )
+    show_if_values = blocks.TextBlock(
+        required=False,
+        rows=2,
+        label=_("…tiene alguna de estas respuestas"),
+        help_text=_("Una respuesta por línea, p. ej. «Sí»."),
     )
 
     class Meta:
@@ -205,6 +227,14 @@ class RequiredDocumentBlock(blocks.StructBlock):
         min_value=1, max_value=20, default=5, label=_("Tamaño máximo (MB)")
     )
     required = blocks.BooleanBlock(required=False, default=True, label=_("Obligatorio"))
+    validity = blocks.CharBlock(
+        required=False,
+        max_length=150,
+        label=_("Vigencia"),
+        help_text=_(
+            "P. ej. «Expedido hace no más de 30 días»; se muestra junto al campo."
+        ),
+    )
 
     class Meta:
         icon = "doc-full"

@@ -396,6 +396,21 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         default=False,
         help_text=_("Quien revisa o pide información no puede aprobar el mismo caso."),
     )
+    in_person_reason = models.TextField(
+        _("por qué no se radica en línea"),
+        blank=True,
+        help_text=_(
+            "La razón legal por la que el trámite exige presencia (inspección física, "
+            "firma original, biometría…). Se muestra en la página."
+        ),
+    )
+    data_quality_notes = models.TextField(
+        _("notas de calidad de datos"),
+        blank=True,
+        help_text=_(
+            "Solo para editores: lo que falta confirmar de esta ficha. Nunca se publica."
+        ),
+    )
 
     last_reviewed = models.DateField(_("última revisión"))
     catalog_status = models.CharField(
@@ -493,11 +508,13 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         FieldPanel("legal_basis"),
         FieldRowPanel([FieldPanel("last_reviewed"), FieldPanel("certainty")]),
         FieldPanel("source_url"),
+        FieldPanel("data_quality_notes"),
     ]
     online_panels = [
         FieldPanel("online_form"),
         FieldPanel("required_documents"),
         FieldPanel("four_eyes"),
+        FieldPanel("in_person_reason"),
     ]
     edit_handler = TabbedInterface(
         [
@@ -555,6 +572,31 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         from .fees import quote
 
         return quote(self)
+
+    @property
+    def is_formalization(self) -> bool:
+        """F01–F25: the steps of formalizing a business, guided by /formaliza/."""
+        return len(self.code) == 3 and self.code[0] == "F" and self.code[1:].isdigit()
+
+    @property
+    def filing_mode(self) -> str:
+        """How a citizen does it, honestly: "aqui" (filed on this site), "portal"
+        (the entity's own site) or "presencial" (in person)."""
+        if self.can_file_online:
+            return "aqui"
+        if self.in_person_reason or self.digital_level == self.DigitalLevel.PRESENCIAL:
+            return "presencial"
+        return "portal" if self.online_url or self.is_formalization else "presencial"
+
+    @property
+    def filing_mode_label(self) -> str:
+        return str(
+            {
+                "aqui": _("Radicación en línea aquí"),
+                "portal": _("En el portal de la entidad"),
+                "presencial": _("Presencial"),
+            }[self.filing_mode]
+        )
 
     @property
     def fee_summary(self) -> str:

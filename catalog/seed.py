@@ -7,6 +7,7 @@ published through revisions so history, search and the API stay right.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.db import transaction
 
 import yaml
 
+from . import blocks
 from .models import (
     Audience,
     Entity,
@@ -23,6 +25,7 @@ from .models import (
     ProcedurePage,
     ServicePoint,
 )
+from .quality import scrub
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -99,15 +102,142 @@ def _check_keys(
         )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a mapping key written twice (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise CatalogDataError(
+                    f"línea {key_node.start_mark.line + 1}: código o clave repetido {key!r}"
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml_unique(path: Path):
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_UniqueKeyLoader)  # a SafeLoader
+    except CatalogDataError as error:
+        raise CatalogDataError(f"{path.name}: {error}") from None
+
+
 def read_yaml(path: Path):
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
+ONLINE_KEYS = frozenset(["four_eyes", "form", "documents"])
+FIELD_KEYS = frozenset(
+    ["name", "label", "field_type", "required", "help_text", "choices", "show_if"]
+)
+FIELD_REQUIRED = frozenset(["name", "label", "field_type", "required"])
+DOCUMENT_KEYS = frozenset(["name", "formats", "max_size_mb", "required", "validity"])
+DOCUMENT_REQUIRED = frozenset(["name", "formats", "max_size_mb", "required"])
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _check_form(where: str, spec: dict) -> None:
+    """The online form follows the data contract (the same rules the admin enforces)."""
+    _check_keys(where, spec, ONLINE_KEYS, frozenset(["form", "documents"]))
+    seen: list[str] = []
+    for position, item in enumerate(spec["form"] or []):
+        at = f"{where}.form[{position}]"
+        _check_keys(at, item, FIELD_KEYS, FIELD_REQUIRED)
+        name = item["name"]
+        if not FIELD_NAME.match(str(name)) or name.startswith("solicitante_"):
+            raise CatalogDataError(f"{at}: nombre inválido {name!r}")
+        if name in seen:
+            raise CatalogDataError(f"{at}: nombre repetido {name!r}")
+        if item["field_type"] not in blocks.FIELD_TYPES:
+            raise CatalogDataError(f"{at}: tipo desconocido {item['field_type']!r}")
+        if len(str(item["label"])) > 150 or len(item.get("help_text") or "") > 300:
+            raise CatalogDataError(f"{at}: pregunta o ayuda demasiado larga")
+        choices = item.get("choices") or []
+        if item["field_type"] == "choice" and not 2 <= len(choices) <= 12:
+            raise CatalogDataError(f"{at}: una selección necesita de 2 a 12 opciones")
+        condition = item.get("show_if")
+        if condition:
+            keys = set(condition)
+            if (
+                "field" not in keys
+                or len(keys & {"equals", "in"}) != 1
+                or keys
+                - {
+                    "field",
+                    "equals",
+                    "in",
+                }
+            ):
+                raise CatalogDataError(f"{at}: show_if necesita field y equals o in")
+            if condition["field"] not in seen:
+                raise CatalogDataError(
+                    f"{at}: show_if debe nombrar una pregunta anterior, no "
+                    f"{condition['field']!r}"
+                )
+        seen.append(name)
+    for position, item in enumerate(spec["documents"] or []):
+        at = f"{where}.documents[{position}]"
+        _check_keys(at, item, DOCUMENT_KEYS, DOCUMENT_REQUIRED)
+        formats = item["formats"] or []
+        if not formats or set(formats) - {"pdf", "jpeg", "png"}:
+            raise CatalogDataError(f"{at}: formatos inválidos {formats!r}")
+        if not 1 <= int(item["max_size_mb"]) <= 20:
+            raise CatalogDataError(f"{at}: tamaño máximo fuera de 1..20 MB")
+
+
+def read_online_forms(data_dir: Path = DATA_DIR, entity_of: dict | None = None) -> dict:
+    """Every entry of ``online_forms/*.yaml`` keyed by procedure code.
+
+    An entity file may only define codes of that entity; a code may appear once.
+    Files whose name starts with "_" (examples kept while content lands) yield to
+    a real entity file that defines the same code.
+    """
+    folder = data_dir / "online_forms"
+    entries: dict[str, tuple[str, dict]] = {}
+    examples: dict[str, tuple[str, dict]] = {}
+    paths = sorted(folder.glob("*.yaml")) if folder.exists() else []
+    for path in paths:
+        data = read_yaml_unique(path) or {}
+        if not isinstance(data, dict):
+            raise CatalogDataError(
+                f"{path.name}: se esperaba un mapa código → formulario"
+            )
+        is_example = path.stem.startswith("_")
+        for code, spec in data.items():
+            where = f"online_forms/{path.name}:{code}"
+            if entity_of is not None:
+                if code not in entity_of:
+                    raise CatalogDataError(f"{where}: código desconocido")
+                if not is_example and entity_of[code] != path.stem:
+                    raise CatalogDataError(
+                        f"{where}: el trámite es de {entity_of[code]}, no de {path.stem}"
+                    )
+            if not isinstance(spec, dict):
+                raise CatalogDataError(f"{where}: se esperaba un mapa")
+            if "in_person" in spec:
+                _check_keys(where, spec, frozenset(["in_person"]))
+                reason = (spec["in_person"] or {}).get("reason", "")
+                if not str(reason).strip() or set(spec["in_person"]) != {"reason"}:
+                    raise CatalogDataError(f"{where}: in_person necesita reason")
+            else:
+                _check_form(where, spec)
+            target = examples if is_example else entries
+            if code in target:
+                raise CatalogDataError(
+                    f"{where}: código repetido (ya está en {target[code][0]})"
+                )
+            target[code] = (path.name, spec)
+    for code, found in examples.items():
+        entries.setdefault(code, found)
+    return {code: spec for code, (_name, spec) in entries.items()}
+
+
 def read_procedures(data_dir: Path = DATA_DIR) -> list[dict]:
-    """Every procedure row, with its online form (online_forms.yaml) when it has one."""
-    online_path = data_dir / "online_forms.yaml"
-    online = (read_yaml(online_path) or {}) if online_path.exists() else {}
+    """Every procedure row, with its online form or in-person reason when it has one."""
     rows: list[dict] = []
     for path in sorted((data_dir / "procedures").glob("*.yaml")):
         for row in read_yaml(path) or []:
@@ -120,12 +250,15 @@ def read_procedures(data_dir: Path = DATA_DIR) -> list[dict]:
             )
             _check_keys(f"{path.name}:{row['code']}.result", row["result"], RESULT_KEYS)
             row["entity"] = path.stem
-            row["online"] = online.get(row["code"])
             rows.append(row)
-    unknown = set(online) - {row["code"] for row in rows}
-    if unknown:
-        raise CatalogDataError(
-            f"online_forms.yaml: códigos desconocidos {sorted(unknown)}"
+    online = read_online_forms(
+        data_dir, entity_of={row["code"]: row["entity"] for row in rows}
+    )
+    for row in rows:
+        spec = online.get(row["code"]) or {}
+        row["online"] = None if "in_person" in spec else (spec or None)
+        row["in_person_reason"] = (
+            str(spec["in_person"]["reason"]).strip() if "in_person" in spec else ""
         )
     return rows
 
@@ -144,6 +277,8 @@ def _sync(model, rows: list[dict], key: str = "code", **extra) -> dict:
 @transaction.atomic
 def load_reference_data(data_dir: Path = DATA_DIR) -> dict:
     data = read_yaml(data_dir / "entities.yaml")
+    discarded: list[str] = []  # snippets keep their own "verified" flags
+    data = scrub(data, "entities.yaml", discarded)
     points = _sync(ServicePoint, data["service_points"])
     events = {}
     for order, row in enumerate(data["life_events"]):
@@ -176,6 +311,24 @@ def _stream(items: list[dict], block_type: str) -> list[tuple[str, dict]]:
     return [(block_type, dict(item)) for item in items or []]
 
 
+def _online_field(item: dict) -> dict:
+    """A YAML question as the OnlineFieldBlock value (show_if as two plain fields)."""
+    value = {k: v for k, v in item.items() if k != "show_if"}
+    value["help_text"] = value.get("help_text") or ""
+    value["choices"] = list(value.get("choices") or [])
+    condition = item.get("show_if") or {}
+    value["show_if_field"] = condition.get("field", "")
+    values = condition["in"] if "in" in condition else [condition.get("equals", "")]
+    value["show_if_values"] = "\n".join(str(v) for v in values) if condition else ""
+    return value
+
+
+def _online_document(item: dict) -> dict:
+    value = dict(item)
+    value["validity"] = value.get("validity") or ""
+    return value
+
+
 def page_values(row: dict, reference: dict) -> dict:
     """The field values of a ProcedurePage for one YAML row."""
     fee, time, result = row["fee"], row["response_time"], row["result"]
@@ -183,9 +336,15 @@ def page_values(row: dict, reference: dict) -> dict:
     if isinstance(last_reviewed, str):
         last_reviewed = datetime.date.fromisoformat(last_reviewed)
     online = row.get("online") or {}
-    return {
-        "online_form": _stream(online.get("form"), "field"),
-        "required_documents": _stream(online.get("documents"), "document"),
+    values = {
+        "online_form": _stream(
+            [_online_field(item) for item in online.get("form") or []], "field"
+        ),
+        "required_documents": _stream(
+            [_online_document(item) for item in online.get("documents") or []],
+            "document",
+        ),
+        "in_person_reason": row.get("in_person_reason", ""),
         "four_eyes": bool(online.get("four_eyes", False)),
         "code": row["code"],
         "title": row["title"],
@@ -226,6 +385,39 @@ def page_values(row: dict, reference: dict) -> dict:
         "source_url": row["source_url"] or "",
         "certainty": row["certainty"],
     }
+    # Research markers stay with editors: public fields lose them, the admin shows them.
+    notes: list[str] = []
+    for name in PUBLIC_TEXT_FIELDS:
+        values[name] = scrub(values[name], name, notes)
+    if row["certainty"] != ProcedurePage.Certainty.VERIFICADO:
+        notes.insert(0, f"certainty: {row['certainty']}")
+    values["data_quality_notes"] = "\n".join(notes)
+    return values
+
+
+PUBLIC_TEXT_FIELDS = (
+    "title",
+    "standardized_name",
+    "also_known_as",
+    "purpose",
+    "when_available",
+    "requirements",
+    "documents",
+    "forms",
+    "steps",
+    "fee_formula",
+    "fee_legal_basis",
+    "payment_channels",
+    "response_time_notes",
+    "result_name",
+    "result_validity",
+    "result_delivery",
+    "channels",
+    "legal_basis",
+    "in_person_reason",
+    "online_form",
+    "required_documents",
+)
 
 
 def _assign(page: ProcedurePage, row: dict, reference: dict) -> None:

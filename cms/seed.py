@@ -18,6 +18,7 @@ from wagtail.models import (
 )
 
 from catalog.models import Entity, ProcedureIndexPage
+from procedures.models import ApplicantProfile
 
 from .models import HomePage
 
@@ -282,4 +283,16 @@ def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
             user.set_password(password)
             user.save()
         user.groups.set(Group.objects.filter(name__in=demo.groups))
+        if demo.username in DEMO_CITIZEN_DOCUMENTS:
+            # A citizen's identity is known, so filing forms come prefilled.
+            ApplicantProfile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "document_type": "CC",
+                    "document_number": DEMO_CITIZEN_DOCUMENTS[demo.username],
+                },
+            )
     return demos
+
+
+DEMO_CITIZEN_DOCUMENTS = {"ciudadano": "79123456"}

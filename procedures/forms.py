@@ -13,6 +13,7 @@ from stdnum.co import nit as co_nit
 
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
 
+from . import applicant as applicant_block
 from .uploads import validate_upload
 
 PHONE = re.compile(r"^(?:\+?57)?(?:3\d{9}|60\d{8})$")
@@ -57,7 +58,77 @@ def validate_identity_number(value: str) -> None:
         )
 
 
-YES_NO = [("si", _("Sí")), ("no", _("No"))]
+def _compact(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value).upper()
+
+
+def _pattern_validator(pattern: str, message):
+    compiled = re.compile(pattern)
+
+    def validate(value: str) -> None:
+        if not compiled.fullmatch(_compact(value)):
+            raise ValidationError(message)
+
+    return validate
+
+
+validate_cedula = _pattern_validator(
+    r"\d{3,10}",
+    _("Escriba solo los números de la cédula, sin puntos (entre 3 y 10 dígitos)."),
+)
+validate_cedula_extranjeria = _pattern_validator(
+    r"\d{3,10}",
+    _("Escriba solo los números de la cédula de extranjería (entre 3 y 10 dígitos)."),
+)
+validate_pasaporte = _pattern_validator(
+    r"[A-Z0-9]{5,15}",
+    _("Escriba el número del pasaporte: de 5 a 15 letras o números, sin espacios."),
+)
+validate_chip = _pattern_validator(
+    r"[A-Z]{3}\d{4}[A-Z]{4}",
+    _(
+        "El CHIP tiene 11 caracteres: tres letras, cuatro números y cuatro letras, p. ej. AAA0012ABCD."
+    ),
+)
+validate_matricula_mercantil = _pattern_validator(
+    r"\d{4,10}",
+    _("Escriba solo los números de la matrícula mercantil (entre 4 y 10 dígitos)."),
+)
+validate_placa = _pattern_validator(
+    r"[A-Z]{3}\d{3}|[A-Z]{3}\d{2}[A-Z]?",
+    _("Escriba la placa sin espacios, p. ej. ABC123 (carro) o ABC12D (moto)."),
+)
+
+
+def validate_nit(value: str) -> None:
+    """A NIT with its DIAN check digit (python-stdnum), e.g. 900123456-7."""
+    compact = re.sub(r"[\s.]", "", value)
+    if not re.fullmatch(r"\d{6,15}-?\d", compact) or not co_nit.is_valid(compact):
+        raise ValidationError(
+            _(
+                "El NIT no es válido: escriba los números y el dígito de verificación, p. ej. 900123456-7."
+            )
+        )
+
+
+class NormalizedCharField(forms.CharField):
+    """An identifier typed with spaces, dots or dashes, kept in its compact form."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return _compact(value) if value else value
+
+
+IDENTIFIER_TYPES = {
+    "cedula": (validate_cedula, 15),
+    "cedula_extranjeria": (validate_cedula_extranjeria, 15),
+    "pasaporte": (validate_pasaporte, 20),
+    "chip": (validate_chip, 15),
+    "matricula_mercantil": (validate_matricula_mercantil, 15),
+    "placa": (validate_placa, 10),
+}
+
+YES_NO = [("Sí", _("Sí")), ("No", _("No"))]
 
 # Line breaks and tabs are the only control characters a multi-line answer may hold.
 MULTILINE_CONTROLS = frozenset("\n\r\t")
@@ -183,6 +254,11 @@ def _field(block: dict) -> forms.Field:
             validators=[validate_visible_text, validate_bogota_address],
             **common,
         )
+    if kind in IDENTIFIER_TYPES:
+        validator, length = IDENTIFIER_TYPES[kind]
+        return NormalizedCharField(max_length=length, validators=[validator], **common)
+    if kind == "nit":
+        return forms.CharField(max_length=20, validators=[validate_nit], **common)
     if kind == "identity":
         return forms.CharField(
             max_length=20,
@@ -205,14 +281,44 @@ class FilingForm(forms.Form):
         },
     )
 
-    def __init__(self, procedure, *args, **kwargs):
+    def __init__(self, procedure, *args, applicant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.applicant = applicant
+        # The applicant block: prefilled, and a value not sent at all is the known one
+        # (a fact already given is never asked twice).
+        self.applicant_initial = applicant_block.applicant_initial(applicant)
+        self.applicant_names = []
+        for name, field in applicant_block.applicant_fields().items():
+            self.fields[name] = field
+            self.applicant_names.append(name)
+        self.initial.update(self.applicant_initial)
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, value in self.applicant_initial.items():
+                if name not in self.data and value:
+                    self.data[name] = value
+        self.conditions = {
+            name: ("solicitante_actua", [applicant_block.ACTS_COMPANY])
+            for name in applicant_block.COMPANY_ONLY
+        }
         self.question_names = []
         for block in procedure.online_form:
-            name = f"q_{block.value['name']}"
-            self.fields[name] = _field(dict(block.value))
+            spec = dict(block.value)
+            name = f"q_{spec['name']}"
+            self.fields[name] = _field(spec)
             self.question_names.append(name)
+            parent = (spec.get("show_if_field") or "").strip()
+            if parent:
+                values = [
+                    line.strip()
+                    for line in (spec.get("show_if_values") or "").splitlines()
+                    if line.strip()
+                ]
+                self.conditions[name] = (f"q_{parent}", values)
+        self.hidden_questions = self._hidden_questions() if self.is_bound else set()
+        for name in self.hidden_questions:
+            self.fields[name].required = False
         self.document_specs = {}
         for index, block in enumerate(procedure.required_documents):
             spec = dict(block.value)
@@ -220,8 +326,7 @@ class FilingForm(forms.Form):
             self.fields[name] = forms.FileField(
                 label=spec["name"],
                 required=spec.get("required", True),
-                help_text=_("Formatos: %(formats)s. Máximo %(mb)s MB.")
-                % {"formats": describe(spec["formats"]), "mb": spec["max_size_mb"]},
+                help_text=self._document_help(spec, describe(spec["formats"])),
                 widget=forms.ClearableFileInput(
                     attrs={"accept": accept_attribute(spec["formats"])}
                 ),
@@ -230,8 +335,62 @@ class FilingForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
 
+    @staticmethod
+    def _document_help(spec: dict, formats: str) -> str:
+        text = _("Formatos: %(formats)s. Máximo %(mb)s MB.") % {
+            "formats": formats,
+            "mb": spec["max_size_mb"],
+        }
+        if spec.get("validity"):
+            text = f"{text} {_('Vigencia:')} {spec['validity']}."
+        return text
+
+    def _hidden_questions(self) -> set[str]:
+        """Questions whose "show if" is not met by the submitted answers (chained:
+        a question under a hidden one is hidden too)."""
+        hidden: set[str] = set()
+        for name in [*self.applicant_names, *self.question_names]:
+            condition = self.conditions.get(name)
+            if condition is None:
+                continue
+            parent, values = condition
+            if parent in hidden or parent not in self.fields:
+                hidden.add(name)
+                continue
+            raw = self[parent].data
+            if isinstance(raw, (list, tuple)):
+                raw = raw[0] if raw else ""
+            if str(raw or "").strip() not in values:
+                hidden.add(name)
+        return hidden
+
+    def condition_attrs(self, name: str) -> dict:
+        """The data attributes the show-if script reads, for one question."""
+        condition = self.conditions.get(name)
+        if condition is None:
+            return {}
+        parent, values = condition
+        field = self.fields.get(parent)
+        choices = dict(getattr(field, "choices", None) or [])
+        hint = _("Responda solo si en «%(question)s» respondió: %(answers)s.") % {
+            "question": field.label if field else parent,
+            "answers": " / ".join(str(choices.get(v, v)) for v in values),
+        }
+        return {"field": parent, "values": "\n".join(values), "hint": hint}
+
     def clean(self):
         data = super().clean()
+        for name in self.hidden_questions:
+            # A hidden question is not asked: its answer (even an invalid one) is dropped.
+            self._errors.pop(name, None)
+            data.pop(name, None)
+        if data.get("solicitante_numero_documento"):
+            try:
+                data["solicitante_numero_documento"] = applicant_block.clean_document(
+                    data
+                )
+            except ValidationError as error:
+                self.add_error("solicitante_numero_documento", error)
         self.validated_documents = []
         for name, spec in self.document_specs.items():
             uploaded = data.get(name)
@@ -251,9 +410,18 @@ class FilingForm(forms.Form):
         return data
 
     def answers(self) -> dict:
-        """The answers as JSON-ready values, keyed by the editor's stable names."""
+        """The answers as JSON-ready values, keyed by the editor's stable names; the
+        applicant block first, under its "solicitante_" names."""
         values = {}
+        for name in self.applicant_names:
+            value = self.cleaned_data.get(name)
+            if name in self.hidden_questions or name == applicant_block.CONSENT:
+                continue
+            if value not in (None, ""):
+                values[name] = str(value)
         for name in self.question_names:
+            if name in self.hidden_questions:
+                continue
             value = self.cleaned_data.get(name)
             if value is None or value == "":
                 continue
@@ -262,8 +430,32 @@ class FilingForm(forms.Form):
             )
         return values
 
+    def profile_changes(self) -> dict:
+        """Applicant values that differ from the profile (to save only with consent)."""
+        visible = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.hidden_questions
+        }
+        return applicant_block.changed_values(visible, self.applicant_initial)
+
+    @property
+    def wants_profile_update(self) -> bool:
+        return bool(self.cleaned_data.get(applicant_block.CONSENT))
+
+    def applicant_rows(self):
+        return self._rows(self.applicant_names)
+
     def question_rows(self):
-        return [self[name] for name in self.question_names]
+        return self._rows(self.question_names)
+
+    def _rows(self, names):
+        rows = []
+        for name in names:
+            bound = self[name]
+            bound.show_if = self.condition_attrs(name)
+            rows.append(bound)
+        return rows
 
     def document_rows(self):
         return [self[name] for name in self.document_specs]

@@ -210,7 +210,13 @@ class Case(models.Model):
             if self.procedure_revision_id
             else self.procedure
         )
-        return {block.value["name"]: block.value["label"] for block in page.online_form}
+        from .applicant import APPLICANT_LABELS
+
+        labels = {name: str(label) for name, label in APPLICANT_LABELS.items()}
+        labels.update(
+            {block.value["name"]: block.value["label"] for block in page.online_form}
+        )
+        return labels
 
     def answer_rows(self) -> list[tuple[str, str]]:
         """(question, answer) pairs, worded as in the page version the case was filed under."""
@@ -355,6 +361,12 @@ class ApplicantProfile(models.Model):
     )
     document_number = models.CharField(_("número de documento"), max_length=20)
     phone = models.CharField(_("teléfono"), max_length=20, blank=True)
+    address = models.CharField(_("dirección"), max_length=200, blank=True)
+    acts_for_company = models.BooleanField(
+        _("actúa en representación de una empresa"), default=False
+    )
+    company_name = models.CharField(_("razón social"), max_length=200, blank=True)
+    company_nit = models.CharField(_("NIT de la empresa"), max_length=20, blank=True)
     email_verified_at = models.DateTimeField(
         _("correo verificado el"), null=True, blank=True
     )

@@ -14,8 +14,17 @@ from catalog import fees
 from catalog.models import ProcedurePage
 
 from . import drafts, payments, services, workflow
+from .accounts import AccountError
+from .applicant import applicant_update_profile
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument, FilingPayment
+
+APPLICANT_FIELD = {
+    "document_number": "numero_documento",
+    "phone": "telefono",
+    "first_name": "nombres",
+    "last_name": "apellidos",
+}
 
 
 @never_cache
@@ -36,6 +45,7 @@ def file_case(request, slug):
         procedure,
         request.POST or None,
         request.FILES or None,
+        applicant=request.user,
         initial=dict(draft.data) if draft else None,
     )
     fee = fees.quote(procedure)
@@ -47,7 +57,7 @@ def file_case(request, slug):
                 _("Pague el valor del trámite (%(amount)s) antes de radicar.")
                 % {"amount": fee.label},
             )
-        else:
+        elif _update_profile(request, form):
             case = _file(request, procedure, form, fee)
             return redirect("mis_tramites:case", radicado=case.radicado)
     return render(
@@ -61,6 +71,19 @@ def file_case(request, slug):
             "paid": paid,
         },
     )
+
+
+def _update_profile(request, form) -> bool:
+    """With the citizen's consent, changed applicant facts go to their profile; a
+    refused change is shown beside its field and nothing is filed."""
+    if not (form.wants_profile_update and form.profile_changes()):
+        return True
+    try:
+        applicant_update_profile(request.user, form.cleaned_data)
+    except AccountError as refused:
+        form.add_error(f"solicitante_{APPLICANT_FIELD[refused.field]}", refused.error)
+        return False
+    return True
 
 
 def _file(request, procedure, form, fee):

@@ -46,11 +46,54 @@ def png_bomb(width=50_000, height=50_000) -> bytes:
     )
 
 
+RIT_FORM = [
+    {
+        "name": "nombre_contribuyente",
+        "label": "Nombre o razón social del contribuyente",
+        "field_type": "text",
+    },
+    {
+        "name": "identificacion",
+        "label": "Número de identificación (cédula o NIT)",
+        "field_type": "identity",
+    },
+    {
+        "name": "correo",
+        "label": "Correo para recibir la certificación",
+        "field_type": "email",
+    },
+    {
+        "name": "motivo",
+        "label": "¿Para qué necesita la certificación?",
+        "field_type": "choice",
+        "choices": ["Trámite bancario", "Contratación", "Licitación", "Otro"],
+    },
+]
+
+
 @pytest.fixture
 def rit_certificate():
-    """SDH-002 "Certificación RIT": virtualized in the demo data, with one PDF to upload."""
+    """SDH-002 "Certificación RIT" with a form these tests own (four questions and one
+    PDF to upload), published as an editor would, so catalog content can change freely."""
     from catalog.models import ProcedurePage
 
+    page = ProcedurePage.objects.get(code="SDH-002").get_latest_revision_as_object()
+    page.online_form = [
+        ("field", {"required": True, "help_text": "", "choices": [], **field})
+        for field in RIT_FORM
+    ]
+    page.required_documents = [
+        (
+            "document",
+            {
+                "name": "Copia del RUT",
+                "formats": ["pdf"],
+                "max_size_mb": 5,
+                "required": True,
+            },
+        )
+    ]
+    page.save_revision().publish()
     return ProcedurePage.objects.get(code="SDH-002")
 
 
