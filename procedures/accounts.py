@@ -1104,7 +1104,7 @@ class PasswordResetRequestForm(PasswordResetForm):
         if not self.get_users(email):
             account_password_reset_unknown(
                 email_normalize(email),
-                base_url=request.build_absolute_uri("/") if request else "/",
+                base_url=site_url(),
                 subject_template=kwargs.get("subject_template_name", ""),
             )
             return

@@ -60,7 +60,8 @@ def test_no_tracked_file_names_a_path_of_a_particular_machine():
     found = []
     for name in files:
         path = ROOT / name
-        if path.is_file():
+        # This file's own examples and allowances are what the check looks for.
+        if path.is_file() and name != "tests/test_repository.py":
             found += machine_paths(name, path.read_text(errors="replace"))
     assert not found, "\n".join(found)
 

@@ -156,6 +156,6 @@ def test_a_one_day_term_reads_in_the_singular(client):
     page = ProcedurePage.objects.get(code="F24")
     assert page.response_time_summary == "1 día calendario"
     html = client.get(page.url).content.decode()
-    assert "Término legal: 1 día." in html and "1 días" not in html
+    assert "Término legal: 1 día calendario." in html and "1 días" not in html
     page.response_time_value, page.calendar_type = 15, "HABILES"
     assert page.response_time_summary == "15 días hábiles"

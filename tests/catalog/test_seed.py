@@ -80,12 +80,12 @@ def test_seed_demo_twice_gives_the_same_counts():
     call_command("seed_demo", allow_demo_users=True, verbosity=0)
     assert counts() == before
     assert before[0] == len(read_procedures())
-    assert before[3] == len(seed.DEMO_USERS)
+    assert before[3] == len(seed.DEMO_USERS) + len(seed.demo_officers())
 
 
 @pytest.mark.django_db
 def test_every_demo_user_can_log_in(client):
-    for demo in seed.DEMO_USERS:
+    for demo in [*seed.DEMO_USERS, *seed.demo_officers()]:
         assert client.login(username=demo.username, password=seed.DEMO_PASSWORD), (
             demo.username
         )

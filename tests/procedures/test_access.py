@@ -241,6 +241,15 @@ URLS: dict[str, CaseScoped | ApplicationScoped | NotObject | list[CaseScoped]] =
     "file_case": NotObject(
         "slug of a public procedure page; files a new case of the logged-in user"
     ),
+    "procedures_sandbox_bank": NotObject(
+        "the sandbox bank page of a filing fee: the view looks the payment up among "
+        "the logged-in user's own (404 for anyone else, tests/procedures/"
+        "test_filing_fees.py::test_another_citizen_cannot_see_or_decide_someone_elses_payment)"
+    ),
+    "procedures_payment_notice": NotObject(
+        "the payment provider's server-to-server notice: authenticated by its "
+        "HMAC signature, not by a user (tests/procedures/test_filing_fees.py)"
+    ),
     "cuenta:verify": NotObject(
         "signed e-mail verification token: the token is the credential, not an id"
     ),

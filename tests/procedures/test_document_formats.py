@@ -1,11 +1,11 @@
 """A real JPEG (made by Pillow) passes every form that takes documents, under either
 of its extensions; a wrong file gets a message that says what to do."""
 
-import datetime
 import io
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 import pytest
 
@@ -13,7 +13,7 @@ from catalog.document_formats import ALL_FORMATS, accept_attribute, describe, pa
 from catalog.models import ProcedurePage
 from formalization.forms import needed_documents
 from formalization.models import DraftDocument
-from procedures import calendar, services
+from procedures import services
 from procedures.models import Case, CaseDocument
 from tests.formalization.conftest import WizardRun
 from tests.formalization.personas import PERSONAS
@@ -105,7 +105,8 @@ def test_answer_to_an_information_request_takes_a_real_jpeg(
         answers={"identificacion": "900373913-4"},
         documents=[],
         submission_token=uuid.uuid4(),
-        filed_at=datetime.datetime(2026, 3, 2, 10, 0, tzinfo=calendar.BOGOTA),
+        # Filed now: an information request fits only in the 10 days after filing.
+        filed_at=timezone.now(),
     )
     officer = demo_user("funcionario_shd")
     for action, kwargs in (

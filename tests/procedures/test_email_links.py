@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT_TEMPLATES = {
     "procedures/email/account_verify.txt",
     "procedures/email/account_password_reset.txt",
+    "procedures/email/account_exists.txt",
+    "procedures/email/account_password_reset_unknown.txt",
 }
 CASE_TEMPLATES = {
     "procedures/email/filed.txt",
@@ -95,26 +97,30 @@ def test_account_e_mails(
     from django.conf import settings as django_settings
 
     password = "Sabana-de-Bogota-2026"
+    signup = {
+        "first_name": "Ana María",
+        "last_name": "Quintero",
+        "document_type": "CC",
+        "document_number": "1.020.304.050",
+        "phone": "300 123 4567",
+        "email": "ana.quintero@example.com",
+        "password1": password,
+        "password2": password,
+        "accept_privacy": "on",
+        "notice_version": django_settings.PRIVACY_NOTICE_VERSION,
+    }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/cuenta/registro/",
-            {
-                "first_name": "Ana María",
-                "last_name": "Quintero",
-                "document_type": "CC",
-                "document_number": "1.020.304.050",
-                "phone": "300 123 4567",
-                "email": "ana.quintero@example.com",
-                "password1": password,
-                "password2": password,
-                "accept_privacy": "on",
-                "notice_version": django_settings.PRIVACY_NOTICE_VERSION,
-            },
-            # The request's own host must not leak into the link.
-            HTTP_HOST="127.0.0.1",
-        )
+        # The request's own host must not leak into the links.
+        response = client.post("/cuenta/registro/", signup, HTTP_HOST="127.0.0.1")
         assert response.status_code == 302
         client.post("/cuenta/clave/", {"email": demo_user("ciudadano").email})
+    with django_capture_on_commit_callbacks(execute=True):
+        # A second sign-up with the same e-mail tells the owner; a reset for an
+        # address with no account says so.
+        client.post("/cuenta/registro/", signup, HTTP_HOST="127.0.0.1")
+        client.post(
+            "/cuenta/clave/", {"email": "nadie@example.com"}, HTTP_HOST="127.0.0.1"
+        )
     assert set(rendered) == ACCOUNT_TEMPLATES
     for template in ACCOUNT_TEMPLATES:
         for path in paths(rendered, template):

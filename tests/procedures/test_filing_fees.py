@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # chamber rounds up to 3 % of the SMMLV to the nearest 100: $6.100.
 CCB_006_2026 = Decimal("6100")
 CERTIFICATE_ANSWERS = {
-    "q_matricula": "01234567",
-    "q_copias": "1",
-    "q_correo": "carlos@example.com",
+    "q_tipo_matricula": "De una persona natural comerciante",
+    "q_buscar_por": "Por número de matrícula",
+    "q_matricula_mercantil": "01234567",
+    "q_numero_copias": "1",
     "accept_privacy": "on",
 }
 
@@ -127,7 +128,7 @@ def test_a_paid_procedure_is_paid_before_it_is_filed(client, demo_user, certific
     assert 'value="01234567"' in refused.content.decode()
     assert not Case.objects.filter(applicant=citizen).exists()
 
-    payment = pay(client, certificate, q_matricula="01234567")
+    payment = pay(client, certificate, q_matricula_mercantil="01234567")
     assert payment.status == "aprobado" and payment.amount == CCB_006_2026
     restored = client.get(url(certificate)).content.decode()
     assert 'value="01234567"' in restored and "Pago aprobado por $ 6.100" in restored
@@ -215,3 +216,17 @@ def test_a_free_procedure_files_without_payment(
     assert response.status_code == 302
     assert Case.objects.filter(applicant=citizen, procedure=procedure).exists()
     assert not FilingPayment.objects.filter(owner=citizen).exists()
+
+
+def test_another_citizen_cannot_see_or_decide_someone_elses_payment(
+    client, demo_user, django_user_model, certificate
+):
+    client.force_login(demo_user("ciudadano"))
+    response = client.post(url(certificate), {"pagar": "1"})
+    bank = response["Location"]
+    stranger = django_user_model.objects.create_user("otra", "otra@example.com", "x")
+    client.force_login(stranger)
+    assert client.get(bank).status_code == 404
+    assert client.post(bank, {"decision": "aprobar"}).status_code == 404
+    payment = FilingPayment.objects.get(reference=bank.rstrip("/").rsplit("/", 1)[1])
+    assert payment.status == payments.PENDING
