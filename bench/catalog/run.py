@@ -199,7 +199,7 @@ def setup_seeded(cfg: Config, budget: Budget) -> dict:
     env = django_env(cfg, cfg.db_name, 0)
     _, seed_s = timed(
         run,
-        [PYTHON, "manage.py", "seed_demo", "--allow-demo-users"],
+        [PYTHON, "manage.py", "seed_demo", "--allow-demo-users", "--history", "0"],
         timeout=budget.timeout(900),
         env=env,
     )

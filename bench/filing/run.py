@@ -201,7 +201,11 @@ def setup(cfg: Config) -> dict:
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], timeout=900, env=env)
     times["migrate_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
-    run([PYTHON, "manage.py", "seed_demo", "--allow-demo-users"], timeout=900, env=env)
+    run(
+        [PYTHON, "manage.py", "seed_demo", "--allow-demo-users", "--history", "0"],
+        timeout=900,
+        env=env,
+    )
     times["seed_demo_s"] = round(time.perf_counter() - started, 1)
     # Planner statistics, as autovacuum keeps them on a live site.
     pg(cfg, "vacuumdb", "--analyze-only", "--quiet", f"--dbname={cfg.db_name}")

@@ -381,3 +381,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Cases `seed_demo` files as a year of demo history (`--history N` overrides it).
+DEMO_HISTORY_CASES = env.int("DEMO_HISTORY_CASES", default=300)

@@ -13,3 +13,6 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 MEDIA_ROOT = BASE_DIR / "var" / _WORKER / "test-media"
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / _WORKER / "test-private-media"
 AUDIT_CHECKPOINT_DIR = BASE_DIR / "var" / _WORKER / "test-audit-checkpoints"
+
+# The suite seeds once per worker: no demo history there (its own test seeds some).
+DEMO_HISTORY_CASES = 0

@@ -1,9 +1,12 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.models import Entity
 from catalog.seed import load_catalog
 from cms import seed
+from cms.seed_history import seed_history
 
 
 class Command(BaseCommand):
@@ -23,8 +26,18 @@ class Command(BaseCommand):
             default="http://127.0.0.1:8000",
             help="URL que se imprime para ingresar.",
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=None,
+            metavar="N",
+            help=(
+                "Casos de historia de demostración radicados y tramitados en los "
+                "últimos 12 meses (por defecto DEMO_HISTORY_CASES; 0 para ninguno)."
+            ),
+        )
 
-    def handle(self, *args, allow_demo_users, **options):
+    def handle(self, *args, allow_demo_users, history=None, **options):
         if not settings.DEBUG and not allow_demo_users:
             raise CommandError(
                 "Los usuarios de demostración solo se crean con DEBUG activo (o --allow-demo-users)."
@@ -35,6 +48,15 @@ class Command(BaseCommand):
         seed.ensure_workflow(index)
         users = seed.ensure_demo_users()
         self.stdout.write(f"Catálogo: {counts}.")
+        if history is None:
+            history = settings.DEMO_HISTORY_CASES
+        if history:
+            started = time.monotonic()
+            outcomes = seed_history(history)
+            self.stdout.write(
+                f"Historia: {sum(outcomes.values())} casos nuevos en "
+                f"{time.monotonic() - started:.0f} s ({outcomes})."
+            )
         self.stdout.write(
             f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"
         )
