@@ -19,13 +19,9 @@ from django.conf import settings
 from django.core.cache import cache
 
 GENERATION_KEY = "anon-page-cache:generation"
-EXCLUDED_PREFIXES = (
-    "/admin/",
-    "/cuenta/",
-    "/mis-tramites/",
-    "/formaliza/",
-    "/en/cuenta/",
-)
+# Personal and staff pages, in both languages (English lives under /en/).
+_PERSONAL = ("/admin/", "/cuenta/", "/mis-tramites/", "/formaliza/")
+EXCLUDED_PREFIXES = _PERSONAL + tuple(f"/en{prefix}" for prefix in _PERSONAL)
 
 
 # The catalog's search, facets and pagination (catalog/selectors.py), each with the
