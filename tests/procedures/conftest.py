@@ -71,30 +71,97 @@ RIT_FORM = [
 ]
 
 
+def publish_own_form(code, form, documents, four_eyes=None):
+    """Give procedure `code` a form and documents a test owns, published as an editor
+    would, so catalog content can change freely."""
+    from catalog.models import ProcedurePage
+
+    page = ProcedurePage.objects.get(code=code).get_latest_revision_as_object()
+    page.online_form = [
+        ("field", {"required": True, "help_text": "", "choices": [], **field})
+        for field in form
+    ]
+    page.required_documents = [("document", document) for document in documents]
+    if four_eyes is not None:
+        page.four_eyes = four_eyes
+    page.save_revision().publish()
+    return ProcedurePage.objects.get(code=code)
+
+
 @pytest.fixture
 def rit_certificate():
     """SDH-002 "Certificación RIT" with a form these tests own (four questions and one
-    PDF to upload), published as an editor would, so catalog content can change freely."""
-    from catalog.models import ProcedurePage
-
-    page = ProcedurePage.objects.get(code="SDH-002").get_latest_revision_as_object()
-    page.online_form = [
-        ("field", {"required": True, "help_text": "", "choices": [], **field})
-        for field in RIT_FORM
-    ]
-    page.required_documents = [
-        (
-            "document",
+    PDF to upload)."""
+    return publish_own_form(
+        "SDH-002",
+        RIT_FORM,
+        [
             {
                 "name": "Copia del RUT",
                 "formats": ["pdf"],
                 "max_size_mb": 5,
                 "required": True,
-            },
-        )
-    ]
-    page.save_revision().publish()
-    return ProcedurePage.objects.get(code="SDH-002")
+            }
+        ],
+    )
+
+
+SUPPORT_FORM = [
+    {"name": "nombre_negocio", "label": "Nombre del negocio", "field_type": "text"},
+    {
+        "name": "etapa",
+        "label": "Etapa del emprendimiento",
+        "field_type": "choice",
+        "choices": ["Idea", "Menos de un año de operación", "Más de un año"],
+    },
+    {
+        "name": "formalizado",
+        "label": "¿Está inscrito en la Cámara de Comercio?",
+        "field_type": "yes_no",
+    },
+    {
+        "name": "ventas_mensuales",
+        "label": "Ventas mensuales aproximadas",
+        "field_type": "money",
+        "required": False,
+    },
+    {"name": "telefono", "label": "Teléfono de contacto", "field_type": "phone"},
+    {
+        "name": "direccion",
+        "label": "Dirección del negocio",
+        "field_type": "address",
+        "required": False,
+    },
+    {
+        "name": "descripcion",
+        "label": "Cuéntenos qué apoyo necesita",
+        "field_type": "long_text",
+    },
+]
+
+
+def publish_support_procedure():
+    """SDDE-003 with a form these tests own: text, choice, yes/no, money, phone,
+    address and long-text questions, one document taken as PDF, JPEG or PNG, and
+    four-eyes approval."""
+    return publish_own_form(
+        "SDDE-003",
+        SUPPORT_FORM,
+        [
+            {
+                "name": "Documento de identidad",
+                "formats": ["pdf", "jpeg", "png"],
+                "max_size_mb": 5,
+                "required": True,
+            }
+        ],
+        four_eyes=True,
+    )
+
+
+@pytest.fixture
+def support_procedure():
+    return publish_support_procedure()
 
 
 @pytest.fixture

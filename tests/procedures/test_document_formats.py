@@ -10,7 +10,6 @@ from django.utils import timezone
 import pytest
 
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe, parse
-from catalog.models import ProcedurePage
 from formalization.forms import needed_documents
 from formalization.models import DraftDocument
 from procedures import services
@@ -50,8 +49,8 @@ def test_one_list_of_formats_for_blocks_forms_and_the_checker():
 
 
 @pytest.mark.parametrize("name", ["cedula.jpg", "cedula.jpeg", "CEDULA.JPG"])
-def test_filing_form_takes_a_real_jpeg(client, demo_user, name):
-    procedure = ProcedurePage.objects.get(code="SDDE-003")
+def test_filing_form_takes_a_real_jpeg(client, demo_user, support_procedure, name):
+    procedure = support_procedure
     client.force_login(demo_user("ciudadano"))
     form_html = client.get(f"/tramites/{procedure.slug}/radicar/").content.decode()
     assert ".jpg" in form_html and ".jpeg" in form_html
@@ -60,7 +59,7 @@ def test_filing_form_takes_a_real_jpeg(client, demo_user, name):
         {
             "q_nombre_negocio": "Arepas Doña Rosa",
             "q_etapa": "Idea",
-            "q_formalizado": "no",
+            "q_formalizado": "No",
             "q_telefono": "3001234567",
             "q_descripcion": "Necesito crédito para un horno.",
             "accept_privacy": "on",
@@ -75,8 +74,10 @@ def test_filing_form_takes_a_real_jpeg(client, demo_user, name):
     assert document.file.open("rb").read().startswith(b"\xff\xd8\xff")
 
 
-def test_filing_form_refuses_an_image_where_only_pdf_is_taken(client, demo_user):
-    procedure = ProcedurePage.objects.get(code="SDH-002")
+def test_filing_form_refuses_an_image_where_only_pdf_is_taken(
+    client, demo_user, rit_certificate
+):
+    procedure = rit_certificate
     client.force_login(demo_user("ciudadano"))
     response = client.post(
         f"/tramites/{procedure.slug}/radicar/",

@@ -201,9 +201,9 @@ def test_a_rejected_payment_does_not_file(client, demo_user, certificate):
 
 
 def test_a_free_procedure_files_without_payment(
-    client, demo_user, rit_answers, pdf_file
+    client, demo_user, rit_certificate, rit_answers, pdf_file
 ):
-    procedure = ProcedurePage.objects.get(code="SDH-002")
+    procedure = rit_certificate
     citizen = demo_user("ciudadano")
     client.force_login(citizen)
     html = client.get(url(procedure)).content.decode()

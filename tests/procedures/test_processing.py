@@ -194,12 +194,12 @@ def test_extension_at_most_double_and_only_before_expiry(case, demo_user):
     )
 
 
-def test_four_eyes_reviewer_cannot_approve(demo_user, django_user_model):
+def test_four_eyes_reviewer_cannot_approve(
+    demo_user, django_user_model, support_procedure
+):
     from django.contrib.auth.models import Group
 
-    from catalog.models import ProcedurePage
-
-    procedure = ProcedurePage.objects.get(code="SDDE-003")
+    procedure = support_procedure
     assert procedure.four_eyes
     reviewer = demo_user("funcionario_sdde")
     approver = django_user_model.objects.create_user(

@@ -19,7 +19,7 @@ from procedures import payments
 from procedures.models import Case
 from tests.formalization.conftest import WizardRun
 from tests.formalization.personas import TIENDA
-from tests.procedures.conftest import MINIMAL_PDF
+from tests.procedures.conftest import MINIMAL_PDF, publish_support_procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -174,17 +174,14 @@ def test_brackets_inside_strings_do_not_count_as_nesting():
 
 @pytest.fixture
 def support_procedure():
-    """SDDE-003: text, long text, money, phone and address questions, one document."""
-    from catalog.models import ProcedurePage
-
-    return ProcedurePage.objects.get(code="SDDE-003")
+    return publish_support_procedure()
 
 
 def filing_answers(**changes) -> dict:
     answers = {
         "q_nombre_negocio": "Panadería La Espiga",
         "q_etapa": "Idea",
-        "q_formalizado": "no",
+        "q_formalizado": "No",
         "q_ventas_mensuales": "",
         "q_telefono": "3001234567",
         "q_direccion": "Calle 26 # 13-19",

@@ -200,10 +200,9 @@ def test_a_large_clean_pdf_is_checked_quickly():
 def test_filing_with_a_javascript_pdf_stores_nothing_and_says_what_to_do(
     client, demo_user
 ):
-    from catalog.models import ProcedurePage
-    from tests.procedures.conftest import rit_answers
+    from tests.procedures.conftest import rit_answers, rit_certificate
 
-    procedure = ProcedurePage.objects.get(code="SDH-002")
+    procedure = rit_certificate.__wrapped__()
     client.force_login(demo_user("ciudadano"))
     response = client.post(
         f"/tramites/{procedure.slug}/radicar/",
