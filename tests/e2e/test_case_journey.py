@@ -1,6 +1,7 @@
 """The life of a case in a real browser: file, review, ask, answer, approve, download.
 
-A citizen files "Certificación RIT" (SDH-002) online; an officer of SDH works the
+A citizen files "Certificación RIT" (SDH-002) online for their company, whose NIT
+the applicant block checks; an officer of SDH works the
 case in the Wagtail admin, in a browser context of their own; the citizen answers
 the information request and, once the case is approved, downloads the output PDF.
 axe runs on every page of the journey, the admin pages included.
@@ -17,10 +18,9 @@ PASSWORD = "Ventanilla-2026"
 PROCEDURE = "Certificación RIT"
 VALID_NIT = "900373913-4"
 WRONG_NIT = "900373913-5"
-NIT_ERROR = "El NIT no es válido: revise el dígito de verificación."
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+NIT_ERROR = (
+    "El NIT no es válido: escriba los números y el dígito de verificación, "
+    "p. ej. 900123456-7."
 )
 RADICADO = re.compile(r"SDH-\d{4}-\d{6}")
 
@@ -83,13 +83,10 @@ def is_focused(locator) -> bool:
 
 
 def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
-    page, officer_page, assert_accessible, tmp_path
+    page, officer_page, assert_accessible
 ):
     from playwright.sync_api import expect
     from pypdf import PdfReader
-
-    rut = tmp_path / "rut.pdf"
-    rut.write_bytes(MINIMAL_PDF)
 
     # --- The citizen finds the procedure and opens its filing form ---------------
     citizen_login(page)
@@ -99,7 +96,7 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     page.get_by_role("link", name=PROCEDURE, exact=True).first.click()
     expect(page.locator("h1")).to_have_text(PROCEDURE)
     assert_accessible(page)
-    start = page.get_by_role("link", name="Iniciar en línea")
+    start = page.get_by_role("link", name="Radicar en línea", exact=True)
     expect(start).to_have_attribute("href", re.compile(r"/tramites/[\w-]+/radicar/$"))
     start.focus()
     page.keyboard.press("Enter")
@@ -107,26 +104,35 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     expect(page.locator("h1")).to_have_text(f"Radicar en línea: {PROCEDURE}")
     assert_accessible(page)
 
+    # --- The applicant block comes from the account; the citizen acts for a company --
+    first_name = page.get_by_role("textbox", name="Nombres", exact=True)
+    document = page.get_by_role("textbox", name="Número de documento", exact=True)
+    email = page.get_by_role("textbox", name="Correo electrónico", exact=True)
+    expect(first_name).to_have_value("Carlos")
+    expect(page.get_by_role("textbox", name="Apellidos", exact=True)).to_have_value(
+        "Rodríguez"
+    )
+    expect(document).to_have_value("79123456")
+    expect(email).to_have_value("ciudadano@demo.ventanilla.bogota.gov.co")
+    company = page.get_by_label("Razón social de la empresa")
+    nit = page.get_by_label("NIT de la empresa")
+    # Only a company has a NIT: the block asks for it once the citizen says so.
+    expect(nit).to_be_hidden()
+    page.get_by_label("En representación de una empresa").check()
+    expect(nit).to_be_visible()
+    expect(nit).to_have_accessible_description(re.compile("dígito de verif"))
+
     # --- First attempt, with a wrong NIT check digit; the keyboard fills the text --
-    name = page.get_by_label("Nombre o razón social del contribuyente")
-    identity = page.get_by_label("Número de identificación (cédula o NIT)")
-    email = page.get_by_label("Correo para recibir la certificación")
-    purpose = page.get_by_label("¿Para qué necesita la certificación?")
-    rut_input = page.get_by_label("Copia del RUT")
+    purpose = page.get_by_label("¿Para qué necesita el certificado?")
+    outdated = page.get_by_role("group", name=re.compile("desactualizado"))
     privacy = page.get_by_label("He leído y acepto el aviso de privacidad")
-    expect(identity).to_have_accessible_description(re.compile("dígito de verif"))
-    name.focus()
+    company.focus()
     page.keyboard.type("Comercializadora Andina S.A.S.")
     page.keyboard.press("Tab")
-    assert is_focused(identity)
+    assert is_focused(nit)
     page.keyboard.type(WRONG_NIT)
-    page.keyboard.press("Tab")
-    assert is_focused(email)
-    page.keyboard.type("tesoreria@andina.example.co")
-    page.keyboard.press("Tab")
-    assert is_focused(purpose)
-    purpose.select_option(label="Contratación")
-    rut_input.set_input_files(rut)
+    purpose.select_option(label="Contratación con una entidad")
+    outdated.get_by_label("No", exact=True).check()
     privacy.focus()
     page.keyboard.press("Space")
     expect(privacy).to_be_checked()
@@ -134,29 +140,32 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Revise los datos marcados")
-    summary_link = summary.get_by_role("link", name=re.compile(re.escape(NIT_ERROR)))
+    summary_link = summary.get_by_role(
+        "link", name=re.compile("NIT de la empresa: " + re.escape(NIT_ERROR))
+    )
     expect(summary_link).to_be_visible()
-    expect(page.locator(".field").filter(has=identity).locator(".error")).to_have_text(
+    expect(page.locator(".field").filter(has=nit).locator(".error")).to_have_text(
         NIT_ERROR
     )
     expect(page.locator(".field .error")).to_have_count(1)
-    expect(identity).to_have_attribute("aria-invalid", "true")
-    expect(identity).to_have_accessible_description(re.compile(re.escape(NIT_ERROR)))
-    expect(name).to_have_value("Comercializadora Andina S.A.S.")
-    expect(identity).to_have_value(WRONG_NIT)
-    expect(email).to_have_value("tesoreria@andina.example.co")
-    expect(purpose).to_have_value("Contratación")
+    expect(nit).to_have_attribute("aria-invalid", "true")
+    expect(nit).to_have_accessible_description(re.compile(re.escape(NIT_ERROR)))
+    expect(page.get_by_label("En representación de una empresa")).to_be_checked()
+    expect(company).to_have_value("Comercializadora Andina S.A.S.")
+    expect(nit).to_have_value(WRONG_NIT)
+    expect(first_name).to_have_value("Carlos")
+    expect(document).to_have_value("79123456")
+    expect(purpose).to_have_value("Contratación con una entidad")
+    expect(outdated.get_by_label("No", exact=True)).to_be_checked()
     expect(privacy).to_be_checked()
     assert_accessible(page)
 
     # --- Fix the NIT from the error summary and file ---------------------------------
     summary_link.click()
-    assert is_focused(identity)
-    identity.fill(VALID_NIT)
-    # The browser cannot keep a chosen file across the round trip: choose it again.
-    rut_input.set_input_files(rut)
+    assert is_focused(nit)
+    nit.fill(VALID_NIT)
     page.get_by_role("button", name="Radicar solicitud").click()
-    # The redirect keeps the "#id_q_identificacion" fragment the summary link added
+    # The redirect keeps the "#id_solicitante_nit" fragment the summary link added
     # (browsers carry it over a Location without one), hence no "$" after the slash.
     page.wait_for_url(re.compile(r"/mis-tramites/SDH-\d{4}-\d{6}/(#.*)?$"))
     acknowledgement = page.get_by_role("status").filter(has_text="Acuse de recibo")
@@ -164,8 +173,9 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     radicado = RADICADO.search(acknowledgement.inner_text()).group(0)
     assert f"/mis-tramites/{radicado}/" in page.url
     expect(page.locator(".summary")).to_contain_text("Radicado")
-    documents = page.get_by_role("region", name="Documentos")
-    expect(documents.get_by_role("link", name="Copia del RUT: rut.pdf")).to_be_visible()
+    answers = page.get_by_role("region", name="Sus respuestas")
+    expect(answers).to_contain_text("Comercializadora Andina S.A.S.")
+    expect(answers).to_contain_text("Contratación con una entidad")
     assert_accessible(page)
 
     # --- The officer finds it in the queue, takes it and asks for information ---------
@@ -182,7 +192,7 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     settle_admin(officer_page)
     assert_accessible(officer_page)
     officer_act(officer_page, "Tomar")
-    request = "Adjunte el RUT actualizado a 2026: la copia enviada no es legible."
+    request = "Confirme la dirección de la empresa: el RIT registra otra."
     officer_act(officer_page, "Solicitar información", reason=request)
     expect(officer_page.get_by_text("Plazo del ciudadano")).to_be_visible()
     settle_admin(officer_page)
@@ -201,7 +211,7 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     asked = page.get_by_role("region", name="La entidad le pide información")
     expect(asked).to_contain_text(request)
     assert_accessible(page)
-    answer = "Adjunto de nuevo el RUT, actualizado el 2 de enero de 2026."
+    answer = "La dirección es Calle 19 # 4-56, la misma del RUT de 2026."
     asked.get_by_label("Su respuesta").fill(answer)
     asked.get_by_role("button", name="Enviar respuesta").click()
     expect(page.get_by_text("Recibimos su respuesta")).to_be_visible()

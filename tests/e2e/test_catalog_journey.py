@@ -24,7 +24,7 @@ def test_home_search_matricula_then_procedure_page(page, assert_accessible):
         .inner_text()
         .startswith("Matrícula mercantil de persona natural")
     )
-    assert page.get_by_role("link", name="Iniciar en línea").is_visible()
+    assert page.get_by_role("link", name="Radicar en línea", exact=True).is_visible()
     assert_accessible(page)
 
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .test_case_journey import MINIMAL_PDF, PASSWORD, VALID_NIT, citizen_login
+from .test_case_journey import PASSWORD, VALID_NIT, citizen_login
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,7 @@ def test_the_watch_reports_an_inline_script_without_a_nonce(new_context):
     watch.console.clear()
 
 
-def test_public_citizen_and_officer_pages_keep_their_policy(new_context, tmp_path):
+def test_public_citizen_and_officer_pages_keep_their_policy(new_context):
     from playwright.sync_api import expect
 
     context = new_context()
@@ -75,19 +75,18 @@ def test_public_citizen_and_officer_pages_keep_their_policy(new_context, tmp_pat
 
     visit(page, "/tramites/?q=certificacion+rit")
     page.get_by_role("link", name="Certificación RIT", exact=True).first.click()
-    page.get_by_role("link", name="Iniciar en línea").click()
+    page.get_by_role("link", name="Radicar en línea", exact=True).click()
     page.wait_for_url("**/radicar/")
-    rut = tmp_path / "rut.pdf"
-    rut.write_bytes(MINIMAL_PDF)
-    page.get_by_label("Nombre o razón social del contribuyente").fill("Andina S.A.S.")
-    page.get_by_label("Número de identificación (cédula o NIT)").fill(VALID_NIT)
-    page.get_by_label("Correo para recibir la certificación").fill(
-        "t@andina.example.co"
+    # Acting for a company: the show-if script reveals the company's name and NIT.
+    page.get_by_label("En representación de una empresa").check()
+    page.get_by_label("Razón social de la empresa").fill("Andina S.A.S.")
+    page.get_by_label("NIT de la empresa").fill(VALID_NIT)
+    page.get_by_label("¿Para qué necesita el certificado?").select_option(
+        label="Contratación con una entidad"
     )
-    page.get_by_label("¿Para qué necesita la certificación?").select_option(
-        label="Contratación"
-    )
-    page.get_by_label("Copia del RUT").set_input_files(rut)
+    page.get_by_role("group", name=re.compile("desactualizado")).get_by_label(
+        "No", exact=True
+    ).check()
     page.get_by_label("He leído y acepto el aviso de privacidad").check()
     page.get_by_role("button", name="Radicar solicitud").click()
     page.wait_for_url(re.compile(r"/mis-tramites/SDH-\d{4}-\d{6}/$"))
