@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
+from catalog import fees
 from procedures.forms import FilingForm
-from procedures.models import Case
+from procedures.models import Case, FilingPayment
 
 from .fileable import fileable_procedures, valid_answers, valid_files
 
@@ -47,6 +48,22 @@ def _check_one(client, citizen, procedure) -> list[str]:
     if "This field is required" in html:
         problems.append("English error")
 
+    # A fee payable online is paid (sandbox PSE) before filing, as a citizen must.
+    payment = None
+    if fees.quote(procedure).payable_online:
+        started = client.post(url, {"pagar": "1"})
+        bank = started.get("Location", "")
+        if not bank.startswith("/tramites/pagos/sandbox/"):
+            return problems + [f"payment did not start: {started.status_code}"]
+        back = client.post(bank, {"decision": "aprobar"})
+        if back.get("Location") != url:
+            return problems + ["bank did not return to the filing form"]
+        payment = FilingPayment.objects.get(
+            reference=bank.rstrip("/").rsplit("/", 1)[1]
+        )
+        if payment.status != "aprobado":
+            return problems + [f"payment {payment.status}"]
+
     # Valid POST: a case with a radicado, in the owning entity's queue.
     form = FilingForm(procedure)
     data = {
@@ -74,6 +91,10 @@ def _check_one(client, citizen, procedure) -> list[str]:
         citizen.applicant_profile.document_number
     ):
         problems.append("applicant block not prefilled from the profile")
+    if payment is not None:
+        payment.refresh_from_db()
+        if payment.case_id != case.pk:
+            problems.append("approved payment not attached to the case")
     return problems
 
 

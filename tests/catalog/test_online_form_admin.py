@@ -5,12 +5,19 @@ options gets a Spanish error beside the field."""
 import pytest
 
 from catalog.models import ProcedurePage
+from catalog.seed import read_procedures
 
 from .admin_forms import edit_form_data
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_ONLINE_FORMS = ["SDH-002", "CCB-006", "SDDE-003", "F02", "UAECD-006"]
+# Issue 11: catalog/data/online_forms/*.yaml gives 224 procedures a form. Editing
+# every one through the admin would take minutes on the shared machine, so a sample
+# is edited (the five first demo forms and every 25th of the rest, by code) and the
+# blocks of all are validated below.
+FORM_CODES = sorted(row["code"] for row in read_procedures() if row["online"])
+FIRST_DEMO_FORMS = ["SDH-002", "CCB-006", "SDDE-003", "F02", "UAECD-006"]
+SAMPLE = sorted(set(FIRST_DEMO_FORMS) | set(FORM_CODES[::25]))
 STREAM_FIELDS = [
     field.name
     for field in ProcedurePage._meta.get_fields()
@@ -30,12 +37,14 @@ def _edit(client, page, change=None, *, publish=False):
     return client.post(url, data)
 
 
-def test_the_five_seeded_forms_are_the_ones_with_questions():
+def test_the_seeded_forms_are_the_ones_with_questions():
     with_form = [p.code for p in ProcedurePage.objects.all() if p.online_form]
-    assert sorted(with_form) == sorted(SEEDED_ONLINE_FORMS)
+    assert len(FORM_CODES) >= 224
+    assert sorted(with_form) == FORM_CODES
+    assert set(SAMPLE) <= set(FORM_CODES)
 
 
-@pytest.mark.parametrize("code", SEEDED_ONLINE_FORMS)
+@pytest.mark.parametrize("code", SAMPLE)
 def test_seeded_online_form_saves_a_draft_and_publishes(client, demo_user, code):
     page = ProcedurePage.objects.get(code=code)
     questions = [dict(block.value) for block in page.online_form]
@@ -88,20 +97,28 @@ def test_a_choice_question_without_options_is_refused_in_spanish(client, demo_us
 
 def test_options_of_other_question_types_are_dropped(client, demo_user):
     page = ProcedurePage.objects.get(code="UAECD-006")
+    # Its first question is now a "Selección"; take the first of another type.
+    position = next(
+        i
+        for i, block in enumerate(page.online_form)
+        if block.value["field_type"] != "choice"
+    )
     client.force_login(demo_user("moderador"))
 
     def stray_options(data):
-        data["online_form-0-value-choices-count"] = ["2"]
+        data[f"online_form-{position}-value-choices-count"] = ["2"]
         for index, text in enumerate(["", "sobrante"]):
-            prefix = f"online_form-0-value-choices-{index}"
+            prefix = f"online_form-{position}-value-choices-{index}"
             data[f"{prefix}-id"] = [""]
             data[f"{prefix}-deleted"] = [""]
             data[f"{prefix}-order"] = [str(index)]
             data[f"{prefix}-value"] = [text]
 
-    assert _edit(client, page, stray_options, publish=True).status_code == 302
+    response = _edit(client, page, stray_options, publish=True)
+    assert response.status_code == 302, response.content.decode()[:500]
     page.refresh_from_db()
-    assert list(page.online_form[0].value["choices"]) == []
+    assert page.online_form[position].value["field_type"] != "choice"
+    assert list(page.online_form[position].value["choices"]) == []
 
 
 def test_every_seeded_page_passes_its_blocks_validation():

@@ -69,16 +69,25 @@ def test_procedure_page_shows_every_section(client, procedure):
         assert heading in html, heading
     assert procedure.entity.name in html
     assert procedure.result_name in html
-    assert "Iniciar en línea" in html
+    assert procedure.can_file_online
+    assert "Radicar en línea" in html
+    assert f'href="/tramites/{procedure.slug}/radicar/"' in html
     assert "@media print" in Path("cms/static/css/site.css").read_text()
 
 
 def test_presential_procedure_has_no_online_button(client):
-    page = ProcedurePage.objects.live().filter(digital_level="PRESENCIAL").first()
-    assert page is not None
+    # Issue 11 gave every "PRESENCIAL" catalog entry with a form online filing here;
+    # in person now means no form (the page says why).
+    page = next(
+        page
+        for page in ProcedurePage.objects.live().order_by("code")
+        if page.filing_mode == "presencial"
+    )
     response = client.get(page.url)
     assert response.status_code == 200
-    assert "Iniciar en línea" not in response.content.decode()
+    html = response.content.decode()
+    assert "Radicar en línea" not in html
+    assert "/radicar/" not in html
 
 
 def test_english_is_available_under_en(client, procedure):

@@ -8,7 +8,6 @@ sweepers produce every e-mail and every PDF exactly once.
 """
 
 import collections
-import io
 import re
 import shutil
 import socket
@@ -28,7 +27,6 @@ from formalization.models import Application, ApplicationItem
 from procedures.models import Case, CaseDocument, Notification
 from tests.formalization.conftest import WizardRun
 from tests.formalization.helpers import decide, pay, submit
-from tests.procedures.conftest import MINIMAL_PDF
 from tests.seeding import FORMALIZATION_CODES, seed_for
 from tests.workers import start_beat, start_worker
 
@@ -36,11 +34,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 # Short sweeps, so the test takes seconds; production sweeps every minute.
 SWEEP = {"SWEEP_INTERVAL_SECONDS": "2", "SWEEP_AFTER_SECONDS": "4"}
+# SDH-002's questions (issue 11); the applicant block is prefilled from the profile.
 RIT_ANSWERS = {
-    "q_nombre_contribuyente": "Panadería La Espiga S.A.S.",
-    "q_identificacion": "900373913-4",
-    "q_correo": "contabilidad@laespiga.com.co",
-    "q_motivo": "Contratación",
+    "q_proposito": "Contratación con una entidad",
+    "q_datos_desactualizados": "Sí",
+    "q_detalle_actualizar": "Nueva dirección: Carrera 15 # 80-20",
     "accept_privacy": "on",
 }
 MESSAGE_ID = re.compile(r"^Message-ID: <(.+)@ventanilla\.bogota\.gov\.co>$", re.M)
@@ -155,7 +153,6 @@ def file_through_the_view(client, procedure) -> str:
         {
             **RIT_ANSWERS,
             "submission_token": str(uuid.uuid4()),
-            "doc_0": io.BytesIO(MINIMAL_PDF),
         },
     )
     assert response.status_code == 302, response.status_code
