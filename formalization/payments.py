@@ -3,7 +3,7 @@
 redirect to the bank and a signed, replay-safe server-to-server notice).
 The amount always comes from the application on the server, never from the browser."""
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 import audit
 from procedures.payments import (  # noqa: F401 (the wizard's names for them)
@@ -12,6 +12,7 @@ from procedures.payments import (  # noqa: F401 (the wizard's names for them)
     InvalidNotice,
     Notice,
     SandboxPSE,
+    notice_apply,
     provider,
 )
 
@@ -79,43 +80,11 @@ def _apply_notice(notice: Notice) -> tuple[Payment, bool]:
         "chain_key": application.audit_chain,
         "radicado": application.radicado,
     }
-    try:
-        with transaction.atomic():
-            PaymentNotice.objects.create(
-                event_id=notice.event_id, payment=payment, status=notice.status
-            )
-    except IntegrityError:
-        audit.record(
-            action="payment.notice_replayed",
-            result="denied",
-            details={"event_id": notice.event_id},
-            **event,
-        )
-        return payment, False
-    if notice.amount != payment.amount or notice.currency != payment.currency:
-        audit.record(
-            action="payment.notice_rejected",
-            result="denied",
-            reason="El valor o la moneda no coinciden con la liquidación.",
-            details={"amount": str(notice.amount), "currency": notice.currency},
-            **event,
-        )
-        return payment, True
-    if payment.status != Payment.Status.PENDING:
-        return payment, False
-    payment.status = notice.status
-    payment.provider_transaction = notice.transaction
-    payment.save(update_fields=["status", "provider_transaction", "updated_at"])
-    audit.record(
-        action=f"payment.{notice.status}",
-        before={"status": Payment.Status.PENDING},
-        after={
-            "status": notice.status,
-            "amount": str(payment.amount),
-            "transaction": notice.transaction,
-        },
-        **event,
+    applied, mismatch = notice_apply(
+        payment, notice, notice_model=PaymentNotice, event=event
     )
+    if not applied:
+        return payment, mismatch
     if notice.status == Payment.Status.APPROVED:
         Application.objects.filter(pk=application.pk).update(
             status=Application.Status.IN_PROGRESS

@@ -195,9 +195,21 @@ def _apply_notice(notice: Notice):
     )
     if payment is None:
         raise InvalidNotice("referencia desconocida")
+    _applied, mismatch = notice_apply(
+        payment, notice, notice_model=FilingPaymentNotice, event=_event(payment)
+    )
+    return payment, mismatch
+
+
+def notice_apply(payment, notice: Notice, *, notice_model, event: dict):
+    """One provider notice applied to ``payment`` (any payment model with status,
+    amount, currency and provider_transaction), in the caller's transaction, for the
+    wizard and single filings alike. Returns (applied, mismatch): a replayed notice
+    changes nothing; one whose amount or currency differ is recorded and changes
+    nothing; only a pending payment takes the notice's status."""
     try:
         with transaction.atomic():
-            FilingPaymentNotice.objects.create(
+            notice_model.objects.create(
                 event_id=notice.event_id, payment=payment, status=notice.status
             )
     except IntegrityError:
@@ -205,20 +217,20 @@ def _apply_notice(notice: Notice):
             action="payment.notice_replayed",
             result="denied",
             details={"event_id": notice.event_id},
-            **_event(payment),
+            **event,
         )
-        return payment, False
+        return False, False
     if notice.amount != payment.amount or notice.currency != payment.currency:
         audit.record(
             action="payment.notice_rejected",
             result="denied",
             reason="El valor o la moneda no coinciden con la liquidación.",
             details={"amount": str(notice.amount), "currency": notice.currency},
-            **_event(payment),
+            **event,
         )
-        return payment, True
+        return False, True
     if payment.status != PENDING:
-        return payment, False
+        return False, False
     payment.status = notice.status
     payment.provider_transaction = notice.transaction
     payment.save(update_fields=["status", "provider_transaction", "updated_at"])
@@ -230,9 +242,9 @@ def _apply_notice(notice: Notice):
             "amount": str(payment.amount),
             "transaction": notice.transaction,
         },
-        **_event(payment),
+        **event,
     )
-    return payment, False
+    return True, False
 
 
 def approved_payment(*, owner, procedure, lock: bool = False):
