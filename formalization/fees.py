@@ -2,9 +2,10 @@
 
 Pure functions: no database, no settings. The tariff tables (the Decreto 045 de
 2024 schedule, flat chamber fees, the registration tax and the legal basis of
-every procedure) are data in ``data/fees.yaml``. The yearly money (UVB, SMMLV) is
-read from ``catalog.parameters`` for the year of the estimate: a year without its
-values raises ``ParameterMissing`` instead of silently using last year's.
+every procedure, under the fee key of its entry in ``registry.py``) are data in
+``data/fees.yaml``. The yearly money (UVB, SMMLV) is read from
+``catalog.parameters`` for the year of the estimate: a year without its values
+raises ``ParameterMissing`` instead of silently using last year's.
 
 Amounts are COP ``Decimal``s. A line's ``amount`` is ``Decimal("0")`` for a free
 procedure and ``None`` when only the entity can liquidate it.
@@ -24,6 +25,8 @@ import yaml
 
 from catalog import parameters
 from catalog.parameters import ParameterMissing
+
+from . import registry
 
 __all__ = ["ParameterMissing"]
 
@@ -332,7 +335,8 @@ def fee_breakdown(
     lines: list[FeeLine] = []
     procedures = tables()["procedures"]
     for code in codes:
-        rule = procedures.get(code)
+        key = registry.fee_key(code)
+        rule = procedures.get(key)
         if rule is None:
             lines.append(
                 FeeLine(
@@ -345,7 +349,7 @@ def fee_breakdown(
                 )
             )
         elif rule["kind"] == COMPUTED:
-            lines.extend(_COMPUTED[code](ctx))
+            lines.extend(_COMPUTED[key](ctx))
         else:
             free = rule["kind"] == FREE
             lines.append(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
-from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
+from catalog.document_formats import accept_attribute, describe
 from procedures.forms import (
     MoneyField,
     has_hidden_characters,
@@ -25,6 +25,7 @@ from procedures.forms import ascii_digits as _digits
 from procedures.uploads import validate_upload
 
 from . import ciiu, fees, names, rules
+from .registry import DOCUMENTS, needed_documents
 
 YES_NO = [("si", _("Sí")), ("no", _("No"))]
 
@@ -108,9 +109,6 @@ RISK_CLASSES = [
 ]
 
 CHIP = re.compile(r"^AAA\d{4}[A-Z0-9]{4}$")
-
-DOCUMENT_FORMATS = ALL_FORMATS
-DOCUMENT_MAX_MB = 5
 
 
 def yes_no(label, **kwargs):
@@ -611,25 +609,6 @@ class AffiliationsForm(StepForm):
         return data
 
 
-DOCUMENTS = {
-    "documento_identidad": _(
-        "Documento de identidad (de usted o del representante legal)"
-    ),
-    "estatutos": _("Estatutos de la sociedad firmados"),
-    "diseno_aviso": _("Diseño o fotomontaje del aviso con sus medidas"),
-}
-
-
-def needed_documents(answers: dict) -> list[str]:
-    """Only the documents the applicable procedures ask for (F03/F04, F04, F17)."""
-    needed = ["documento_identidad"]
-    if answers.get("tipo") == "sas" and answers.get("estatutos_modelo") is False:
-        needed.append("estatutos")
-    if answers.get("tiene_establecimiento") and answers.get("aviso_exterior"):
-        needed.append("diseno_aviso")
-    return needed
-
-
 class DocumentsForm(StepForm):
     """Uploads go to the draft as soon as they pass; a field already on file is optional."""
 
@@ -641,21 +620,21 @@ class DocumentsForm(StepForm):
         self.on_file = on_file
         self.validated = {}
         for name in needed_documents(self.answers):
-            existing = on_file.get(name)
+            document, existing = DOCUMENTS[name], on_file.get(name)
             help_text = _("%(formats)s, máximo %(mb)s MB.") % {
-                "formats": describe(DOCUMENT_FORMATS),
-                "mb": DOCUMENT_MAX_MB,
+                "formats": describe(document.formats),
+                "mb": document.max_mb,
             }
             if existing:
                 help_text = _(
                     "Ya cargado: %(name)s. Adjunte otro solo si quiere reemplazarlo."
                 ) % {"name": existing.display_name}
             self.fields[name] = forms.FileField(
-                label=DOCUMENTS[name],
+                label=document.label,
                 required=existing is None,
                 help_text=help_text,
                 widget=forms.ClearableFileInput(
-                    attrs={"accept": accept_attribute(DOCUMENT_FORMATS)}
+                    attrs={"accept": accept_attribute(document.formats)}
                 ),
             )
 
@@ -668,8 +647,8 @@ class DocumentsForm(StepForm):
                     self.validated[name] = validate_upload(
                         uploaded,
                         requirement=name,
-                        formats=DOCUMENT_FORMATS,
-                        max_size_mb=DOCUMENT_MAX_MB,
+                        formats=DOCUMENTS[name].formats,
+                        max_size_mb=DOCUMENTS[name].max_mb,
                     )
                 except ValidationError as error:
                     self.add_error(name, error)

@@ -1,79 +1,15 @@
-"""Asked once, used everywhere: which answers each procedure receives, worded for the
-officer who reads the case, and which uploaded documents go to which procedure."""
+"""Asked once, used everywhere: the answers each procedure receives (listed in its
+registry entry), worded for the officer who reads the case."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils.formats import date_format
 
-from . import ciiu, steps
+from . import ciiu, registry, steps
 
-# Procedures whose page defines an online form receive its own field names.
-FORM_FIELDS = {
-    "F02": {
-        "direccion_predio": "direccion",
-        "chip": "chip",
-        "actividad": "ciiu",
-        "fecha_inicio": "fecha_inicio",
-    },
-}
-
-APPLICANT = ("tipo", "doc_tipo", "doc_numero", "nit", "nombre", "telefono")
-BUSINESS = ("razon_social", "ciiu", "direccion", "localidad")
-SHOP = ("nombre_establecimiento", "direccion", "localidad", "ciiu")
-STAFF = ("razon_social", "num_empleados", "fecha_primer_contrato")
-
-PROCEDURE_ANSWERS = {
-    "F01": ("razon_social", "tipo", "nombre_establecimiento"),
-    "F03": APPLICANT + BUSINESS + ("activos", "fecha_inicio"),
-    "F04": APPLICANT
-    + BUSINESS
-    + (
-        "activos",
-        "num_accionistas",
-        "capital_suscrito",
-        "capital_pagado",
-        "estatutos_modelo",
-    ),
-    "F05": SHOP + ("razon_social", "chip", "activos"),
-    "F06": ("razon_social", "num_accionistas"),
-    "F07": ("razon_social", "tipo", "capital_suscrito", "num_accionistas"),
-    "F08": APPLICANT + BUSINESS,
-    "F09": BUSINESS + ("fecha_inicio", "ingresos_estimados", "doc_tipo", "doc_numero"),
-    "F10": ("razon_social", "ciiu", "obligado_facturar"),
-    "F11": ("razon_social", "obligado_facturar"),
-    "F12": ("razon_social", "ciiu", "ingresos_estimados", "opta_simple"),
-    "F13": ("razon_social", "num_accionistas", "nombre", "doc_numero"),
-    "F14": SHOP + ("razon_social", "horario", "telefono"),
-    "F15": SHOP + ("area_m2",),
-    "F16": SHOP + ("interes_sanitario", "razon_social"),
-    "F17": SHOP + ("chip", "aviso_exterior"),
-    "F18": SHOP + ("impactos_ambientales", "razon_social"),
-    "F19": SHOP + ("area_m2", "musica_publica"),
-    "F20": BUSINESS + ("servicio_turistico", "ingresos_estimados"),
-    "F21": STAFF + ("nomina_mensual", "caja"),
-    "F22": STAFF + ("eps",),
-    "F23": STAFF + ("fondo_pensiones",),
-    "F24": STAFF + ("clase_riesgo", "arl"),
-    "F25": STAFF + ("nomina_mensual", "arl", "caja", "eps", "fondo_pensiones"),
-}
-
-# Affiliations whose administrator the person chose in the wizard (none is
-# pre-selected): the procedure it feeds and the answer that names it. The
-# application shows this choice, not the catalog page's default entity.
-CHOSEN_ADMINISTRATOR = {
-    "F21": "caja",
-    "F22": "eps",
-    "F23": "fondo_pensiones",
-    "F24": "arl",
-}
+# The social-security choices shown together on the summary and the receipt.
 AFFILIATION_KEYS = ("clase_riesgo", "arl", "caja", "eps", "fondo_pensiones")
-
-DOCUMENT_TARGETS = {
-    "documento_identidad": ("F03", "F04"),
-    "estatutos": ("F04",),
-    "diseno_aviso": ("F17",),
-}
 
 
 def _fields():
@@ -107,7 +43,8 @@ def display(key: str, value) -> str:
 
 def chosen_administrator(code: str, answers: dict) -> str:
     """The administrator the applicant chose for ``code`` ('' if none applies)."""
-    key = CHOSEN_ADMINISTRATOR.get(code)
+    procedure = registry.BY_CODE.get(code)
+    key = procedure.administrator if procedure else ""
     return display(key, answers.get(key)) if key else ""
 
 
@@ -128,12 +65,15 @@ def label(key: str) -> str:
 def case_answers(code: str, answers: dict, *, application_radicado: str) -> dict:
     """The answers one procedure's case receives, keyed as its officers read them."""
     result = {"Solicitud de formalización": application_radicado}
-    if code in FORM_FIELDS:
-        for name, key in FORM_FIELDS[code].items():
+    procedure = registry.BY_CODE.get(code)
+    if procedure is None:
+        return result
+    if procedure.form_fields:
+        for name, key in procedure.form_fields:
             if key in answers:
                 result[name] = display(key, answers[key])
         return result
-    for key in PROCEDURE_ANSWERS.get(code, ()):
+    for key in procedure.answers:
         if key in answers:
             result[label(key)] = display(key, answers[key])
     return result

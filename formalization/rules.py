@@ -1,14 +1,14 @@
-"""Which of the 25 formalization procedures (F01–F25) apply, and why.
+"""When each of the 25 formalization procedures (F01–F25) applies, and why.
 
 One rule per procedure, each a plain function of the answers that returns whether it
-applies and the reason in plain Spanish; the summary page, the submit service and the
-tests read the same result. Answer keys are those of the wizard's step forms.
+applies and the reason in plain Spanish. The procedure's entry in ``registry.py`` names
+its rule; ``registry.evaluate`` applies them all, so the summary page, the submit service
+and the tests read the same result. Answer keys are those of the wizard's step forms.
 
 Thresholds in money use the current year's values from ``catalog.parameters``: a year
 without them raises ``ParameterMissing`` (never last year's money).
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -25,13 +25,6 @@ RNT_GASTRONOMY_SMMLV = 500
 SIMPLE_MAX_INCOME_UVT = 100_000
 
 TOURISM_RNT_KINDS = {"alojamiento", "agencia_viajes", "guia", "otro"}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    code: str
-    applies: bool
-    reason: str
 
 
 def _is_sas(a):
@@ -57,7 +50,7 @@ def _pesos(amount: Decimal) -> str:
     return fees.format_cop(amount)
 
 
-def _f01(a):
+def f01(a):
     if _is_sas(a):
         return (
             True,
@@ -69,7 +62,7 @@ def _f01(a):
     )
 
 
-def _f02(a):
+def f02(a):
     if _has_shop(a):
         return (
             True,
@@ -81,7 +74,7 @@ def _f02(a):
     )
 
 
-def _f03(a):
+def f03(a):
     if not _is_sas(a):
         return (
             True,
@@ -93,7 +86,7 @@ def _f03(a):
     )
 
 
-def _f04(a):
+def f04(a):
     if _is_sas(a):
         return (
             True,
@@ -102,7 +95,7 @@ def _f04(a):
     return False, "No constituye una sociedad."
 
 
-def _f05(a):
+def f05(a):
     if _has_shop(a):
         return (
             True,
@@ -111,7 +104,7 @@ def _f05(a):
     return False, "No tendrá establecimiento de comercio."
 
 
-def _f06(a):
+def f06(a):
     if _is_sas(a):
         return (
             True,
@@ -123,13 +116,13 @@ def _f06(a):
     )
 
 
-def _f07(a):
+def f07(a):
     if _is_sas(a):
         return (
             True,
             "La constitución de la SAS paga impuesto de registro (0,7 % del capital suscrito).",
         )
-    if _f20(a)[0]:
+    if f20(a)[0]:
         return (
             True,
             "La inscripción en el Registro Nacional de Turismo paga impuesto de registro sin cuantía.",
@@ -137,14 +130,14 @@ def _f07(a):
     return False, "Ningún acto que usted inscribe causa impuesto de registro."
 
 
-def _f08(a):
+def f08(a):
     return (
         True,
         "Todo comerciante necesita RUT y NIT; en Bogotá la Cámara de Comercio los tramita sin pre-RUT.",
     )
 
 
-def _f09(a):
+def f09(a):
     activity = ciiu.activities().get(a.get("ciiu", ""))
     if activity is None or activity.ica_taxed:
         return (
@@ -157,7 +150,7 @@ def _f09(a):
     )
 
 
-def _f10(a):
+def f10(a):
     if a.get("obligado_facturar"):
         return (
             True,
@@ -166,7 +159,7 @@ def _f10(a):
     return False, "Indicó que no está obligado a facturar electrónicamente."
 
 
-def _f11(a):
+def f11(a):
     if a.get("obligado_facturar"):
         return (
             True,
@@ -184,7 +177,7 @@ def simple_eligible_income(income, year: int) -> bool:
     return income is None or income < simple_income_ceiling_cop(year)
 
 
-def _f12(a):
+def f12(a):
     if not a.get("opta_simple"):
         return False, "No eligió el Régimen Simple de Tributación (es opcional)."
     year = current_year()
@@ -202,7 +195,7 @@ def _f12(a):
     )
 
 
-def _f13(a):
+def f13(a):
     if _is_sas(a):
         return (
             True,
@@ -211,7 +204,7 @@ def _f13(a):
     return False, "El registro de beneficiarios finales es solo para sociedades."
 
 
-def _f14(a):
+def f14(a):
     if _has_shop(a):
         return (
             True,
@@ -220,7 +213,7 @@ def _f14(a):
     return False, "Sin local abierto al público no hay apertura que comunicar."
 
 
-def _f15(a):
+def f15(a):
     if _has_shop(a):
         return (
             True,
@@ -229,7 +222,7 @@ def _f15(a):
     return False, "Sin establecimiento no necesita el concepto de Bomberos."
 
 
-def _f16(a):
+def f16(a):
     # By activity, not by premises: a bakery run from home also handles food.
     if a.get("interes_sanitario"):
         return (
@@ -239,7 +232,7 @@ def _f16(a):
     return False, "Su actividad no es de interés sanitario."
 
 
-def _f17(a):
+def f17(a):
     if a.get("aviso_exterior"):
         return (
             True,
@@ -248,7 +241,7 @@ def _f17(a):
     return False, "No tendrá aviso exterior."
 
 
-def _f18(a):
+def f18(a):
     # By activity, not by premises: a chemicals warehouse is not open to the public.
     impacts = a.get("impactos_ambientales") or []
     if impacts:
@@ -262,7 +255,7 @@ def _f18(a):
     )
 
 
-def _f19(a):
+def f19(a):
     if a.get("musica_publica"):
         return (
             True,
@@ -275,7 +268,7 @@ def smmlv_threshold_cop(year: int) -> Decimal:
     return parameters.smmlv(year) * RNT_GASTRONOMY_SMMLV
 
 
-def _f20(a):
+def f20(a):
     kind = a.get("servicio_turistico") or "ninguno"
     if kind in TOURISM_RNT_KINDS:
         return (
@@ -297,7 +290,7 @@ def _f20(a):
     return False, "No prestará servicios turísticos."
 
 
-def _employer(what):
+def employer(what):
     def rule(a):
         if _has_staff(a):
             return True, what
@@ -306,86 +299,18 @@ def _employer(what):
     return rule
 
 
-RULES = {
-    "F01": _f01,
-    "F02": _f02,
-    "F03": _f03,
-    "F04": _f04,
-    "F05": _f05,
-    "F06": _f06,
-    "F07": _f07,
-    "F08": _f08,
-    "F09": _f09,
-    "F10": _f10,
-    "F11": _f11,
-    "F12": _f12,
-    "F13": _f13,
-    "F14": _f14,
-    "F15": _f15,
-    "F16": _f16,
-    "F17": _f17,
-    "F18": _f18,
-    "F19": _f19,
-    "F20": _f20,
-    "F21": _employer(
-        "Tendrá trabajadores: como empleador se afilia a una caja de compensación familiar."
-    ),
-    "F22": _employer(
-        "Sus trabajadores deben quedar afiliados a salud (EPS) desde el primer día."
-    ),
-    "F23": _employer(
-        "Sus trabajadores deben quedar afiliados a pensiones desde el primer día."
-    ),
-    "F24": _employer(
-        "Sus trabajadores deben tener riesgos laborales (ARL) antes de empezar a trabajar."
-    ),
-    "F25": _employer(
-        "Como empleador paga los aportes por la PILA y reporta sus vacantes al Servicio Público de Empleo."
-    ),
-}
-
-# What must be approved before a procedure is filed. A tuple lists alternatives: the
-# one that applies is the prerequisite (F03 for a person, F04 for a SAS).
-DEPENDS_ON = {
-    "F05": ("F03", "F04"),
-    "F06": ("F04",),
-    "F08": ("F03", "F04"),
-    "F09": ("F03", "F04"),
-    "F10": ("F08",),
-    "F11": ("F10",),
-    "F12": ("F08",),
-    "F13": ("F08",),
-    "F14": ("F05",),
-    "F15": ("F05",),
-    # With premises, after the establishment's matrícula; a business without them
-    # (home bakery, warehouse) after the merchant's own.
-    "F16": ("F05", "F03", "F04"),
-    "F17": ("F05", "F03", "F04"),
-    "F18": ("F05", "F03", "F04"),
-    "F19": ("F05", "F03", "F04"),
-    "F20": ("F03", "F04"),
-    "F21": ("F08",),
-    "F22": ("F08",),
-    "F23": ("F08",),
-    "F24": ("F08",),
-    "F25": ("F21", "F22", "F23", "F24"),
-}
-# F25 needs all four affiliations, not one of them.
-NEEDS_ALL = {"F25"}
-
-
-def evaluate(answers: dict) -> list[Verdict]:
-    """Every rule, in code order, applied or not, with its reason."""
-    return [Verdict(code, *rule(answers)) for code, rule in RULES.items()]
-
-
-def applicable(answers: dict) -> list[Verdict]:
-    return [verdict for verdict in evaluate(answers) if verdict.applies]
-
-
-def prerequisites(code: str, applicable_codes) -> list[str]:
-    """The applicable procedures that must be approved before ``code`` is filed."""
-    wanted = [c for c in DEPENDS_ON.get(code, ()) if c in set(applicable_codes)]
-    if code in NEEDS_ALL:
-        return wanted
-    return wanted[:1]
+f21 = employer(
+    "Tendrá trabajadores: como empleador se afilia a una caja de compensación familiar."
+)
+f22 = employer(
+    "Sus trabajadores deben quedar afiliados a salud (EPS) desde el primer día."
+)
+f23 = employer(
+    "Sus trabajadores deben quedar afiliados a pensiones desde el primer día."
+)
+f24 = employer(
+    "Sus trabajadores deben tener riesgos laborales (ARL) antes de empezar a trabajar."
+)
+f25 = employer(
+    "Como empleador paga los aportes por la PILA y reporta sus vacantes al Servicio Público de Empleo."
+)

@@ -19,7 +19,7 @@ from procedures.models import PrivacyConsent
 from procedures.uploads import ValidatedUpload
 from procedures.workflow import Status as CaseStatus
 
-from . import fees, forms, mapping, names, rules, tasks
+from . import fees, mapping, names, registry, tasks
 from .models import (
     Application,
     ApplicationCounter,
@@ -214,7 +214,7 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
         if existing is not None:
             return existing, False
         try:
-            verdicts = rules.applicable(answers)
+            verdicts = registry.applicable(answers)
             codes = [verdict.code for verdict in verdicts]
             breakdown = fees.fee_breakdown(
                 answers, codes, on=calendar.to_bogota(now).date()
@@ -264,7 +264,7 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
                 code=verdict.code,
                 procedure=pages[verdict.code],
                 reason=verdict.reason,
-                depends_on=rules.prerequisites(verdict.code, codes),
+                depends_on=registry.prerequisites(verdict.code, codes),
                 fee_due=breakdown.amount_due(verdict.code),
                 state=ApplicationItem.State.WAITING,
                 answers=mapping.case_answers(
@@ -323,18 +323,14 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
 
 
 def _documents_for(item: ApplicationItem) -> list[ValidatedUpload]:
-    wanted = [
-        requirement
-        for requirement, codes in mapping.DOCUMENT_TARGETS.items()
-        if item.code in codes
-    ]
+    wanted = registry.documents_for(item.code)
     uploads = []
     for document in item.application.draft.documents.filter(requirement__in=wanted):
         with document.file.open("rb") as handle:
             content = handle.read()
         uploads.append(
             ValidatedUpload(
-                requirement=str(forms.DOCUMENTS[document.requirement]),
+                requirement=str(registry.DOCUMENTS[document.requirement].label),
                 display_name=document.display_name,
                 content=content,
                 content_type=document.content_type,

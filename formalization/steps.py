@@ -1,12 +1,13 @@
-"""The wizard as data: its steps in order, the form each shows, the procedures each
-feeds and when each is shown. The view derives formtools' form list from this tuple."""
+"""The wizard as data: its steps in order, the form each shows and when each is shown.
+The view derives formtools' form list from this tuple. Which procedures a step feeds
+follows from the registry (the answers each procedure receives), not from a list here."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from . import forms
+from . import forms, registry
 
 
 @dataclass(frozen=True)
@@ -14,11 +15,20 @@ class Step:
     slug: str
     title: str
     form: type[forms.StepForm]
-    feeds: tuple[str, ...] = ()
     condition: Callable[[dict], bool] | None = None
 
     def shown(self, answers: dict) -> bool:
         return self.condition is None or self.condition(answers)
+
+    @property
+    def feeds(self) -> tuple[str, ...]:
+        """The procedures whose cases receive an answer of this step."""
+        asked = set(self.form.base_fields)
+        return tuple(
+            p.code
+            for p in registry.PROCEDURES
+            if asked & {*p.answers, *(key for _name, key in p.form_fields)}
+        )
 
 
 def _is_sas(answers):
@@ -34,66 +44,28 @@ def _has_staff(answers):
 
 
 STEPS = (
-    Step(
-        "solicitante",
-        _("Quién solicita"),
-        forms.ApplicantForm,
-        feeds=("F01", "F03", "F04", "F08", "F09", "F21", "F24"),
-    ),
-    Step(
-        "sociedad",
-        _("La sociedad"),
-        forms.CompanyForm,
-        feeds=("F04", "F06", "F07", "F13"),
-        condition=_is_sas,
-    ),
-    Step(
-        "empresa",
-        _("El negocio"),
-        forms.BusinessForm,
-        feeds=("F01", "F03", "F04", "F05", "F08", "F09", "F12", "F20"),
-    ),
-    Step(
-        "ubicacion",
-        _("Dónde opera"),
-        forms.LocationForm,
-        feeds=("F02", "F03", "F04", "F05", "F09", "F14"),
-    ),
+    Step("solicitante", _("Quién solicita"), forms.ApplicantForm),
+    Step("sociedad", _("La sociedad"), forms.CompanyForm, condition=_is_sas),
+    Step("empresa", _("El negocio"), forms.BusinessForm),
+    Step("ubicacion", _("Dónde opera"), forms.LocationForm),
     Step(
         "establecimiento",
         _("El establecimiento"),
         forms.EstablishmentForm,
-        feeds=("F02", "F05", "F14", "F15", "F17"),
         condition=_has_shop,
     ),
     # Every business: food, health and environmental procedures follow the activity,
     # with or without premises open to the public.
-    Step(
-        "actividad",
-        _("Qué hace su negocio"),
-        forms.ActivityForm,
-        feeds=("F16", "F18", "F19"),
-    ),
-    Step(
-        "operacion",
-        _("Facturación, impuestos y turismo"),
-        forms.OperationForm,
-        feeds=("F10", "F11", "F12", "F20"),
-    ),
-    Step("empleados", _("Trabajadores"), forms.EmployeesForm, feeds=("F21", "F25")),
+    Step("actividad", _("Qué hace su negocio"), forms.ActivityForm),
+    Step("operacion", _("Facturación, impuestos y turismo"), forms.OperationForm),
+    Step("empleados", _("Trabajadores"), forms.EmployeesForm),
     Step(
         "afiliaciones",
         _("Seguridad social"),
         forms.AffiliationsForm,
-        feeds=("F21", "F22", "F23", "F24", "F25"),
         condition=_has_staff,
     ),
-    Step(
-        "documentos",
-        _("Documentos"),
-        forms.DocumentsForm,
-        feeds=("F03", "F04", "F17"),
-    ),
+    Step("documentos", _("Documentos"), forms.DocumentsForm),
     Step("resumen", _("Trámites y costos"), forms.SummaryForm),
     Step("confirmacion", _("Autorización y envío"), forms.ConfirmForm),
 )

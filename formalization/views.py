@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
-from . import ciiu, fees, forms, mapping, obligations, payments, rules, services
+from . import ciiu, fees, forms, mapping, obligations, payments, registry, services
 from .models import Application, Draft, Payment
 from .steps import BY_SLUG, STEPS
 from .storage import DraftStorage
@@ -296,7 +296,7 @@ class FormalizationWizard(NamedUrlWizardView):
             answers = self._before.get(current, self._answers)
             context["choices"] = mapping.affiliation_choices(answers)
             try:
-                verdicts = rules.evaluate(answers)
+                verdicts = registry.evaluate(answers)
                 codes = [v.code for v in verdicts if v.applies]
                 breakdown = fees.fee_breakdown(answers, codes, on=timezone.localdate())
             except fees.ParameterMissing as missing:

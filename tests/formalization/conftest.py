@@ -45,7 +45,7 @@ class WizardRun:
 
     def answer(self, persona: dict, *, stop_before=None):
         """Answer step after step until submitted (or ``stop_before``); the response."""
-        from formalization.forms import needed_documents
+        from formalization.registry import needed_documents
 
         while True:
             if self.step == stop_before:

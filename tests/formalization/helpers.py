@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 
 from formalization import payments
-from formalization.forms import needed_documents
 from formalization.models import Application, ApplicationItem
+from formalization.registry import needed_documents
 from procedures import services as case_services
 from procedures.models import Case
 from tests.procedures.conftest import MINIMAL_PDF

@@ -1,4 +1,5 @@
-"""The 25 rules of formalization/rules.py, one by one: pure functions, no DB."""
+"""The 25 rules of formalization/rules.py (named by the registry), one by one: pure
+functions, no DB."""
 
 import datetime
 import re
@@ -8,9 +9,13 @@ import pytest
 import time_machine
 
 from catalog import parameters
-from formalization import ciiu, rules
+from formalization import ciiu, registry, rules
 
 ALL_CODES = [f"F{n:02d}" for n in range(1, 26)]
+# The registry's entries, indexed the way these tests read them.
+RULES = {p.code: p.rule for p in registry.PROCEDURES}
+DEPENDS_ON = {p.code: p.depends_on for p in registry.PROCEDURES if p.depends_on}
+NEEDS_ALL = {p.code for p in registry.PROCEDURES if p.needs_all}
 YEAR = 2026
 START_2025 = datetime.date(2025, 6, 1)
 NOW = datetime.datetime(YEAR, 6, 1, 12, 0, tzinfo=datetime.UTC)
@@ -95,20 +100,20 @@ def assert_spanish(reason: str):
 
 
 def test_every_code_has_a_rule_and_a_case():
-    assert sorted(rules.RULES) == ALL_CODES
+    assert sorted(RULES) == ALL_CODES
     assert [code for code, _yes, _no in CASES] == ALL_CODES
 
 
 @pytest.mark.parametrize(("code", "yes", "no"), CASES, ids=[c[0] for c in CASES])
 def test_rule_applies_and_does_not(code, yes, no):
-    applies, reason_yes = rules.RULES[code](yes)
+    applies, reason_yes = RULES[code](yes)
     assert applies is True
     assert_spanish(reason_yes)
     if no is None:
         # domain.md §10: F01 and F08 apply to every business ("Always").
         assert code in {"F01", "F08"}
         return
-    applies, reason_no = rules.RULES[code](no)
+    applies, reason_no = RULES[code](no)
     assert applies is False
     assert_spanish(reason_no)
     assert reason_no != reason_yes
@@ -121,23 +126,23 @@ def test_rule_applies_and_does_not(code, yes, no):
     ids=["persona", "sas", "local", "sas-local"],
 )
 def test_always_applicable_rules(code, answers):
-    applies, reason = rules.RULES[code](answers)
+    applies, reason = RULES[code](answers)
     assert applies is True
     assert_spanish(reason)
 
 
 def test_f01_reason_names_the_company_or_the_business():
-    _, for_sas = rules.RULES["F01"](sas())
-    _, for_person = rules.RULES["F01"](person())
+    _, for_sas = RULES["F01"](sas())
+    _, for_person = RULES["F01"](person())
     assert "sociedad" in for_sas and "sociedad" not in for_person
     assert for_sas != for_person
 
 
 def test_evaluate_returns_all_25_in_order_and_applicable_filters():
     answers = shop(num_empleados=1)
-    verdicts = rules.evaluate(answers)
+    verdicts = registry.evaluate(answers)
     assert [v.code for v in verdicts] == ALL_CODES
-    applicable = rules.applicable(answers)
+    applicable = registry.applicable(answers)
     assert [v.code for v in applicable] == [v.code for v in verdicts if v.applies]
     assert "F04" not in [v.code for v in applicable]
     assert {"F03", "F05", "F21", "F25"} <= {v.code for v in applicable}
@@ -156,7 +161,7 @@ def test_rnt_threshold_is_500_smmlv_of_the_current_year():
     # A restaurant starting in 2025 is judged with the money of now, not of 2025.
     answers = restaurant_income(between)
     assert answers["fecha_inicio"].year == 2025
-    assert rules.RULES["F20"](answers)[0] is False
+    assert RULES["F20"](answers)[0] is False
 
 
 @pytest.mark.parametrize(
@@ -171,16 +176,16 @@ def test_rnt_threshold_is_500_smmlv_of_the_current_year():
     ids=["below", "exactly-500", "a-cent-above", "above", "no-income"],
 )
 def test_rnt_edge_for_restaurants(income, applies):
-    result, reason = rules.RULES["F20"](restaurant_income(income))
+    result, reason = RULES["F20"](restaurant_income(income))
     assert result is applies
     assert "500 salarios mínimos" in reason
     # The RNT is an act registered at the chamber: it causes registration tax.
-    assert rules.RULES["F07"](restaurant_income(income))[0] is applies
+    assert RULES["F07"](restaurant_income(income))[0] is applies
 
 
 def test_rnt_reason_differs_at_the_edge():
-    _, at = rules.RULES["F20"](restaurant_income(THRESHOLD))
-    _, above = rules.RULES["F20"](restaurant_income(THRESHOLD + 1))
+    _, at = RULES["F20"](restaurant_income(THRESHOLD))
+    _, above = RULES["F20"](restaurant_income(THRESHOLD + 1))
     assert at != above
     assert "superiores" in above and "hasta" in at
 
@@ -188,7 +193,7 @@ def test_rnt_reason_differs_at_the_edge():
 @pytest.mark.parametrize("kind", sorted(rules.TOURISM_RNT_KINDS))
 def test_rnt_tourism_services_apply_whatever_the_income(kind):
     answers = person(servicio_turistico=kind, ingresos_estimados=Decimal(1))
-    assert rules.RULES["F20"](answers)[0] is True
+    assert RULES["F20"](answers)[0] is True
 
 
 # --- F12: Régimen Simple only below 100.000 UVT of income -------------------------
@@ -207,16 +212,14 @@ SIMPLE_CEILING = parameters.uvt(YEAR) * 100_000
     ids=["below", "exactly-100000-uvt", "above", "no-income"],
 )
 def test_f12_checks_the_income_ceiling(income, applies):
-    result, reason = rules.RULES["F12"](
-        person(opta_simple=True, ingresos_estimados=income)
-    )
+    result, reason = RULES["F12"](person(opta_simple=True, ingresos_estimados=income))
     assert result is applies
     assert_spanish(reason)
     assert "100.000 UVT" in reason
 
 
 def test_f12_reason_names_the_ceiling_in_pesos():
-    _, reason = rules.RULES["F12"](
+    _, reason = RULES["F12"](
         person(opta_simple=True, ingresos_estimados=SIMPLE_CEILING)
     )
     assert "$ 5.237.400.000" in reason and "2026" in reason
@@ -227,36 +230,36 @@ def test_f12_reason_names_the_ceiling_in_pesos():
 
 def test_f16_applies_to_a_home_bakery():
     bakery = person(ciiu="1081", interes_sanitario=True, tiene_establecimiento=False)
-    applies, reason = rules.RULES["F16"](bakery)
+    applies, reason = RULES["F16"](bakery)
     assert applies is True
     assert "vivienda" in reason
     codes = codes_for(bakery)
     assert "F16" in codes and "F05" not in codes
-    assert rules.prerequisites("F16", codes) == ["F03"]
+    assert registry.prerequisites("F16", codes) == ["F03"]
 
 
 def test_f18_applies_to_a_chemicals_warehouse():
     warehouse = sas(ciiu="5210", impactos_ambientales=["respel"])
-    applies, reason = rules.RULES["F18"](warehouse)
+    applies, reason = RULES["F18"](warehouse)
     assert applies is True
     assert_spanish(reason)
     codes = codes_for(warehouse)
     assert "F18" in codes
-    assert rules.prerequisites("F18", codes) == ["F04"]
+    assert registry.prerequisites("F18", codes) == ["F04"]
 
 
 def test_f16_and_f18_with_premises_still_follow_the_establishment():
     codes = codes_for(shop(interes_sanitario=True, impactos_ambientales=["aceites"]))
-    assert rules.prerequisites("F16", codes) == ["F05"]
-    assert rules.prerequisites("F18", codes) == ["F05"]
+    assert registry.prerequisites("F16", codes) == ["F05"]
+    assert registry.prerequisites("F18", codes) == ["F05"]
 
 
 def test_money_rules_refuse_a_year_without_values():
     with time_machine.travel(datetime.datetime(2027, 1, 5, 12, tzinfo=datetime.UTC)):
         with pytest.raises(parameters.ParameterMissing):
-            rules.RULES["F20"](restaurant_income(THRESHOLD))
+            RULES["F20"](restaurant_income(THRESHOLD))
         with pytest.raises(parameters.ParameterMissing):
-            rules.RULES["F12"](person(opta_simple=True))
+            RULES["F12"](person(opta_simple=True))
 
 
 # --- F09: ICA-taxed activity or not ---------------------------------------------
@@ -266,10 +269,10 @@ def test_f09_ng_activity_from_the_data_file():
     not_taxed = ciiu.activities()["0111"]
     assert not_taxed.ica_group == "NG" and not not_taxed.ica_taxed
     assert ciiu.activities()["4711"].ica_taxed
-    applies, reason = rules.RULES["F09"](person(ciiu="0111"))
+    applies, reason = RULES["F09"](person(ciiu="0111"))
     assert applies is False
     assert "0111" in reason and "ICA" in reason
-    applies, reason = rules.RULES["F09"](person(ciiu="4711"))
+    applies, reason = RULES["F09"](person(ciiu="4711"))
     assert applies is True and "RIT" in reason
 
 
@@ -278,55 +281,55 @@ def test_f09_ng_activity_from_the_data_file():
     [c for c, a in ciiu.activities().items() if a.ica_group == "NG"][:5],
 )
 def test_f09_every_ng_row_is_exempt(code):
-    assert rules.RULES["F09"](person(ciiu=code))[0] is False
+    assert RULES["F09"](person(ciiu=code))[0] is False
 
 
 # --- prerequisites and DEPENDS_ON -----------------------------------------------
 
 
 def codes_for(answers):
-    return [v.code for v in rules.applicable(answers)]
+    return [v.code for v in registry.applicable(answers)]
 
 
 def test_f05_depends_on_f03_for_a_person():
     codes = codes_for(shop())
-    assert rules.prerequisites("F05", codes) == ["F03"]
+    assert registry.prerequisites("F05", codes) == ["F03"]
 
 
 def test_f05_depends_on_f04_for_a_sas():
     codes = codes_for(sas(tiene_establecimiento=True))
-    assert rules.prerequisites("F05", codes) == ["F04"]
+    assert registry.prerequisites("F05", codes) == ["F04"]
 
 
 def test_f25_needs_all_four_affiliations():
     codes = codes_for(shop(num_empleados=2))
-    assert rules.prerequisites("F25", codes) == ["F21", "F22", "F23", "F24"]
+    assert registry.prerequisites("F25", codes) == ["F21", "F22", "F23", "F24"]
 
 
 def test_prerequisites_ignore_procedures_that_do_not_apply():
-    assert rules.prerequisites("F01", ALL_CODES) == []
-    assert rules.prerequisites("F11", ["F11"]) == []
-    assert rules.prerequisites("F11", ["F10", "F11"]) == ["F10"]
+    assert registry.prerequisites("F01", ALL_CODES) == []
+    assert registry.prerequisites("F11", ["F11"]) == []
+    assert registry.prerequisites("F11", ["F10", "F11"]) == ["F10"]
 
 
 def test_depends_on_only_references_existing_codes():
-    for code, prerequisites in rules.DEPENDS_ON.items():
-        assert code in rules.RULES
+    for code, prerequisites in DEPENDS_ON.items():
+        assert code in RULES
         assert prerequisites, code
         for prerequisite in prerequisites:
-            assert prerequisite in rules.RULES, (code, prerequisite)
+            assert prerequisite in RULES, (code, prerequisite)
             assert prerequisite != code
-    assert set(rules.DEPENDS_ON) >= rules.NEEDS_ALL
+    assert set(DEPENDS_ON) >= NEEDS_ALL
 
 
 def test_depends_on_has_no_cycles():
     def reaches(start, target, seen=()):
         return any(
             p == target or (p not in seen and reaches(p, target, (*seen, p)))
-            for p in rules.DEPENDS_ON.get(start, ())
+            for p in DEPENDS_ON.get(start, ())
         )
 
-    assert not [code for code in rules.DEPENDS_ON if reaches(code, code)]
+    assert not [code for code in DEPENDS_ON if reaches(code, code)]
 
 
 @pytest.mark.parametrize(
@@ -337,8 +340,8 @@ def test_depends_on_has_no_cycles():
 def test_every_applicable_prerequisite_is_itself_applicable(answers):
     codes = codes_for(answers)
     for code in codes:
-        prerequisites = rules.prerequisites(code, codes)
+        prerequisites = registry.prerequisites(code, codes)
         assert set(prerequisites) <= set(codes)
-        if code in rules.DEPENDS_ON and code not in rules.NEEDS_ALL:
+        if code in DEPENDS_ON and code not in NEEDS_ALL:
             # Exactly one alternative (the matrícula that applies) is chosen.
             assert len(prerequisites) == 1, (code, prerequisites)

@@ -10,8 +10,8 @@ from django.utils import timezone
 import pytest
 
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe, parse
-from formalization.forms import needed_documents
 from formalization.models import DraftDocument
+from formalization.registry import needed_documents
 from procedures import services
 from procedures.models import Case, CaseDocument
 from tests.formalization.conftest import WizardRun
@@ -38,7 +38,7 @@ def jpeg_file(name="cedula.jpg"):
 
 def test_one_list_of_formats_for_blocks_forms_and_the_checker():
     from catalog.blocks import DOCUMENT_FORMAT_CHOICES
-    from formalization.forms import DOCUMENT_FORMATS
+    from formalization.registry import DOCUMENT_FORMATS
 
     assert [value for value, _ in DOCUMENT_FORMAT_CHOICES] == ["pdf", "jpeg", "png"]
     assert DOCUMENT_FORMATS == ALL_FORMATS
