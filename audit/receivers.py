@@ -2,8 +2,8 @@
 authorization denials, Wagtail's own log (publish, unpublish, workflow...) and
 changes to users, groups and permissions.
 
-These are bridges from events other code already emits; domain services (cases,
-the wizard) call ``audit.record`` themselves inside their transactions.
+These are bridges from events other code already emits; the other apps' services
+call ``audit.record`` themselves inside their transactions.
 """
 
 from django.contrib.auth import get_user_model

@@ -19,7 +19,8 @@ from . import record
 from .exports import history_csv, render_pdf
 from .forms import EventSearchForm
 from .models import ChainHead, Checkpoint
-from .presentation import present_all, replay_points, replay_state
+from .presentation import present_all
+from .registry import registry
 from .selectors import chain_events, chain_summary, search_events
 from .verify import verify
 
@@ -90,22 +91,13 @@ def timeline(request, chain_key):
         "report": report,
         "checkpoint": _covering_checkpoint(chain_key),
     }
-    points = replay_points(rows)
-    if points:
-        try:
-            at = int(request.GET.get("paso", points[0]))
-        except ValueError:
-            at = points[0]
-        at = min(points, key=lambda seq: abs(seq - at))
-        index = points.index(at)
-        context["replay"] = {
-            "at": at,
-            "number": index + 1,
-            "total": len(points),
-            "previous": points[index - 1] if index else None,
-            "next": points[index + 1] if index + 1 < len(points) else None,
-            "state": replay_state(rows, at),
-        }
+    # Sections that other apps register for a chain (see audit.registry).
+    context["panels"] = []
+    for panel in registry.timeline_panels():
+        panel_context = panel.get_context(rows, request)
+        if panel_context is not None:
+            context[panel.name] = panel_context
+            context["panels"].append(panel.template_name)
     return render(request, "audit/admin/timeline.html", context)
 
 

@@ -37,3 +37,101 @@ def register_cases_menu_item():
         icon_name="tasks",
         order=100,
     )
+
+
+@hooks.register("register_audit_labels")
+def register_case_labels(labels):
+    """How the auditor console reads a case's events (``services``)."""
+    labels.register_actions(
+        {
+            "case.filed": _("Trámite radicado"),
+            "case.document_uploaded": _("Documento cargado"),
+            "case.document_downloaded": _("Documento descargado"),
+            "case.viewed": _("Caso consultado por un servidor"),
+            "case.conflict": _("Acción rechazada por conflicto de versión"),
+            "case.tomar": _("Caso tomado para revisión"),
+            "case.asignar": _("Caso asignado"),
+            "case.solicitar_informacion": _("Información solicitada al ciudadano"),
+            "case.responder": _("Respuesta del ciudadano"),
+            "case.aprobar": _("Aprobado"),
+            "case.rechazar": _("Rechazado"),
+            "case.prorrogar": _("Término prorrogado"),
+            "case.remitir": _("Remitido por competencia"),
+            "case.declarar_desistimiento": _("Desistimiento declarado"),
+            "case.received_by_remission": _("Recibido por remisión de otra entidad"),
+        }
+    )
+    labels.register_fields(
+        {
+            "status": _("Estado"),
+            "case": _("Caso"),
+            "procedure": _("Trámite"),
+            "assigned_to": _("Asignado a"),
+            "due_date": _("Fecha de vencimiento"),
+            "received_on": _("Fecha de recibo"),
+            "answers": _("Respuestas"),
+            "revision": _("Revisión"),
+            "document": _("Documento"),
+            "digest": _("Huella del documento (SHA-256)"),
+            "remitted_from": _("Remitido desde"),
+            "from_entity": _("Entidad de origen"),
+        }
+    )
+
+
+@hooks.register("register_audit_labels")
+def register_payment_labels(labels):
+    """A fee's payment through the bank (``payments``)."""
+    labels.register_actions(
+        {
+            "payment.started": _("Pago iniciado"),
+            "payment.aprobado": _("Pago aprobado por el banco"),
+            "payment.rechazado": _("Pago rechazado por el banco"),
+            "payment.notice_replayed": _("Aviso de pago repetido (ignorado)"),
+            "payment.notice_rejected": _(
+                "Aviso de pago rechazado (valor o moneda distintos)"
+            ),
+        }
+    )
+    labels.register_fields(
+        {
+            "amount": _("Valor"),
+            "reference": _("Referencia"),
+            "transaction": _("Transacción"),
+        }
+    )
+
+
+@hooks.register("register_audit_labels")
+def register_account_labels(labels):
+    """Citizens' accounts (``accounts``): sign-up, verification, profile, login."""
+    labels.register_actions(
+        {
+            "account.created": _("Cuenta creada"),
+            "account.email_verified": _("Correo verificado"),
+            "account.verification_resent": _("Verificación reenviada"),
+            "account.profile_changed": _("Perfil modificado"),
+            "account.password_reset_requested": _(
+                "Restablecimiento de contraseña solicitado"
+            ),
+            "account.password_reset": _("Contraseña restablecida"),
+            "account.signup_existing": _(
+                "Intento de registro con datos de una cuenta existente"
+            ),
+            "account.password_reset_unknown": _(
+                "Restablecimiento pedido para un correo sin cuenta"
+            ),
+            "privacy.accepted": _("Aviso de privacidad aceptado"),
+            "auth.login_throttled": _(
+                "Inicio de sesión demorado por intentos fallidos"
+            ),
+        }
+    )
+    labels.register_fields(
+        {
+            "document_type": _("Tipo de documento"),
+            "verified_at": _("Verificado el"),
+            "privacy_notice": _("Aviso de privacidad"),
+            "notice_version": _("Versión del aviso"),
+        }
+    )
