@@ -54,6 +54,7 @@ Final statuses admit no action at all.
 import datetime
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -114,20 +115,20 @@ INFORMATION_REQUEST_DAYS: Final[int] = 10
 CITIZEN_MONTHS: Final[int] = 1
 
 
-class Input(TextChoices):
+class Input(StrEnum):
     """What the actor gives with an action, besides the case. The officer's form
     shows a field for each input its row names; the service resolves them."""
 
     # A written, motivated reason the citizen will read (see check_reason).
-    REASON = "reason", _("Motivo")
+    REASON = "reason"
     # The new due date, as days added to the term (art. 14 parágrafo).
-    EXTRA_DAYS = "extra_days", _("Días adicionales")
+    EXTRA_DAYS = "extra_days"
     # The competent entity and its procedure, where the case is remitted (art. 21).
-    REMIT_TO = "remit_to", _("Entidad y trámite competentes")
+    REMIT_TO = "remit_to"
     # Another officer of the entity; none means whoever acts.
-    ASSIGNEE = "assignee", _("Asignar a")
+    ASSIGNEE = "assignee"
     # The citizen's attachments to an answer.
-    DOCUMENTS = "documents", _("Documentos")
+    DOCUMENTS = "documents"
 
 
 @dataclass(slots=True, kw_only=True)
