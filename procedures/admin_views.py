@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditEvent
 from audit.presentation import present_all
-from catalog.models import Entity, ProcedurePage
 
 from . import calendar, services, wording, workflow
+from .action_forms import ActionForm
 from .models import Case
 
 DUE_SOON_BUSINESS_DAYS = 3
@@ -39,77 +39,6 @@ class QueueFilterForm(forms.Form):
     )
     vencidos = forms.BooleanField(label=_("Solo vencidos"), required=False)
     mios = forms.BooleanField(label=_("Asignados a mí"), required=False)
-
-
-def remission_entities(case: Case):
-    """Where a case may be remitted: any other entity with officers to receive it."""
-    return (
-        Entity.objects.exclude(pk=case.entity_id)
-        .filter(officer_group__isnull=False)
-        .order_by("name")
-    )
-
-
-def remission_procedures(entities):
-    return (
-        ProcedurePage.objects.live()
-        .filter(entity__in=entities)
-        .only("id", "title", "code", "entity_id")
-        .order_by("title")
-    )
-
-
-class ActionForm(forms.Form):
-    action = forms.ChoiceField(choices=workflow.Action.choices)
-    version = forms.IntegerField(min_value=1)
-    reason = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    extra_days = forms.IntegerField(required=False, min_value=1, max_value=60)
-    assignee = forms.IntegerField(required=False, min_value=1)
-    entity = forms.ModelChoiceField(
-        label=_("Entidad competente"), queryset=Entity.objects.none(), required=False
-    )
-    procedure = forms.ModelChoiceField(
-        label=_("Trámite en la entidad competente"),
-        queryset=ProcedurePage.objects.none(),
-        required=False,
-    )
-
-    # Errors of these fields are shown as they are; any other means a tampered form.
-    SPECIFIC_ERRORS = ("entity", "procedure")
-
-    def __init__(self, *args, case: Case, **kwargs):
-        super().__init__(*args, **kwargs)
-        entities = remission_entities(case)
-        self.fields["entity"].queryset = entities
-        self.fields["procedure"].queryset = remission_procedures(entities)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("action") != workflow.Action.REMIT:
-            return data
-        entity, procedure = data.get("entity"), data.get("procedure")
-        if entity is None:
-            self.add_error("entity", _("Para remitir elija la entidad competente."))
-        elif procedure is None:
-            self.add_error("procedure", _("Elija el trámite de la entidad competente."))
-        elif procedure.entity_id != entity.pk:
-            self.add_error(
-                "procedure",
-                _("El trámite elegido no es de %(entity)s.") % {"entity": entity.name},
-            )
-        return data
-
-
-def entity_officers(case: Case):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups=case.entity.officer_group_id)
-        .order_by("username")
-    )
 
 
 def _today() -> datetime.date:
@@ -200,37 +129,24 @@ def case_detail(request, radicado):
         AuditEvent.objects.filter(chain_key=case.audit_chain).order_by("seq")
     )
     today = _today()
-    refusals = action_refusals(case, today)
-    actions = [
-        a
-        for a in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
-        if a != workflow.Action.ASSIGN and a not in refusals
+    refusals = action_refusals(case, today, request.user)
+    forms = [
+        ActionForm(case=case, action=action)
+        for action in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
+        if action not in refusals
     ]
-    can_assign = workflow.Action.ASSIGN in workflow.allowed_actions(
-        case.status, workflow.Role.OFFICER
-    )
     context = {
         "case": case,
         "documents": case.documents.all(),
         "history": _with_names(history),
-        "actions": [
-            (
-                action,
-                action.label,
-                workflow.TRANSITIONS[(workflow.Status(case.status), action)],
-            )
-            for action in actions
-        ],
+        "actions": [form for form in forms if not form.secondary],
+        "secondary_actions": [form for form in forms if form.secondary],
         "term_status": term_status(case, today),
         "extension_label": wording.days(
             case.extension_days, calendar_days=case.calendar_days
         ),
         "assignee": services.user_display(case.assigned_to) or "—",
         "refusals": list(refusals.values()),
-        "officers": entity_officers(case) if can_assign else [],
-        "remission_choices": (
-            _remission_choices(case) if workflow.Action.REMIT in actions else []
-        ),
     }
     return render(request, "procedures/admin/case.html", context)
 
@@ -253,34 +169,32 @@ def term_status(case: Case, today: datetime.date) -> str:
     return wording.remaining(case.days_left(today), calendar_days=case.calendar_days)
 
 
-def action_refusals(case: Case, today: datetime.date) -> dict:
+# Refusals foreseen on the case page: rules on the term that no input can
+# satisfy, so the reason is shown instead of the button (the service refuses
+# them too). Other guards depend on what the officer enters.
+FORESEEN_REFUSALS = (workflow.Action.REQUEST_INFO, workflow.Action.EXTEND)
+
+
+def action_refusals(case: Case, today: datetime.date, user) -> dict:
     """Actions the table allows now but the law does not for this case, with the
-    Spanish reason shown instead of the button (the service refuses them too)."""
+    Spanish reason shown instead of the button."""
     refusals = {}
-    checks = {
-        workflow.Action.REQUEST_INFO: lambda: workflow.check_information_request(
-            today=today,
-            last_day=calendar.add_business_days(
-                case.received_on, workflow.INFORMATION_REQUEST_DAYS
-            ),
-            previous_request=case.information_requested_on,
-        ),
-        workflow.Action.EXTEND: lambda: workflow.check_extension(
-            today=today,
-            due_date=case.due_date,
-            original_term_days=case.term_days,
-            extended_term_days_so_far=case.extension_days,
-            extra_days=1,
-            allowed=case.procedure.extension_allowed,
-            calendar_days=case.calendar_days,
-        ),
-    }
-    allowed = workflow.allowed_actions(case.status, workflow.Role.OFFICER)
-    for action, check in checks.items():
-        if action not in allowed:
+    for action in workflow.allowed_actions(case.status, workflow.Role.OFFICER):
+        if action not in FORESEEN_REFUSALS:
             continue
+        # The smallest extension: if one day is refused, every one is.
+        probe = workflow.Act(
+            case=case,
+            action=action,
+            role=workflow.Role.OFFICER,
+            actor=user,
+            today=today,
+            extra_days=1,
+        )
+        row = workflow.TRANSITIONS[(workflow.Status(case.status), action)]
         try:
-            check()
+            for guard in row.guards:
+                guard(probe)
         except workflow.TransitionError as refused:
             refusals[action] = f"{action.label}: {refused}"
     return refusals
@@ -295,14 +209,6 @@ def _with_names(history) -> list[tuple]:
     )
     names = {user.get_username(): services.user_display(user) for user in users}
     return [(event, names.get(event.actor, event.actor)) for event in history]
-
-
-def _remission_choices(case: Case) -> list[tuple[Entity, list[ProcedurePage]]]:
-    entities = list(remission_entities(case))
-    procedures: dict[int, list] = {entity.pk: [] for entity in entities}
-    for procedure in remission_procedures(entities):
-        procedures[procedure.entity_id].append(procedure)
-    return [(entity, procedures[entity.pk]) for entity in entities]
 
 
 @require_POST
@@ -325,26 +231,13 @@ def case_action(request, radicado):
             )
         return redirect("procedures_admin_case", radicado=radicado)
     data = form.cleaned_data
-    assignee = None
-    if data["assignee"]:
-        assignee = entity_officers(case).filter(pk=data["assignee"]).first()
-        if assignee is None:
-            messages.error(
-                request, _("Solo puede asignar el caso a un funcionario de la entidad.")
-            )
-            return redirect("procedures_admin_case", radicado=radicado)
     try:
         acted = services.case_act(
             case.pk,
             actor=request.user,
             action=data["action"],
             expected_version=data["version"],
-            reason=data["reason"] or "",
-            extra_days=data["extra_days"] or 0,
-            assignee=assignee,
-            remit_to=(
-                data["procedure"] if data["action"] == workflow.Action.REMIT else None
-            ),
+            **form.inputs(),
         )
     except services.CaseConflict as conflict:
         messages.error(request, str(conflict))

@@ -5,10 +5,12 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 import audit
 from audit.chain import canonical_json, document_digest
@@ -287,7 +289,8 @@ def case_act(
 ) -> Case:
     """Apply one workflow action to a case, under a row lock and a version check.
 
-    ``remit_to`` is the competent entity's procedure page for ``remitir``.
+    ``remit_to`` is the competent entity's procedure page for ``remitir``;
+    ``assignee`` (a user or its id) must be an active officer of the case's entity.
     Raises Case.DoesNotExist when the actor may not see the case, CaseConflict when
     another person changed it first, TransitionError when the rules refuse it.
     """
@@ -323,180 +326,122 @@ def case_act(
     return case
 
 
-def _apply(
-    case: Case,
-    *,
-    actor,
-    action,
-    reason,
-    extra_days=0,
-    assignee=None,
-    remit_to=None,
-    documents=(),
-    today,
-    role: workflow.Role | None = None,
-) -> None:
+def _apply(case: Case, *, actor, action, today, role=None, **inputs) -> None:
+    """The row of ``action``: its guards, its effects, then save, audit and notify."""
     role = role or _role_for(case, actor)
-    transition = workflow.TRANSITIONS.get((workflow.Status(case.status), action))
-    new_status = workflow.next_status(case.status, action, role)
-    workflow.check_reason(action, reason)
-    if action == workflow.Action.REMIT:
-        _check_remission(case, remit_to)
+    transition = workflow.transition_for(case.status, action, role)
+    if inputs.get("assignee") is not None:
+        inputs["assignee"] = _entity_officer(case, inputs["assignee"])
+    act = workflow.Act(
+        case=case, action=action, role=role, actor=actor, today=today, **inputs
+    )
+    workflow.check_guards(transition, act)
     before = _audited_state(case)
-    if action == workflow.Action.EXTEND:
-        workflow.check_extension(
-            today=today,
-            due_date=case.due_date,
-            original_term_days=case.term_days,
-            extended_term_days_so_far=case.extension_days,
-            extra_days=extra_days,
-            allowed=case.procedure.extension_allowed,
-            calendar_days=case.calendar_days,
-        )
-        case.extension_days += extra_days
-        case.extension_reason = reason
-        case.due_date = calendar.extend_due_date(
-            case.due_date, extra_days, calendar_days=case.calendar_days
-        )
-    elif action == workflow.Action.REQUEST_INFO:
-        workflow.check_information_request(
-            today=today,
-            last_day=calendar.add_business_days(
-                case.received_on, workflow.INFORMATION_REQUEST_DAYS
-            ),
-            previous_request=case.information_requested_on,
-        )
-        case.information_requested_on = today
-    elif action == workflow.Action.REQUEST_EXTENSION:
-        workflow.check_citizen_extension(
-            today=today,
-            citizen_deadline=case.citizen_deadline,
-            already_extended=case.citizen_extension_on is not None,
-        )
-        case.citizen_extension_on = today
-        # "Un término igual": a second month, running on from the first.
-        case.citizen_deadline = calendar.add_calendar_months(
-            case.clock_stopped_on, 2 * workflow.CITIZEN_MONTHS
-        )
-    elif action == workflow.Action.DESIST:
-        workflow.check_desistimiento(
-            today=today, citizen_deadline=case.citizen_deadline
-        )
-    elif action == workflow.Action.APPROVE:
-        workflow.check_four_eyes(
-            four_eyes=case.procedure.four_eyes,
-            approver_id=actor.pk,
-            reviewer_ids=set(case.reviewer_ids),
-        )
-    if (
-        action in (workflow.Action.TAKE, workflow.Action.REQUEST_INFO)
-        and actor.pk not in case.reviewer_ids
-    ):
-        case.reviewer_ids = [*case.reviewer_ids, actor.pk]
-    if action == workflow.Action.TAKE and case.assigned_to_id is None:
-        case.assigned_to = actor
-    if action == workflow.Action.ASSIGN:
-        case.assigned_to = assignee or actor
-    # The legal clock stops while the case waits on the citizen (Ley 1755 art. 17).
-    if new_status == workflow.Status.REQUIERE_INFORMACION and case.status != new_status:
-        case.information_request = reason
-        case.clock_stopped_on = today
-        case.citizen_deadline = calendar.add_calendar_months(
-            today, workflow.CITIZEN_MONTHS
-        )
-    if (
-        case.status == workflow.Status.REQUIERE_INFORMACION
-        and new_status == workflow.Status.EN_REVISION
-    ):
-        # A term that had already run out when the clock stopped stays run out.
-        if case.clock_stopped_on <= case.due_date:
-            case.due_date = calendar.pause_and_resume(
-                case.due_date,
-                case.clock_stopped_on,
-                today,
-                calendar_days=case.calendar_days,
-            )
-        case.clock_stopped_on = None
-        case.citizen_deadline = None
-        case.information_request = ""
-    if new_status in workflow.FINAL_STATUSES:
-        case.decided_at = timezone.now()
-        case.decision_reason = reason
-    if new_status == workflow.Status.APROBADO:
+    for effect in transition.effects:
+        effect(act)
+    if transition.needs_output:
         case.output_pending_since = timezone.now()
-    case.status = new_status
+    case.status = transition.to
     case.version += 1
     case.save()
-    for upload in documents:
-        kind = (
-            CaseDocument.Kind.ANSWER
-            if role == workflow.Role.APPLICANT
-            else CaseDocument.Kind.OUTPUT
+    target = _record_inputs(act, transition)
+    _audit_act(act, before, target)
+    if transition.needs_output:
+        enqueue_on_commit(tasks.render_output, case.pk)
+    if transition.notice:
+        _notify(act, transition.notice, target)
+
+
+def entity_officers(case: Case):
+    """Who may be assigned ``case``: the active officers of its entity."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups=case.entity.officer_group_id)
+        .order_by("username")
+    )
+
+
+def _entity_officer(case: Case, user_or_pk):
+    officer = (
+        entity_officers(case).filter(pk=getattr(user_or_pk, "pk", user_or_pk)).first()
+    )
+    if officer is None:
+        raise workflow.TransitionError(
+            gettext("Solo puede asignar el caso a un funcionario de la entidad."),
+            action=workflow.Action.ASSIGN,
         )
-        _store_document(case, upload, kind=kind, user=actor)
-    target = None
-    details = None
-    if action == workflow.Action.REMIT:
-        target = _receive_remission(case, procedure=remit_to, actor=actor)
-        details = {
-            "remitted_to": target.radicado,
-            "entity": target.entity.code,
-            "procedure": target.procedure.code,
-        }
+    return officer
+
+
+def _record_inputs(act: workflow.Act, transition: workflow.Transition) -> Case | None:
+    """Store what the actor attached and, for a remission, the competent entity's
+    new case (returned: the audit and the e-mail name it)."""
+    kind = (
+        CaseDocument.Kind.ANSWER
+        if act.role == workflow.Role.APPLICANT
+        else CaseDocument.Kind.OUTPUT
+    )
+    for upload in act.documents:
+        _store_document(act.case, upload, kind=kind, user=act.actor)
+    if workflow.Input.REMIT_TO in transition.inputs:
+        return _receive_remission(act.case, procedure=act.remit_to, actor=act.actor)
+    return None
+
+
+def _audit_act(act: workflow.Act, before: dict, target: Case | None) -> None:
+    case = act.case
     audit.record(
-        action=f"case.{action.value}",
+        action=f"case.{act.action.value}",
         subject_type="case",
         subject_id=case.radicado,
         chain_key=case.audit_chain,
-        actor=actor,
-        role=_AUDIT_ROLES.get(role),
+        actor=act.actor,
+        role=_AUDIT_ROLES.get(act.role),
         radicado=case.radicado,
-        reason=reason,
+        reason=act.reason,
         before=before,
         after=_audited_state(case),
-        details=details,
+        details=None
+        if target is None
+        else {
+            "remitted_to": target.radicado,
+            "entity": target.entity.code,
+            "procedure": target.procedure.code,
+        },
     )
-    if new_status == workflow.Status.APROBADO:
-        enqueue_on_commit(tasks.render_output, case.pk)
-    if transition and transition.notifies_applicant:
-        subject, template = _notice(case, action, target)
-        notification_queue(
-            case=case,
-            key=f"case:{case.radicado}:v{case.version}",
-            recipient=case.applicant.email,
-            subject=subject,
-            template=template,
-            context={
-                "case": case,
-                "action": action,
-                "reason": reason,
-                "target": target,
-            },
-        )
 
 
-def _notice(case: Case, action, target) -> tuple[str, str]:
-    """The citizen's e-mail for an action: its subject and template. Only a change
-    of status is worded as one; an extension keeps the status and says so."""
-    if target is not None:
-        return (
-            f"{case.radicado}: remitido a {target.entity.name}, radicado {target.radicado}",
-            "procedures/email/remitted.txt",
-        )
-    if action == workflow.Action.EXTEND:
-        return (
-            f"{case.radicado}: término de respuesta prorrogado hasta el {case.due_date:%d/%m/%Y}",
-            "procedures/email/extended.txt",
-        )
-    if action == workflow.Action.REQUEST_EXTENSION:
-        return (
-            f"{case.radicado}: su plazo para responder se amplió hasta el "
-            f"{case.citizen_deadline:%d/%m/%Y}",
-            "procedures/email/citizen_extension.txt",
-        )
-    return (
-        f"{case.radicado}: {case.get_status_display()}",
-        "procedures/email/status.txt",
+# The citizen's e-mail subject per notice (the row names the notice). Only a
+# change of status is worded as one; an extension keeps the status and says so.
+NOTICE_SUBJECTS = {
+    "status": lambda case, target: f"{case.radicado}: {case.get_status_display()}",
+    "extended": lambda case, target: (
+        f"{case.radicado}: término de respuesta prorrogado hasta el {case.due_date:%d/%m/%Y}"
+    ),
+    "citizen_extension": lambda case, target: (
+        f"{case.radicado}: su plazo para responder se amplió hasta el "
+        f"{case.citizen_deadline:%d/%m/%Y}"
+    ),
+    "remitted": lambda case, target: (
+        f"{case.radicado}: remitido a {target.entity.name}, radicado {target.radicado}"
+    ),
+}
+
+
+def _notify(act: workflow.Act, notice: str, target: Case | None) -> None:
+    case = act.case
+    notification_queue(
+        case=case,
+        key=f"case:{case.radicado}:v{case.version}",
+        recipient=case.applicant.email,
+        subject=NOTICE_SUBJECTS[notice](case, target),
+        template=f"procedures/email/{notice}.txt",
+        context={
+            "case": case,
+            "action": act.action,
+            "reason": act.reason,
+            "target": target,
+        },
     )
 
 
@@ -526,24 +471,6 @@ _AUDIT_ROLES = {
     workflow.Role.APPLICANT: APPLICANT_ROLE,
     workflow.Role.SYSTEM: workflow.Role.SYSTEM.value,
 }
-
-
-def _check_remission(case: Case, procedure) -> None:
-    """Ley 1755 art. 21: remit to another entity, to one of its live procedures."""
-    if procedure is None:
-        raise workflow.TransitionError(
-            "Para remitir por competencia elija la entidad competente y su trámite.",
-            action=workflow.Action.REMIT,
-        )
-    if procedure.entity_id == case.entity_id:
-        raise workflow.TransitionError(
-            "La remisión por competencia es a otra entidad, no a la misma.",
-            action=workflow.Action.REMIT,
-        )
-    if not procedure.live:
-        raise workflow.TransitionError(
-            "El trámite elegido no está publicado.", action=workflow.Action.REMIT
-        )
 
 
 def _receive_remission(case: Case, *, procedure, actor) -> Case:

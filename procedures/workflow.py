@@ -1,10 +1,14 @@
 """The case workflow: statuses, actions, roles and one transitions table.
 
 Rule: a case changes status only through a pair ``(status, action)`` listed in
-``TRANSITIONS``, and only when the acting role is one the entry lists.
-``next_status()`` is the one function that applies the table; ``allowed_actions()``
-reads the same table to build the buttons. The services (``procedures.services``)
-call these plus the rule checks below, then save, audit and notify.
+``TRANSITIONS``, and only when the acting role is one the entry lists. Each row
+says the whole of an action: its inputs (what the officer's form asks for), its
+guards (the legal rules that may refuse it), its effects (what it changes on the
+case), whether it issues an output document and which e-mail tells the citizen.
+``next_status()`` applies the table; ``allowed_actions()`` reads it to build the
+buttons; the service (``procedures.services``) runs a row's guards and effects,
+then saves, audits and notifies. A new action is a new row and, where it changes
+something no effect yet does, one effect function.
 
 The main path::
 
@@ -48,14 +52,18 @@ Final statuses admit no action at all.
 """
 
 import datetime
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 from django.db.models import TextChoices
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from . import calendar
 
 
 class Status(TextChoices):
@@ -107,83 +115,282 @@ INFORMATION_REQUEST_DAYS: Final[int] = 10
 CITIZEN_MONTHS: Final[int] = 1
 
 
+class Input(StrEnum):
+    """What the actor gives with an action, besides the case. The officer's form
+    shows a field for each input its row names; the service resolves them."""
+
+    # A written, motivated reason the citizen will read (see check_reason).
+    REASON = "reason"
+    # The new due date, as days added to the term (art. 14 parágrafo).
+    EXTRA_DAYS = "extra_days"
+    # The competent entity and its procedure, where the case is remitted (art. 21).
+    REMIT_TO = "remit_to"
+    # Another officer of the entity; none means whoever acts.
+    ASSIGNEE = "assignee"
+    # The citizen's attachments to an answer.
+    DOCUMENTS = "documents"
+
+
+@dataclass(slots=True, kw_only=True)
+class Act:
+    """One action being applied: the case (the effects change it in place, the
+    service saves it), who acts, the day it counts as, and the inputs given."""
+
+    case: Any
+    action: Action
+    role: Role
+    actor: Any
+    today: datetime.date
+    reason: str = ""
+    extra_days: int = 0
+    assignee: Any = None
+    remit_to: Any = None
+    documents: Sequence = ()
+
+
+# Guards: one rule each, read from the case and the inputs; a refusal raises
+# TransitionError with the Spanish reason. The reason rule runs before them.
+
+
+def extension_in_term(act: Act) -> None:
+    case = act.case
+    check_extension(
+        today=act.today,
+        due_date=case.due_date,
+        original_term_days=case.term_days,
+        extended_term_days_so_far=case.extension_days,
+        extra_days=act.extra_days,
+        allowed=case.procedure.extension_allowed,
+        calendar_days=case.calendar_days,
+    )
+
+
+def first_request_in_time(act: Act) -> None:
+    check_information_request(
+        today=act.today,
+        last_day=calendar.add_business_days(
+            act.case.received_on, INFORMATION_REQUEST_DAYS
+        ),
+        previous_request=act.case.information_requested_on,
+    )
+
+
+def citizen_extension_in_time(act: Act) -> None:
+    check_citizen_extension(
+        today=act.today,
+        citizen_deadline=act.case.citizen_deadline,
+        already_extended=act.case.citizen_extension_on is not None,
+    )
+
+
+def citizen_month_over(act: Act) -> None:
+    check_desistimiento(today=act.today, citizen_deadline=act.case.citizen_deadline)
+
+
+def four_eyes(act: Act) -> None:
+    check_four_eyes(
+        four_eyes=act.case.procedure.four_eyes,
+        approver_id=act.actor.pk,
+        reviewer_ids=set(act.case.reviewer_ids),
+    )
+
+
+def competent_entity(act: Act) -> None:
+    """Art. 21: remit to another entity, to one of its live procedures."""
+    procedure = act.remit_to
+    if procedure is None:
+        message = gettext(
+            "Para remitir por competencia elija la entidad competente y su trámite."
+        )
+    elif procedure.entity_id == act.case.entity_id:
+        message = gettext(
+            "La remisión por competencia es a otra entidad, no a la misma."
+        )
+    elif not procedure.live:
+        message = gettext("El trámite elegido no está publicado.")
+    else:
+        return
+    raise TransitionError(message, action=Action.REMIT)
+
+
+# Effects: what an action changes on the case, in the order the row lists them.
+
+
+def add_reviewer(act: Act) -> None:
+    # Four eyes: whoever took the case or asked for information may not approve it.
+    if act.actor.pk not in act.case.reviewer_ids:
+        act.case.reviewer_ids = [*act.case.reviewer_ids, act.actor.pk]
+
+
+def assign_taker(act: Act) -> None:
+    if act.case.assigned_to_id is None:
+        act.case.assigned_to = act.actor
+
+
+def assign(act: Act) -> None:
+    act.case.assigned_to = act.assignee or act.actor
+
+
+def extend_term(act: Act) -> None:
+    case = act.case
+    case.extension_days += act.extra_days
+    case.extension_reason = act.reason
+    case.due_date = calendar.extend_due_date(
+        case.due_date, act.extra_days, calendar_days=case.calendar_days
+    )
+
+
+def stop_clock(act: Act) -> None:
+    """Art. 17: the requerimiento suspends the term and gives the citizen a month."""
+    case = act.case
+    case.information_requested_on = act.today
+    case.information_request = act.reason
+    case.clock_stopped_on = act.today
+    case.citizen_deadline = calendar.add_calendar_months(act.today, CITIZEN_MONTHS)
+
+
+def extend_citizen_deadline(act: Act) -> None:
+    act.case.citizen_extension_on = act.today
+    # "Un término igual": a second month, running on from the first.
+    act.case.citizen_deadline = calendar.add_calendar_months(
+        act.case.clock_stopped_on, 2 * CITIZEN_MONTHS
+    )
+
+
+def resume_clock(act: Act) -> None:
+    """Art. 17: the term resumes (does not restart) once the citizen answers."""
+    case = act.case
+    # A term that had already run out when the clock stopped stays run out.
+    if case.clock_stopped_on <= case.due_date:
+        case.due_date = calendar.pause_and_resume(
+            case.due_date,
+            case.clock_stopped_on,
+            act.today,
+            calendar_days=case.calendar_days,
+        )
+    case.clock_stopped_on = None
+    case.citizen_deadline = None
+    case.information_request = ""
+
+
+def close(act: Act) -> None:
+    act.case.decided_at = timezone.now()
+    act.case.decision_reason = act.reason
+
+
+Guard = Callable[[Act], None]
+Effect = Callable[[Act], None]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Transition:
-    """One row of the table: where the action leads and who may take it."""
+    """One row of the table: where the action leads, who may take it, what they
+    give with it, the rules that may refuse it and what it changes."""
 
     to: Status
     roles: frozenset[Role]
-    # A written, motivated reason the citizen will read (see check_reason).
-    needs_reason: bool = False
-    # An output document (the act or certificate) must be attached.
+    inputs: frozenset[Input] = frozenset()
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    # The output document (the act or certificate) is rendered once it commits.
     needs_output: bool = False
-    # The citizen must be told: the law requires notice for these acts.
-    notifies_applicant: bool = False
+    # The citizen's e-mail (procedures/email/<notice>.txt): the law requires
+    # notice of these acts. None: the citizen is not written to.
+    notice: str | None = None
+
+    @property
+    def needs_reason(self) -> bool:
+        return Input.REASON in self.inputs
+
+    @property
+    def notifies_applicant(self) -> bool:
+        return self.notice is not None
 
 
 _APPLICANT = frozenset({Role.APPLICANT})
 _OFFICER = frozenset({Role.OFFICER})
 _OFFICER_OR_SYSTEM = frozenset({Role.OFFICER, Role.SYSTEM})
+_REASON = frozenset({Input.REASON})
+
+
+def _take() -> Transition:
+    return Transition(
+        to=Status.EN_REVISION, roles=_OFFICER, effects=(add_reviewer, assign_taker)
+    )
+
+
+def _extend(status: Status) -> Transition:
+    return Transition(
+        to=status,
+        roles=_OFFICER,
+        inputs=frozenset({Input.REASON, Input.EXTRA_DAYS}),
+        guards=(extension_in_term,),
+        effects=(extend_term,),
+        notice="extended",
+    )
+
+
+def _remit() -> Transition:
+    return Transition(
+        to=Status.REMITIDO,
+        roles=_OFFICER,
+        inputs=frozenset({Input.REASON, Input.REMIT_TO}),
+        guards=(competent_entity,),
+        effects=(close,),
+        notice="remitted",
+    )
+
+
+def _assign(status: Status) -> Transition:
+    return Transition(
+        to=status,
+        roles=_OFFICER_OR_SYSTEM,
+        inputs=frozenset({Input.ASSIGNEE}),
+        effects=(assign,),
+    )
+
 
 # Read-only at runtime: the rules are changed here, in review, never by code.
 TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyType(
     {
         # Filed, waiting for an officer; the term is already running.
-        (Status.RADICADO, Action.TAKE): Transition(
-            to=Status.EN_REVISION, roles=_OFFICER
-        ),
-        (Status.RADICADO, Action.EXTEND): Transition(
-            to=Status.RADICADO,
-            roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
-        ),
-        (Status.RADICADO, Action.REMIT): Transition(
-            to=Status.REMITIDO,
-            roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
-        ),
-        (Status.RADICADO, Action.ASSIGN): Transition(
-            to=Status.RADICADO, roles=_OFFICER_OR_SYSTEM
-        ),
+        (Status.RADICADO, Action.TAKE): _take(),
+        (Status.RADICADO, Action.EXTEND): _extend(Status.RADICADO),
+        (Status.RADICADO, Action.REMIT): _remit(),
+        (Status.RADICADO, Action.ASSIGN): _assign(Status.RADICADO),
         # Under review: the officer decides, asks, extends or forwards.
         (Status.EN_REVISION, Action.REQUEST_INFO): Transition(
             to=Status.REQUIERE_INFORMACION,
             roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
+            inputs=_REASON,
+            guards=(first_request_in_time,),
+            effects=(add_reviewer, stop_clock),
+            notice="status",
         ),
         (Status.EN_REVISION, Action.APPROVE): Transition(
             to=Status.APROBADO,
             roles=_OFFICER,
+            guards=(four_eyes,),
+            effects=(close,),
             needs_output=True,
-            notifies_applicant=True,
+            notice="status",
         ),
         (Status.EN_REVISION, Action.REJECT): Transition(
             to=Status.RECHAZADO,
             roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
+            inputs=_REASON,
+            effects=(close,),
+            notice="status",
         ),
-        (Status.EN_REVISION, Action.EXTEND): Transition(
-            to=Status.EN_REVISION,
-            roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
-        ),
-        (Status.EN_REVISION, Action.REMIT): Transition(
-            to=Status.REMITIDO,
-            roles=_OFFICER,
-            needs_reason=True,
-            notifies_applicant=True,
-        ),
-        (Status.EN_REVISION, Action.ASSIGN): Transition(
-            to=Status.EN_REVISION, roles=_OFFICER_OR_SYSTEM
-        ),
+        (Status.EN_REVISION, Action.EXTEND): _extend(Status.EN_REVISION),
+        (Status.EN_REVISION, Action.REMIT): _remit(),
+        (Status.EN_REVISION, Action.ASSIGN): _assign(Status.EN_REVISION),
         # Waiting on the citizen (clock stopped): answer, or desistimiento.
         (Status.REQUIERE_INFORMACION, Action.ANSWER): Transition(
-            to=Status.EN_REVISION, roles=_APPLICANT
+            to=Status.EN_REVISION,
+            roles=_APPLICANT,
+            inputs=frozenset({Input.DOCUMENTS}),
+            effects=(resume_clock,),
         ),
         # Art. 17: "salvo que antes de vencer el plazo concedido solicite prórroga
         # hasta por un término igual". The clock stays stopped; the citizen is
@@ -191,14 +398,20 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
         (Status.REQUIERE_INFORMACION, Action.REQUEST_EXTENSION): Transition(
             to=Status.REQUIERE_INFORMACION,
             roles=_APPLICANT,
-            notifies_applicant=True,
+            guards=(citizen_extension_in_time,),
+            effects=(extend_citizen_deadline,),
+            notice="citizen_extension",
         ),
         # The system declares it from the nightly deadline sweep; an officer may too.
         (Status.REQUIERE_INFORMACION, Action.DESIST): Transition(
-            to=Status.DESISTIDO, roles=_OFFICER_OR_SYSTEM, notifies_applicant=True
+            to=Status.DESISTIDO,
+            roles=_OFFICER_OR_SYSTEM,
+            guards=(citizen_month_over,),
+            effects=(close,),
+            notice="status",
         ),
-        (Status.REQUIERE_INFORMACION, Action.ASSIGN): Transition(
-            to=Status.REQUIERE_INFORMACION, roles=_OFFICER_OR_SYSTEM
+        (Status.REQUIERE_INFORMACION, Action.ASSIGN): _assign(
+            Status.REQUIERE_INFORMACION
         ),
     }
 )
@@ -247,6 +460,14 @@ def next_status(status: Status | str, action: Action | str, role: Role | str) ->
     Plain strings (as read from the database) are accepted; a value that is not
     a member raises ValueError, because that is a programming error, not a rule.
     """
+    return transition_for(status, action, role).to
+
+
+def transition_for(
+    status: Status | str, action: Action | str, role: Role | str
+) -> Transition:
+    """The row ``role`` applies when taking ``action`` in ``status``, or
+    TransitionError when the table has none or the role may not take it."""
     status, action, role = Status(status), Action(action), Role(role)
     transition = TRANSITIONS.get((status, action))
     params = {
@@ -275,7 +496,14 @@ def next_status(status: Status | str, action: Action | str, role: Role | str) ->
             action=action,
             role=role,
         )
-    return transition.to
+    return transition
+
+
+def check_guards(transition: Transition, act: Act) -> None:
+    """The rules that may refuse ``act``: its reason first, then the row's guards."""
+    check_reason(act.action, act.reason)
+    for guard in transition.guards:
+        guard(act)
 
 
 def allowed_actions(status: Status | str, role: Role | str) -> list[Action]:

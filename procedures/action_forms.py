@@ -1,0 +1,200 @@
+"""The officer's form for one action on a case, built from its row of the
+workflow table: one field per input the row names, and nothing else."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Entity, ProcedurePage
+
+from . import services, workflow
+from .models import Case
+from .workflow import Action, Input, Status
+
+
+def remission_entities(case: Case):
+    """Where a case may be remitted: any other entity with officers to receive it."""
+    return (
+        Entity.objects.exclude(pk=case.entity_id)
+        .filter(officer_group__isnull=False)
+        .order_by("name")
+    )
+
+
+def remission_procedures(entities):
+    return (
+        ProcedurePage.objects.live()
+        .filter(entity__in=entities)
+        .only("id", "title", "code", "entity_id")
+        .order_by("title")
+    )
+
+
+def _required(**attrs) -> dict:
+    # The browser asks for the field; the server leaves the refusal to the
+    # service (or to clean()), whose message names the rule.
+    return {"required": True, **attrs}
+
+
+def _reason_fields(case: Case) -> dict:
+    return {
+        "reason": forms.CharField(
+            label=_("Motivo (lo leerá el ciudadano)"),
+            required=False,
+            max_length=4000,
+            widget=forms.Textarea(
+                attrs=_required(rows=2, minlength=workflow.MIN_REASON_LENGTH)
+            ),
+        )
+    }
+
+
+def _extra_days_fields(case: Case) -> dict:
+    return {
+        "extra_days": forms.IntegerField(
+            label=(
+                _("Días calendario adicionales")
+                if case.calendar_days
+                else _("Días hábiles adicionales")
+            ),
+            required=False,
+            min_value=1,
+            max_value=60,
+            widget=forms.NumberInput(attrs=_required()),
+        )
+    }
+
+
+def _remit_to_fields(case: Case) -> dict:
+    entities = list(remission_entities(case))
+    names = {entity.pk: entity.name for entity in entities}
+    grouped: dict[int, list] = {entity.pk: [] for entity in entities}
+    for procedure in remission_procedures(entities):
+        grouped[procedure.entity_id].append(
+            (procedure.pk, f"{procedure.title} ({procedure.code})")
+        )
+    entity = forms.ModelChoiceField(
+        label=_("Entidad competente"),
+        queryset=remission_entities(case),
+        required=False,
+        widget=forms.Select(attrs=_required()),
+    )
+    entity.choices = [("", _("Seleccione…"))] + list(names.items())
+    procedure = forms.ModelChoiceField(
+        label=_("Trámite en la entidad competente"),
+        queryset=remission_procedures(remission_entities(case)),
+        required=False,
+        widget=forms.Select(attrs=_required()),
+    )
+    procedure.choices = [("", _("Seleccione…"))] + [
+        (names[pk], options) for pk, options in grouped.items() if options
+    ]
+    return {"entity": entity, "procedure": procedure}
+
+
+def _assignee_fields(case: Case) -> dict:
+    # Any id is accepted here: the service refuses one that is not an officer of
+    # the entity, with its own message.
+    return {
+        "assignee": forms.IntegerField(
+            label=_("Asignar a"),
+            required=False,
+            min_value=1,
+            initial=case.assigned_to_id,
+            widget=forms.Select(
+                choices=[
+                    (officer.pk, services.user_display(officer))
+                    for officer in services.entity_officers(case)
+                ]
+            ),
+        )
+    }
+
+
+# The fields each input adds to the form. The citizen's documents come with the
+# answer on "Mis trámites", not from this form.
+INPUT_FIELDS = {
+    Input.REASON: _reason_fields,
+    Input.EXTRA_DAYS: _extra_days_fields,
+    Input.REMIT_TO: _remit_to_fields,
+    Input.ASSIGNEE: _assignee_fields,
+}
+
+
+class ActionForm(forms.Form):
+    """One action's form: hidden action and version, then its row's inputs.
+
+    A posted action the case's status does not list gets no input fields; the
+    service then refuses it with the workflow's message.
+    """
+
+    action = forms.ChoiceField(choices=Action.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    # Errors of these fields are shown as they are; any other means a tampered form.
+    SPECIFIC_ERRORS = ("entity", "procedure")
+
+    def __init__(self, data=None, *, case: Case, action: str | None = None):
+        action = action or (data or {}).get("action")
+        self.transition = _row(case, action)
+        self.action = Action(action) if self.transition else None
+        self.status = Status(case.status)
+        super().__init__(
+            data,
+            auto_id=f"%s-{action}" if self.transition else "id_%s",
+            initial={"action": action, "version": case.version},
+        )
+        inputs = self.transition.inputs if self.transition else ()
+        for input_ in Input:
+            if input_ in inputs and input_ in INPUT_FIELDS:
+                self.fields.update(INPUT_FIELDS[input_](case))
+
+    @property
+    def label(self) -> str:
+        return self.action.label
+
+    @property
+    def secondary(self) -> bool:
+        """An action the citizen does not see (no status change, no notice)."""
+        transition = self.transition
+        return not transition.notifies_applicant and transition.to == self.status
+
+    @property
+    def button_class(self) -> str:
+        if self.transition.to == Status.RECHAZADO:
+            return "button no"
+        return "button button-secondary" if self.secondary else "button"
+
+    def clean(self):
+        data = super().clean()
+        if "entity" not in self.fields:
+            return data
+        entity, procedure = data.get("entity"), data.get("procedure")
+        if entity is None:
+            self.add_error("entity", _("Para remitir elija la entidad competente."))
+        elif procedure is None:
+            self.add_error("procedure", _("Elija el trámite de la entidad competente."))
+        elif procedure.entity_id != entity.pk:
+            self.add_error(
+                "procedure",
+                _("El trámite elegido no es de %(entity)s.") % {"entity": entity.name},
+            )
+        return data
+
+    def inputs(self) -> dict:
+        """The keyword arguments of ``case_act`` this form supplies."""
+        data = self.cleaned_data
+        given = {
+            "reason": data.get("reason") or "",
+            "extra_days": data.get("extra_days") or 0,
+            "assignee": data.get("assignee"),
+        }
+        if "procedure" in self.fields:
+            given["remit_to"] = data["procedure"]
+        return given
+
+
+def _row(case: Case, action) -> workflow.Transition | None:
+    try:
+        return workflow.TRANSITIONS.get((Status(case.status), Action(action)))
+    except ValueError:
+        return None
