@@ -154,7 +154,7 @@ def _unconfirmed(year: int) -> FeeQuote:
         year,
         "",
         explanation=_(
-            "No tenemos información verificada sobre el costo de este trámite. Pregunte a la entidad antes de hacerlo; en línea no se cobra nada."
+            "No tenemos información verificada sobre el costo de este trámite. Pregunte a la entidad antes de hacerlo; en este portal no se cobra nada."
         ),
     )
 
@@ -173,7 +173,7 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
             year,
             basis,
             explanation=_(
-                "%(how)s No son una tarifa de este trámite: se liquidan y pagan cada mes por la Planilla Integrada de Liquidación de Aportes (PILA). En línea no se cobra nada."
+                "%(how)s No son una tarifa de este trámite: se liquidan y pagan cada mes por la Planilla Integrada de Liquidación de Aportes (PILA). En este portal no se cobra nada."
             )
             % {"how": (procedure.fee_formula or "").strip().rstrip(".") + "."},
         )
