@@ -6,9 +6,17 @@ the value of the year they are paid in (catalog/parameters.py); a year without i
 is never replaced by another year's. A fixed amount in pesos is the one the page was
 last reviewed for: in a later year it must be reviewed again before it is charged.
 Formulas and tables need the entity's own data, so the entity computes them.
+
+"Gratuito" is a statement of law: it is shown only when the basis names where the
+gratuity comes from (a norm, or the entity's official record: its SUIT ficha, its
+official form). "We found no fee" is a research note, not a basis: such procedures
+say the value must be asked to the entity, and the note stays with editors
+(``data_quality_notes``). Social-security contributions are not a fee for the
+filing: they are shown as contributions paid monthly through the PILA.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,12 +24,70 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from . import parameters
+from . import parameters, quality
 
 FREE = "free"
 ONLINE = "online"  # A fixed amount, paid here before filing.
 ENTITY = "entity"  # The entity computes it; nothing is charged online.
 UNAVAILABLE = "unavailable"  # Fixed, but this year's value is not known yet.
+UNCONFIRMED = "unconfirmed"  # No verified fee information: ask the entity.
+CONTRIBUTION = "contribution"  # Social-security contributions, not a filing fee.
+
+# Where a gratuity may come from: a norm with its number, or the entity's official
+# record of the procedure. Anything else ("no se encontró tarifa", "según la
+# información disponible") is a research note.
+_SOURCE = re.compile(
+    r"\b(?:Ley|Decreto(?:-Ley)?|Resoluci[oó]n|Acuerdo|Circular|Ordenanza)"
+    r"(?:\s+(?:Distrital|Nacional|DIAN|Externa))?\s+\d+"
+    r"|\bSUIT\b|\bformulario oficial\b",
+    re.IGNORECASE,
+)
+_NOTE = re.compile(
+    r"no\s+se\s+(?:encontr|hall)|según\s+la\s+información\s+disponible|inferid[oa]"
+    r"|\bconfirmar\b|\bverificar\b",
+    re.IGNORECASE,
+)
+
+# The catalog's cost facet, by fee rule: the index badge, the facet counts and the
+# facet filter all read this one table.
+COST_FREE, COST_PAID, COST_CONTRIBUTION, COST_ASK = (
+    "gratuito",
+    "pago",
+    "aportes",
+    "consultar",
+)
+COST_RULES = {
+    COST_FREE: ("FREE",),
+    COST_PAID: ("FIXED", "FORMULA", "TABLE"),
+    COST_CONTRIBUTION: ("APORTE",),
+    COST_ASK: ("UNKNOWN",),
+}
+_COST_OF_RULE = {rule: cost for cost, rules in COST_RULES.items() for rule in rules}
+
+
+def cost_category(fee_rule: str) -> str:
+    return _COST_OF_RULE.get(fee_rule, COST_ASK)
+
+
+def cost_labels() -> dict:
+    return {
+        COST_FREE: _("Gratuito"),
+        COST_PAID: _("Con pago"),
+        COST_CONTRIBUTION: _("Aportes a la seguridad social"),
+        COST_ASK: _("Costo: consulte a la entidad"),
+    }
+
+
+def is_research_note(basis: str) -> bool:
+    return bool(_NOTE.search(basis or "")) or quality.has_markers(basis)
+
+
+def supports_gratuity(basis: str) -> bool:
+    """Whether ``basis`` can stand behind the word "Gratuito": it names a norm or
+    the official record, and it is not a research note."""
+    basis = (basis or "").strip()
+    return bool(basis) and bool(_SOURCE.search(basis)) and not is_research_note(basis)
+
 
 ONE_PESO = Decimal("1")
 # Registry fees of the chambers of commerce (Decreto 1074 de 2015, art. 2.2.2.46.1.10):
@@ -57,6 +123,10 @@ class FeeQuote:
             return format_cop(self.amount)
         if self.kind == UNAVAILABLE:
             return _("Valor de %(year)s aún no disponible") % {"year": self.year}
+        if self.kind == UNCONFIRMED:
+            return _("Valor sin confirmar: consúltelo con la entidad")
+        if self.kind == CONTRIBUTION:
+            return _("Aportes a la seguridad social, aparte del trámite")
         return _("La entidad calcula el valor")
 
 
@@ -78,13 +148,39 @@ def _round(amount: Decimal, *, entity_code: str, year: int) -> Decimal:
     return (amount / step).quantize(ONE_PESO, rounding=ROUND_HALF_UP) * step
 
 
+def _unconfirmed(year: int) -> FeeQuote:
+    return FeeQuote(
+        UNCONFIRMED,
+        year,
+        "",
+        explanation=_(
+            "No tenemos información verificada sobre el costo de este trámite. Pregunte a la entidad antes de hacerlo; en este portal no se cobra nada."
+        ),
+    )
+
+
 def quote(procedure, year: int | None = None) -> FeeQuote:
     """The fee of ``procedure`` in ``year`` (this year in Bogotá by default)."""
     year = year or current_year()
     basis = procedure.fee_legal_basis
     rule, unit = procedure.fee_rule, procedure.fee_unit
     units = Decimal(procedure.fee_amount or 0)
+    if rule == "UNKNOWN":
+        return _unconfirmed(year)
+    if rule == "APORTE":
+        return FeeQuote(
+            CONTRIBUTION,
+            year,
+            basis,
+            explanation=_(
+                "%(how)s No son una tarifa de este trámite: se liquidan y pagan cada mes por la Planilla Integrada de Liquidación de Aportes (PILA). En este portal no se cobra nada."
+            )
+            % {"how": (procedure.fee_formula or "").strip().rstrip(".") + "."},
+        )
     if not procedure.requires_payment or rule == "FREE":
+        if not supports_gratuity(basis):
+            # A "free" without its source is what we did not find, not what the law says.
+            return _unconfirmed(year)
         return FeeQuote(FREE, year, basis)
     if rule != "FIXED" or units <= 0:
         # A formula, a table or an unknown amount: never "free", never charged here.
@@ -154,3 +250,23 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
             "amount": format_cop(amount),
         },
     )
+
+
+def problems(procedure, quote_: FeeQuote) -> list[str]:
+    """What is wrong with a procedure's fee data, in words an editor can act on."""
+    found = []
+    basis = (procedure.fee_legal_basis or "").strip()
+    rule, units = procedure.fee_rule, Decimal(procedure.fee_amount or 0)
+    if rule == "FREE" and quote_.kind != FREE:
+        found.append("gratuito sin norma ni registro oficial")
+    if rule != "UNKNOWN" and not basis:
+        found.append("sin fundamento")
+    if basis and is_research_note(basis):
+        found.append("el fundamento es una nota de investigación")
+    if rule == "FIXED" and units <= 0:
+        found.append(f"valor fijo sin monto ({procedure.fee_unit})")
+    if rule in ("FREE", "UNKNOWN") and procedure.requires_payment:
+        found.append("marcado con pago pero sin valor")
+    if rule not in ("FREE", "UNKNOWN") and not procedure.requires_payment:
+        found.append("tiene regla de cobro pero no requiere pago")
+    return found

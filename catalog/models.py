@@ -220,6 +220,26 @@ class ProcedurePageForm(WagtailAdminPageForm):
         if self.for_user is not None and "entity" in self.fields:
             self.fields["entity"].queryset = entities_editable_by(self.for_user)
 
+    def clean(self):
+        cleaned = super().clean()
+        from .fees import supports_gratuity
+
+        rule = cleaned.get("fee_rule")
+        basis = (cleaned.get("fee_legal_basis") or "").strip()
+        if rule == ProcedurePage.FeeRule.FREE and not supports_gratuity(basis):
+            # "Gratuito" on a page is a legal statement; without its source it is a guess.
+            self.add_error(
+                "fee_legal_basis",
+                _(
+                    "Para publicarlo como gratuito, cite la norma o el registro oficial "
+                    "(ficha SUIT, formulario oficial) que lo establece. Si no se conoce, "
+                    "elija «Sin confirmar» y deje la nota en las notas de calidad de datos."
+                ),
+            )
+        elif rule and rule != ProcedurePage.FeeRule.UNKNOWN and not basis:
+            self.add_error("fee_legal_basis", _("Indique el fundamento del cobro."))
+        return cleaned
+
 
 class ProcedurePage(PublicSiteURLMixin, Page):
     """One procedure of the catalog, with the fields of SUIT's "Formato integrado"."""
@@ -239,6 +259,10 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         FIXED = "FIXED", _("Valor fijo")
         FORMULA = "FORMULA", _("Fórmula")
         TABLE = "TABLE", _("Tabla de tarifas")
+        # No verified fee information: the page says to ask the entity, never "free".
+        UNKNOWN = "UNKNOWN", _("Sin confirmar (consultar con la entidad)")
+        # Social-security contributions: paid monthly through the PILA, not a fee.
+        CONTRIBUTION = "APORTE", _("Aportes a la seguridad social")
 
     class FeeUnit(models.TextChoices):
         COP = "COP", _("Pesos (COP)")
@@ -331,7 +355,16 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         _("unidad"), max_length=8, choices=FeeUnit.choices, default=FeeUnit.COP
     )
     fee_formula = models.TextField(_("fórmula o tabla"), blank=True)
-    fee_legal_basis = models.CharField(_("fundamento del cobro"), max_length=400)
+    fee_legal_basis = models.CharField(
+        _("fundamento del cobro"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "La norma o el registro oficial (ficha SUIT, formulario oficial) que fija el "
+            "valor o la gratuidad. Vacío solo si el costo está sin confirmar; las notas "
+            "de investigación van en las notas de calidad de datos."
+        ),
+    )
     payment_channels = models.JSONField(_("medios de pago"), default=list, blank=True)
 
     response_time_value = models.PositiveIntegerField(
@@ -555,7 +588,14 @@ class ProcedurePage(PublicSiteURLMixin, Page):
 
     @property
     def is_free(self) -> bool:
-        return not self.requires_payment
+        return self.fee_quote.kind == "free"
+
+    @property
+    def cost_label(self) -> str:
+        """The catalog card's cost badge (catalog.fees: one table for badge and facet)."""
+        from .fees import cost_category, cost_labels
+
+        return str(cost_labels()[cost_category(self.fee_rule)])
 
     @property
     def is_online(self) -> bool:
@@ -601,8 +641,16 @@ class ProcedurePage(PublicSiteURLMixin, Page):
     @property
     def fee_summary(self) -> str:
         """The cost in one line of plain Spanish, amounts in Colombian format."""
-        if not self.requires_payment or self.fee_rule == self.FeeRule.FREE:
-            return str(_("Gratuito"))
+        if (
+            self.fee_rule
+            in (
+                self.FeeRule.FREE,
+                self.FeeRule.UNKNOWN,
+                self.FeeRule.CONTRIBUTION,
+            )
+            or not self.requires_payment
+        ):
+            return str(self.fee_quote.label)
         amount = Decimal(self.fee_amount).normalize()
         if self.fee_rule == self.FeeRule.FIXED:
             if self.fee_unit == self.FeeUnit.COP:

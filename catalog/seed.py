@@ -70,6 +70,8 @@ FEE_KEYS = frozenset(
         "payment_channels",
     ]
 )
+# A fee's research note ("no se encontró tarifa...") is for editors, never public.
+FEE_OPTIONAL_KEYS = frozenset(["note"])
 TIME_KEYS = frozenset(
     ["value", "unit", "calendar", "legal_term_days", "notes", "extension_allowed"]
 )
@@ -236,13 +238,36 @@ def read_online_forms(data_dir: Path = DATA_DIR, entity_of: dict | None = None) 
     return {code: spec for code, (_name, spec) in entries.items()}
 
 
+def _check_fee(where: str, fee: dict) -> None:
+    """The data side of catalog.fees' rule: "Gratuito" needs its source, and a fee
+    nobody could confirm says so (rule UNKNOWN) and keeps its research note."""
+    from .fees import supports_gratuity
+
+    basis = " ".join(str(fee["legal_basis"] or "").split())
+    if fee["rule"] == "FREE" and not supports_gratuity(basis):
+        raise CatalogDataError(
+            f"{where}: «gratuito» sin norma ni registro oficial ({basis!r}); "
+            "use rule: UNKNOWN y deje la nota en note"
+        )
+    if fee["rule"] == "UNKNOWN" and (basis or not fee.get("note")):
+        raise CatalogDataError(f"{where}: UNKNOWN lleva note y legal_basis vacío")
+    if fee["rule"] not in ("FREE", "UNKNOWN") and not basis:
+        raise CatalogDataError(f"{where}: falta legal_basis")
+
+
 def read_procedures(data_dir: Path = DATA_DIR) -> list[dict]:
     """Every procedure row, with its online form or in-person reason when it has one."""
     rows: list[dict] = []
     for path in sorted((data_dir / "procedures").glob("*.yaml")):
         for row in read_yaml(path) or []:
             _check_keys(f"{path.name}:{row.get('code')}", row, PROCEDURE_KEYS)
-            _check_keys(f"{path.name}:{row['code']}.fee", row["fee"], FEE_KEYS)
+            _check_keys(
+                f"{path.name}:{row['code']}.fee",
+                row["fee"],
+                FEE_KEYS | FEE_OPTIONAL_KEYS,
+                required=FEE_KEYS,
+            )
+            _check_fee(f"{path.name}:{row['code']}.fee", row["fee"])
             _check_keys(
                 f"{path.name}:{row['code']}.response_time",
                 row["response_time"],
@@ -366,7 +391,7 @@ def page_values(row: dict, reference: dict) -> dict:
         "fee_amount": Decimal(str(fee["amount"] or 0)),
         "fee_unit": fee["unit"],
         "fee_formula": fee["formula"] or "",
-        "fee_legal_basis": fee["legal_basis"],
+        "fee_legal_basis": fee["legal_basis"] or "",
         "payment_channels": list(fee["payment_channels"] or []),
         "response_time_value": int(time["value"]),
         "response_time_unit": time["unit"],
@@ -389,6 +414,8 @@ def page_values(row: dict, reference: dict) -> dict:
     notes: list[str] = []
     for name in PUBLIC_TEXT_FIELDS:
         values[name] = scrub(values[name], name, notes)
+    if fee.get("note"):
+        notes.insert(0, f"fee.note: {' '.join(str(fee['note']).split())}")
     if row["certainty"] != ProcedurePage.Certainty.VERIFICADO:
         notes.insert(0, f"certainty: {row['certainty']}")
     values["data_quality_notes"] = "\n".join(notes)

@@ -11,11 +11,12 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import search
+from . import fees, search
 from .models import Entity, LifeEvent, ProcedurePage
 
 PAGE_SIZE = 20
-COST_FREE, COST_PAID = "gratuito", "pago"
+COST_FREE, COST_PAID = fees.COST_FREE, fees.COST_PAID
+COSTS = list(fees.COST_RULES)
 
 
 def published_procedures() -> QuerySet:
@@ -43,8 +44,8 @@ def _apply_filters(queryset: QuerySet, selected: Mapping[str, str]) -> QuerySet:
         queryset = queryset.filter(pk__in=audiences.values("procedurepage_id"))
     if selected.get("nivel"):
         queryset = queryset.filter(digital_level=selected["nivel"])
-    if selected.get("costo") in (COST_FREE, COST_PAID):
-        queryset = queryset.filter(requires_payment=selected["costo"] == COST_PAID)
+    if selected.get("costo") in fees.COST_RULES:
+        queryset = queryset.filter(fee_rule__in=fees.COST_RULES[selected["costo"]])
     return queryset
 
 
@@ -89,7 +90,7 @@ def _m2m_counts(through, target: str, ids: list[int]) -> tuple[Counter, dict, li
 def facets(rows: list[tuple], selected: Mapping[str, str]) -> list[dict]:
     """Counts per facet value over the matched procedures.
 
-    ``rows`` are the matches' (pk, entity_id, digital_level, requires_payment), already
+    ``rows`` are the matches' (pk, entity_id, digital_level, fee_rule), already
     fetched; the many-to-many facets take one query each (per 5,000 matches).
     """
     ids = [row[0] for row in rows]
@@ -104,7 +105,7 @@ def facets(rows: list[tuple], selected: Mapping[str, str]) -> list[dict]:
         ProcedurePage.audiences.through, "audience", ids
     )
     levels = Counter(row[2] for row in rows)
-    costs = Counter(COST_PAID if row[3] else COST_FREE for row in rows)
+    costs = Counter(fees.cost_category(row[3]) for row in rows)
     level_labels = dict(ProcedurePage.DigitalLevel.choices)
     return [
         {
@@ -136,10 +137,10 @@ def facets(rows: list[tuple], selected: Mapping[str, str]) -> list[dict]:
             "label": _("Costo"),
             "options": _options(
                 costs,
-                {COST_FREE: _("Gratuito"), COST_PAID: _("Con pago")},
+                fees.cost_labels(),
                 "costo",
                 selected,
-                [COST_FREE, COST_PAID],
+                COSTS,
             ),
         },
     ]
@@ -158,9 +159,7 @@ def catalog_search(params: Mapping[str, str]) -> dict:
     }
     matched = _apply_filters(published_procedures(), selected)
     ordered = search.search(matched, query) if query else matched.order_by("title")
-    rows = list(
-        ordered.values_list("pk", "entity_id", "digital_level", "requires_payment")
-    )
+    rows = list(ordered.values_list("pk", "entity_id", "digital_level", "fee_rule"))
     paginator = Paginator([row[0] for row in rows], PAGE_SIZE)
     page = paginator.get_page(params.get("pagina"))
     by_pk = (

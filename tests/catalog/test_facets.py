@@ -1,5 +1,6 @@
 import pytest
 
+from catalog import fees
 from catalog.models import ProcedurePage
 from catalog.selectors import PAGE_SIZE, catalog_search, published_procedures
 
@@ -33,8 +34,16 @@ def test_facet_counts_match_the_database():
     levels = _facet(context, "nivel")
     assert sum(levels.values()) == live.count()
     costs = _facet(context, "costo")
-    assert costs["gratuito"] == live.filter(requires_payment=False).count()
-    assert costs["pago"] == live.filter(requires_payment=True).count()
+    # "Gratuito" counts only what a norm makes free; no fee found is "consultar".
+    assert costs["gratuito"] == live.filter(fee_rule="FREE").count() > 0
+    assert costs["consultar"] == live.filter(fee_rule="UNKNOWN").count() > 0
+    assert costs["aportes"] == live.filter(fee_rule="APORTE").count() > 0
+    assert (
+        costs["pago"]
+        == live.filter(fee_rule__in=["FIXED", "FORMULA", "TABLE"]).count()
+        == live.filter(requires_payment=True).exclude(fee_rule="APORTE").count()
+    )
+    assert sum(costs.values()) == live.count()
 
 
 @pytest.mark.parametrize(
@@ -42,8 +51,10 @@ def test_facet_counts_match_the_database():
     [
         ({"entidad": "SDH"}, lambda p: p.entity.code == "SDH"),
         ({"nivel": "EN_LINEA"}, lambda p: p.digital_level == "EN_LINEA"),
-        ({"costo": "gratuito"}, lambda p: not p.requires_payment),
-        ({"costo": "pago"}, lambda p: p.requires_payment),
+        ({"costo": "gratuito"}, lambda p: p.fee_quote.kind == fees.FREE),
+        ({"costo": "consultar"}, lambda p: p.fee_quote.kind == fees.UNCONFIRMED),
+        ({"costo": "aportes"}, lambda p: p.fee_quote.kind == fees.CONTRIBUTION),
+        ({"costo": "pago"}, lambda p: p.requires_payment and not p.is_free),
         (
             {"evento": "crear-empresa"},
             lambda p: p.life_events.filter(code="crear-empresa").exists(),
@@ -64,7 +75,7 @@ def test_combined_facets_narrow_and_count_consistently():
     context = catalog_search({"evento": "crear-empresa", "costo": "gratuito"})
     expected = (
         published_procedures()
-        .filter(life_events__code="crear-empresa", requires_payment=False)
+        .filter(life_events__code="crear-empresa", fee_rule="FREE")
         .distinct()
         .count()
     )

@@ -102,8 +102,15 @@ def test_fee_summary_uses_colombian_number_format():
         requires_payment=True, fee_rule="FIXED", fee_amount=1234567, fee_unit="COP"
     )
     assert page.fee_summary == "$ 1.234.567"
-    free = ProcedurePage(requires_payment=False, fee_rule="FREE")
+    free = ProcedurePage(
+        requires_payment=False,
+        fee_rule="FREE",
+        fee_legal_basis="Resolución 113 de 2020",
+    )
     assert free.fee_summary == "Gratuito"
+    # "Free" without a source is not free: it is a fee nobody confirmed.
+    unsourced = ProcedurePage(requires_payment=False, fee_rule="FREE")
+    assert unsourced.fee_summary == "Valor sin confirmar: consúltelo con la entidad"
     percent = ProcedurePage(
         requires_payment=True, fee_rule="FORMULA", fee_amount="0.7", fee_unit="PERCENT"
     )

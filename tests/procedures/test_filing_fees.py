@@ -66,9 +66,12 @@ def test_quotes_in_pesos_of_the_year_with_their_basis(certificate):
     assert "UVB 2026" in quote.explanation and "Resolución 3488" in quote.explanation
     assert fees.quote(certificate, 2025).amount == Decimal("5800")  # 0,5 × 11.552
 
-    free = ProcedurePage.objects.get(code="SDH-002")
+    free = ProcedurePage.objects.get(code="SDS-003")  # Resolución 113 de 2020
     assert fees.quote(free, 2026).kind == fees.FREE
     assert fees.quote(free, 2026).label == "Gratuito"
+    # No fee was found for SDH-002: that is not a legal gratuity.
+    unknown = fees.quote(ProcedurePage.objects.get(code="SDH-002"), 2026)
+    assert unknown.kind == fees.UNCONFIRMED and unknown.label != "Gratuito"
 
 
 def test_a_year_without_its_values_is_never_charged_with_another_years(certificate):
@@ -106,7 +109,7 @@ def test_the_procedure_page_states_the_amount_or_free_with_the_basis(client):
     )
     html = client.get(table.url).content.decode()
     assert "La entidad calcula el valor" in html
-    free = ProcedurePage.objects.get(code="SDH-002")
+    free = ProcedurePage.objects.get(code="SDS-003")
     html = client.get(free.url).content.decode()
     assert "Gratuito" in html and free.fee_legal_basis in html
 
@@ -200,15 +203,16 @@ def test_a_rejected_payment_does_not_file(client, demo_user, certificate):
     assert not Case.objects.filter(applicant=citizen).exists()
 
 
-def test_a_free_procedure_files_without_payment(
+def test_a_procedure_with_no_online_fee_files_without_payment(
     client, demo_user, rit_certificate, rit_answers, pdf_file
 ):
+    """SDH-002 has no verified fee: it is not called free, and nothing is charged."""
     procedure = rit_certificate
     citizen = demo_user("ciudadano")
     client.force_login(citizen)
     html = client.get(url(procedure)).content.decode()
-    assert "Gratuito" in html and "con PSE" not in html
-    assert procedure.fee_legal_basis in html
+    assert "Valor sin confirmar: consúltelo con la entidad" in html
+    assert "Gratuito" not in html and "con PSE" not in html
     response = client.post(
         url(procedure),
         {**rit_answers, "submission_token": str(uuid.uuid4()), "doc_0": pdf_file()},
