@@ -21,7 +21,7 @@ class Draft(models.Model):
         related_name="formalization_drafts",
         verbose_name=_("titular"),
     )
-    # formtools' storage dict: current step, raw step data, extra data.
+    # The run's answers: current step, raw step data, extra data (storage.DraftStorage).
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(_("creado"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)

@@ -1,6 +1,8 @@
 """The wizard as data: its steps in order, the form each shows and when each is shown.
-The view derives formtools' form list from this tuple. Which procedures a step feeds
-follows from the registry (the answers each procedure receives), not from a list here."""
+The wizard view (views.FormalizationWizard, through progress.Progress) walks this
+tuple: a step shows when its condition holds for the answers before it. Which
+procedures a step feeds follows from the registry (the answers each procedure
+receives), not from a list here."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

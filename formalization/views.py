@@ -1,7 +1,6 @@
 """Formaliza tu empresa: the wizard, the application page, receipt and payment."""
 
-from collections import OrderedDict
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -17,13 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.generic import TemplateView
-
-from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlWizardView, StepsHelper
+from django.views.generic import View
 
 from . import ciiu, fees, forms, mapping, obligations, payments, registry, services
 from .models import Application, Draft, Payment
+from .progress import Progress
 from .steps import BY_SLUG, STEPS
 from .storage import DraftStorage
 
@@ -61,256 +59,205 @@ def start(request):
 
 
 @method_decorator([never_cache, login_required], name="dispatch")
-class FormalizationWizard(NamedUrlWizardView):
-    form_list = [(step.slug, step.form) for step in STEPS]
-    template_name = "formalization/step.html"
-    _documents_version = 0
+class FormalizationWizard(View):
+    """One step of a run over ``steps.STEPS``: GET shows it, POST saves it and moves
+    on, goes back (``wizard_goto_step``), or submits the run after the last step.
 
-    # -- run and storage -------------------------------------------------------
+    A step posted names itself in ``formaliza_<run>-current_step``, as formtools'
+    management form did; the URL's step only matters for GET."""
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request, run_id, step=None):
         with transaction.atomic():
             drafts = Draft.objects.filter(owner=request.user)
             if request.method == "POST":
                 # Posts of one run take turns: 20 parallel final posts submit once.
                 drafts = drafts.select_for_update()
-            self.draft = get_object_or_404(drafts, run_id=kwargs["run_id"])
+            self.draft = get_object_or_404(drafts, run_id=run_id)
             if self.draft.submitted_at is not None:
                 return redirect(
                     "formalization:application",
                     radicado=self.draft.application.radicado,
                 )
-            self.prefix = f"formaliza_{self.draft.run_id.hex}"
-            self.storage = DraftStorage(self.prefix, request, draft=self.draft)
-            self.steps = StepsHelper(self)
-            response = TemplateView.dispatch(self, request, *args, **kwargs)
-            if self.storage.changed:
-                Draft.objects.filter(pk=self.draft.pk).update(
-                    data=self.storage.data, updated_at=timezone.now()
-                )
+            self.storage = DraftStorage(self.draft)
+            self.progress = Progress(self.storage)
+            self._evaluate()
+            response = super().dispatch(request, step)
+            self.storage.save()
         return response
 
-    def get_step_url(self, step):
+    def _evaluate(self):
+        """Validate every stored step again (bench/wizard times this per request)."""
+        self.progress.update()
+
+    def url(self, step):
         return reverse(
             "formalization:step", kwargs={"run_id": self.draft.run_id, "step": step}
         )
 
-    # -- which steps are shown, and what is known before each -------------------
+    # -- GET ---------------------------------------------------------------------------
 
-    def _evaluate(self):
-        answers, active, cleaned, before = {}, [], {}, {}
-        for step in STEPS:
-            if not step.shown(answers):
-                continue
-            active.append(step.slug)
-            before[step.slug] = dict(answers)
-            data = self.storage.get_step_data(step.slug)
-            if data is None:
-                continue
-            result = self._validate(step, data, answers)
-            if result is not None:
-                cleaned[step.slug] = result
-                answers.update(result)
-        self._resolved_form_list = OrderedDict(
-            (slug, self.form_list[slug]) for slug in active
-        )
-        self._cache_signature = None
-        self._answers, self._before, self._cleaned = answers, before, cleaned
+    def get(self, request, step=None):
+        progress = self.progress
+        if step is None:
+            return redirect(self.url(self.storage.current_step or progress.active[0]))
+        if step == DONE:
+            # Only the last step's POST submits.
+            return redirect(self.url(progress.first_incomplete() or STEPS[-1].slug))
+        if step not in progress.active:
+            # An unknown or skipped step name goes back to the first step.
+            self.storage.current_step = progress.active[0]
+            return redirect(self.url(progress.active[0]))
+        if not progress.reachable(step):
+            return redirect(self.url(progress.first_incomplete()))
+        self.storage.current_step = step
+        return self.render(step, progress.form(step, self.storage.step_data(step)))
 
-    def _validate(self, step, data, answers) -> dict | None:
-        """A stored step's cleaned data, or None if it no longer validates. Memoized per
-        request on (data, earlier answers): formtools re-resolves the step list after
-        every save, and only the steps whose inputs changed need validating again."""
-        key = (
-            step.slug,
-            repr(sorted(data.lists())),
-            repr(sorted(answers.items())),
-            self._documents_version if step.form is forms.DocumentsForm else 0,
-        )
-        memo = self.__dict__.setdefault("_validated", {})
-        if key not in memo:
-            form = step.form(
-                data=data, prefix=step.slug, answers=dict(answers), draft=self.draft
-            )
-            memo[key] = form.cleaned_data if form.is_valid() else None
-        return memo[key]
+    # -- POST --------------------------------------------------------------------------
 
-    def get_form_list(self):
-        if getattr(self, "_resolved_form_list", None) is None:
-            self._evaluate()
-        return self._resolved_form_list
-
-    def get_all_cleaned_data(self):
-        self.get_form_list()
-        return dict(self._answers)
-
-    def first_incomplete(self) -> str | None:
-        for slug in self.get_form_list():
-            if slug not in self._cleaned:
-                return slug
-        return None
-
-    def _reachable(self, slug: str) -> bool:
-        """A step can be shown or posted once every step before it is complete."""
-        form_list = list(self.get_form_list())
-        if slug not in form_list:
-            return False
-        return all(s in self._cleaned for s in form_list[: form_list.index(slug)])
-
-    def get_form_kwargs(self, step=None):
-        self.get_form_list()
-        step = step or self.steps.current
-        return {"answers": self._before.get(step, self._answers), "draft": self.draft}
-
-    def get_form_step_data(self, form):
-        # Only this step's fields: no CSRF token, management data or made-up keys.
-        names = {form.add_prefix(name) for name in form.fields}
-        data = {key: values for key, values in form.data.lists() if key in names}
-        if any("\x00" in value for values in data.values() for value in values):
-            # A field that ignores its text (a checkbox) let a NUL through:
-            # PostgreSQL refuses it in JSON, so it is a bad request, not a 500.
-            raise SuspiciousOperation("NUL character in wizard step data")
-        return data
-
-    def get_form_step_files(self, form):
-        return {}
-
-    # -- requests ----------------------------------------------------------------
-
-    def get(self, request, *args, **kwargs):
-        step = kwargs.get("step")
-        if (
-            step
-            and step != DONE
-            and step in self.get_form_list()
-            and not self._reachable(step)
-        ):
-            return redirect(self.get_step_url(self.first_incomplete()))
-        return super().get(request, *args, **kwargs)
-
-    def post(self, *args, **kwargs):
-        form_list = self.get_form_list()
-        goto = self.request.POST.get("wizard_goto_step")
+    def post(self, request, step=None):
+        goto = request.POST.get("wizard_goto_step")
         if goto:
-            if not self._reachable(goto):
-                return _bad_request(self.request)
-            current = self.storage.current_step
-            if current in form_list and list(form_list).index(goto) < list(
-                form_list
-            ).index(current):
-                services.draft_went_back(
-                    self.draft, from_step=current, to_step=goto, user=self.request.user
-                )
-            return self.render_goto_step(goto)
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid():
-            return _bad_request(self.request)
-        step = management.cleaned_data["current_step"]
-        if step not in form_list:
-            return _bad_request(self.request)
-        if not self._reachable(step):
-            earlier = list(form_list)[: list(form_list).index(step)]
-            if all(self.storage.get_step_data(s) is not None for s in earlier):
+            return self.go_back(goto)
+        posted = request.POST.get(f"formaliza_{self.draft.run_id.hex}-current_step")
+        if posted not in self.progress.active:
+            return _bad_request(request)
+        if not self.progress.reachable(posted):
+            if all(
+                self.storage.step_data(s) is not None
+                for s in self.progress.earlier(posted)
+            ):
                 # Every earlier step was answered, but one no longer passes (e.g. its
-                # business name was registered meanwhile): back to it, as formtools'
-                # revalidation does, instead of a bad request.
-                messages.error(
-                    self.request,
-                    _("Revise este paso: algunos datos cambiaron o faltan."),
-                )
-                return self.render_revalidation_failure(self.first_incomplete(), None)
-            return _bad_request(self.request)
-        self._posted_step, self._before_raw = step, self.storage.raw_step(step)
-        # A step without typed answers (documents, summary) is recorded once too.
-        self._first_save = self.storage.get_step_data(step) is None
-        return super().post(*args, **kwargs)
+                # business name was registered meanwhile): back to it, not a 400.
+                return self.revise(self.progress.first_incomplete())
+            return _bad_request(request)
+        return self.save(posted)
 
-    def process_step(self, form):
-        data = self.get_form_step_data(form)
+    def go_back(self, goto):
+        """'Anterior' (or any step already reachable): no answer is saved."""
+        if not self.progress.reachable(goto):
+            return _bad_request(self.request)
+        current = self.storage.current_step
+        if self.progress.is_before(goto, current):
+            services.draft_went_back(
+                self.draft, from_step=current, to_step=goto, user=self.request.user
+            )
+        self.storage.current_step = goto
+        return redirect(self.url(goto))
+
+    def revise(self, step):
+        messages.error(
+            self.request, _("Revise este paso: algunos datos cambiaron o faltan.")
+        )
+        self.storage.current_step = step
+        return redirect(self.url(step))
+
+    def save(self, step):
+        """Keep a valid step (with an audit event when its answers changed, and once
+        for a step without typed answers), then show the next or submit."""
+        form = self.progress.form(step, self.request.POST, self.request.FILES)
+        self.storage.current_step = step
+        if not form.is_valid():
+            return self.render(step, form)
+        before, data = self.storage.raw_step(step), _step_data(form)
         if isinstance(form, forms.DocumentsForm) and form.validated:
             services.draft_documents_store(
                 self.draft, form.validated, user=self.request.user
             )
-            self._documents_version += 1
-        if data != self._before_raw or self._first_save:
+            self.progress.documents_changed()
+        if data != before or self.storage.step_data(step) is None:
             services.draft_step_saved(
                 self.draft,
-                step=self._posted_step,
-                before=_answers_only(self._before_raw),
+                step=step,
+                before=_answers_only(before),
                 after=_answers_only(data),
                 user=self.request.user,
             )
-        return data
-
-    def render_done(self, form, **kwargs):
-        if self.request.method != "POST":
-            return redirect(
-                self.get_step_url(self.first_incomplete() or STEPS[-1].slug)
-            )
+        self.storage.set_step_data(step, data)
         self._evaluate()
-        incomplete = self.first_incomplete()
+        next_step = self.progress.after(step)
+        if next_step is None:
+            return self.submit()
+        self.storage.current_step = next_step
+        return redirect(self.url(next_step))
+
+    def submit(self):
+        """Every step passed again just now: file the application once."""
+        incomplete = self.progress.first_incomplete()
         if incomplete is not None:
-            messages.error(
-                self.request, _("Revise este paso: algunos datos cambiaron o faltan.")
-            )
-            return self.render_revalidation_failure(incomplete, None)
+            return self.revise(incomplete)
         try:
             application, _created = services.application_submit(
-                draft=self.draft, answers=self._answers, user=self.request.user
+                draft=self.draft, answers=self.progress.answers, user=self.request.user
             )
         except services.SubmissionError as error:
             messages.error(self.request, str(error))
-            return redirect(self.get_step_url("resumen"))
+            return redirect(self.url("resumen"))
         return redirect("formalization:application", radicado=application.radicado)
 
-    # -- page context -------------------------------------------------------------
+    # -- the page ------------------------------------------------------------------------
 
-    def get_context_data(self, form, **kwargs):
-        context = super().get_context_data(form=form, **kwargs)
-        form_list = list(self.get_form_list())
-        current = self.steps.current
-        context.update(
-            {
-                "draft": self.draft,
-                "step": BY_SLUG[current],
-                "step_number": form_list.index(current) + 1,
-                "step_total": len(form_list),
-                "progress": [
-                    {
-                        "slug": slug,
-                        "title": BY_SLUG[slug].title,
-                        "done": slug in self._cleaned,
-                        "current": slug == current,
-                        "reachable": self._reachable(slug),
-                    }
-                    for slug in form_list
-                ],
-                "previous_step": form_list[form_list.index(current) - 1]
-                if form_list.index(current) > 0
-                else None,
-            }
+    def render(self, step, form):
+        return TemplateResponse(
+            self.request, "formalization/step.html", self.get_context_data(step, form)
         )
+
+    def get_context_data(self, current, form):
+        progress = self.progress
+        index = progress.active.index(current)
+        context = {
+            "form": form,
+            "draft": self.draft,
+            "step": BY_SLUG[current],
+            "step_number": index + 1,
+            "step_total": len(progress.active),
+            "progress": [
+                {
+                    "slug": slug,
+                    "title": BY_SLUG[slug].title,
+                    "done": slug in progress.cleaned,
+                    "current": slug == current,
+                    "reachable": progress.reachable(slug),
+                }
+                for slug in progress.active
+            ],
+            "previous_step": progress.active[index - 1] if index else None,
+        }
         if current == "empresa":
             context["activities"] = ciiu.activities().values()
         if current in ("resumen", "confirmacion"):
-            answers = self._before.get(current, self._answers)
-            context["choices"] = mapping.affiliation_choices(answers)
-            try:
-                verdicts = registry.evaluate(answers)
-                codes = [v.code for v in verdicts if v.applies]
-                breakdown = fees.fee_breakdown(answers, codes, on=timezone.localdate())
-            except fees.ParameterMissing as missing:
-                # No estimate in last year's money: say so instead of failing.
-                context["money_missing"] = missing
-            else:
-                context["verdicts"] = verdicts
-                context["applicable_count"] = len(codes)
-                context["fees"] = breakdown
+            context.update(_summary(progress.before[current]))
         if current == "confirmacion":
-            from django.conf import settings
-
             context["privacy_notice_version"] = settings.PRIVACY_NOTICE_VERSION
         return context
+
+
+def _summary(answers: dict) -> dict:
+    """What the summary shows: procedures that apply and why, fees, affiliations."""
+    context = {"choices": mapping.affiliation_choices(answers)}
+    try:
+        verdicts = registry.evaluate(answers)
+        codes = [v.code for v in verdicts if v.applies]
+        breakdown = fees.fee_breakdown(answers, codes, on=timezone.localdate())
+    except fees.ParameterMissing as missing:
+        # No estimate in last year's money: say so instead of failing.
+        context["money_missing"] = missing
+    else:
+        context["verdicts"] = verdicts
+        context["applicable_count"] = len(codes)
+        context["fees"] = breakdown
+    return context
+
+
+def _step_data(form) -> dict[str, list]:
+    """The raw POST of the step's own fields: no CSRF token, management data or
+    made-up keys."""
+    names = {form.add_prefix(name) for name in form.fields}
+    data = {key: values for key, values in form.data.lists() if key in names}
+    if any("\x00" in value for values in data.values() for value in values):
+        # A field that ignores its text (a checkbox) let a NUL through:
+        # PostgreSQL refuses it in JSON, so it is a bad request, not a 500.
+        raise SuspiciousOperation("NUL character in wizard step data")
+    return data
 
 
 def _answers_only(raw: dict) -> dict:
@@ -444,4 +391,4 @@ def payment_notice(request, provider_name):
     return HttpResponse("ok")
 
 
-wizard = FormalizationWizard.as_view(url_name="formalization:step", done_step_name=DONE)
+wizard = FormalizationWizard.as_view()
