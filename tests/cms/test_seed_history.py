@@ -247,3 +247,44 @@ def test_demo_applicant_sees_the_applications(applications, client):
     assert detail.status_code == 200
     for item in detail.context["items"]:
         assert item.case.radicado in detail.content.decode()
+
+
+def test_an_extension_the_procedure_does_not_allow_is_decided_on_time():
+    """'prorrogado' drawn for a procedure without extensions: taken once, approved."""
+    import random
+    import uuid
+
+    from catalog.models import ProcedurePage
+    from cms.seed_history import _citizens, _Filings, _Walk
+    from procedures import services
+    from procedures.sample_answers import fileable_procedures
+
+    procedure = next(
+        page
+        for page in fileable_procedures()
+        if page.entity.officer_group_id
+        and page.entity.officer_group.user_set.exists()
+        and not page.four_eyes
+    )
+    ProcedurePage.objects.filter(pk=procedure.pk).update(extension_allowed=False)
+    procedure.refresh_from_db()
+    citizen = _citizens()[0]
+    answers, documents = _Filings().get(procedure, citizen)
+    filed_at = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=calendar.BOGOTA)
+    case, _created = services.case_file(
+        procedure=procedure,
+        applicant=citizen,
+        answers=answers,
+        documents=documents,
+        submission_token=uuid.uuid4(),
+        filed_at=filed_at,
+    )
+    officers = {
+        procedure.entity_id: list(procedure.entity.officer_group.user_set.all())
+    }
+    walk = _Walk(case, officers, random.Random("prorroga"), TODAY, [])
+    walk.last[case.pk] = filed_at
+    walk.run("prorrogado")
+    case.refresh_from_db()
+    assert case.status == "aprobado" and not case.extension_days
+    assert [e["action"] for e in _events(case)].count("case.tomar") == 1
