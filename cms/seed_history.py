@@ -262,7 +262,13 @@ class _Walk:
                 workflow.Action.REJECT,
             )
         elif outcome == "prorrogado":
-            if not case.procedure.extension_allowed:
+            taken = self.last[case.pk].date()
+            if (
+                not case.procedure.extension_allowed
+                or case.term_days <= 0
+                or case.due_date < taken
+            ):
+                # No extension for this term (or it already expired): decided in it.
                 return self.on_time(taken=taken)
             extra = self.rng.randint(1, max(1, case.term_days))
             if self.act(
