@@ -224,11 +224,13 @@ class _Walk:
         reason = self.rng.choice(REJECTIONS) if action == workflow.Action.REJECT else ""
         return self.act(day, action, taker, case, reason=reason)
 
-    def on_time(self, case=None):
+    def on_time(self, case=None, *, taken=None):
+        """Taken (unless it already was, on ``taken``) and approved within the term."""
         case = case or self.case
-        taken = self.later(case.received_on, 0, 2)
-        if not self.act(taken, workflow.Action.TAKE, self.officer(case), case):
-            return
+        if taken is None:
+            taken = self.later(case.received_on, 0, 2)
+            if not self.act(taken, workflow.Action.TAKE, self.officer(case), case):
+                return
         decided = min(self.later(taken, 1, 8), max(case.due_date, taken))
         self.decide(decided, workflow.Action.APPROVE, case)
 
@@ -260,8 +262,14 @@ class _Walk:
                 workflow.Action.REJECT,
             )
         elif outcome == "prorrogado":
-            if not case.procedure.extension_allowed:
-                return self.on_time()
+            taken = self.last[case.pk].date()
+            if (
+                not case.procedure.extension_allowed
+                or case.term_days <= 0
+                or case.due_date < taken
+            ):
+                # No extension for this term (or it already expired): decided in it.
+                return self.on_time(taken=taken)
             extra = self.rng.randint(1, max(1, case.term_days))
             if self.act(
                 min(self.later(taken, 0, 3), case.due_date),

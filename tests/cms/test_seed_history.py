@@ -12,7 +12,10 @@ import pytest
 
 from audit.models import AuditEvent
 from audit.verify import verify
+from cms.seed_applications import APPLICATIONS, DEMO_APPLICANT, seed_applications
 from cms.seed_history import OUTCOMES, seed_history
+from formalization.models import Application, ApplicationItem
+from formalization.steps import STEPS
 from procedures import calendar
 from procedures.models import Case, Notification, RadicadoCounter
 
@@ -124,3 +127,164 @@ def test_seed_demo_history_option(capsys):
     assert (
         Case.objects.filter(applicant__username__startswith="historico_").count() >= 8
     )
+
+
+@pytest.fixture
+def applications():
+    return seed_applications(seed="prueba", today=TODAY)
+
+
+def _application_events(application):
+    return [
+        json.loads(body)
+        for body in AuditEvent.objects.filter(chain_key=application.audit_chain)
+        .order_by("seq")
+        .values_list("body", flat=True)
+    ]
+
+
+def test_history_files_formalization_applications_through_the_wizard(applications):
+    assert set(applications) == {plot["plot"] for plot in APPLICATIONS}
+    filed = Application.objects.filter(radicado__in=applications.values())
+    statuses = Counter(filed.values_list("status", flat=True))
+    assert statuses == {"terminada": 3, "en_curso": 1, "pendiente_pago": 1}
+    # Completed: every applicable procedure filed as a case and decided (approved).
+    completed = filed.get(radicado=applications["completa"])
+    items = list(completed.items.select_related("case"))
+    assert len(items) >= 20
+    assert all(item.state == ApplicationItem.State.FILED for item in items)
+    assert {item.case.status for item in items} == {"aprobado"}
+    # Its cases went through the officers' queues, some with a request answered.
+    cases = Case.objects.filter(formalization_item__application=completed)
+    assert cases.values("entity").distinct().count() >= 8
+    assert cases.filter(information_requested_on__isnull=False).exists()
+    assert cases.filter(extension_days__gt=0).exists()
+    # Paid through the sandbox provider before anything was filed.
+    assert completed.total_due > 0
+    payment = completed.payments.get()
+    assert payment.status == "aprobado" and payment.amount == completed.total_due
+    for item in items:
+        assert item.case.filed_at >= completed.submitted_at
+        if item.fee_due:
+            assert item.case.filed_at >= payment.updated_at, item.code
+    # Dependents filed only once their prerequisite was approved.
+    by_code = {item.code: item.case for item in items}
+    for item in items:
+        for code in item.depends_on:
+            assert by_code[code].decided_at <= item.case.filed_at, item.code
+    # A rejected prerequisite blocks its dependents, with the reason shown.
+    rejected = filed.get(radicado=applications["con_rechazo"])
+    blocked = rejected.items.filter(state=ApplicationItem.State.BLOCKED)
+    assert blocked.exists() and all("F05" in item.note for item in blocked)
+    assert len(rejected.items.get(code="F05").case.decision_reason) >= 10
+    assert rejected.payments.filter(status="rechazado").exists()
+    assert rejected.payments.filter(status="aprobado").exists()
+    # Information never answered: desistimiento; the rest decided, one late.
+    desisted = filed.get(radicado=applications["desistida"])
+    assert desisted.items.get(code="F20").case.status == "desistido"
+    late = desisted.items.get(code="F10").case
+    assert calendar.to_bogota(late.decided_at).date() > late.due_date
+    # Still waiting for the bank; and one in progress, some procedures open.
+    waiting = filed.get(radicado=applications["pendiente_pago"])
+    assert waiting.items.filter(state=ApplicationItem.State.AWAITING_PAYMENT).exists()
+    ongoing = filed.get(radicado=applications["en_curso"])
+    assert ongoing.items.filter(case__status="aprobado").exists()
+    assert ongoing.items.exclude(case__status="aprobado").exists()
+    # Spread over the past year; the past's e-mails are not sent today.
+    days = sorted(calendar.to_bogota(a.submitted_at).date() for a in filed)
+    assert days[0] >= TODAY - datetime.timedelta(days=366) and days[-1] < TODAY
+    assert (days[-1] - days[0]).days > 300
+    assert not Notification.objects.filter(
+        dedupe_key__startswith="application:", state=Notification.State.PENDING
+    ).exists()
+    # A re-run files nothing twice.
+    assert seed_applications(seed="prueba", today=TODAY) == {}
+    assert Application.objects.count() == len(APPLICATIONS)
+
+
+def test_application_trail_is_the_wizards_and_verifies(applications):
+    completed = Application.objects.get(radicado=applications["completa"])
+    events = _application_events(completed)
+    actions = [e["action"] for e in events]
+    assert actions[0] == "formalization.started"
+    saved = [e["details"]["step"] for e in events if e["action"].endswith("saved")]
+    assert saved == [step.slug for step in STEPS]  # a SAS with premises and staff
+    for action in (
+        "formalization.document_uploaded",
+        "formalization.consent",
+        "formalization.submitted",
+        "payment.started",
+        "payment.aprobado",
+    ):
+        assert action in actions, action
+    paid = set(completed.items.filter(fee_due__gt=0).values_list("code", flat=True))
+    assert paid
+    for index, event in enumerate(events):
+        if (
+            event["action"] == "formalization.procedure_filed"
+            and event["after"]["procedure"] in paid
+        ):
+            assert index > actions.index("payment.aprobado"), event
+    assert actions.count("formalization.procedure_filed") == completed.items.count()
+    stamps = [e["at"] for e in events]
+    assert stamps == sorted(stamps)
+    assert stamps[0].startswith(
+        calendar.to_bogota(completed.submitted_at).strftime("%Y-%m-%d")
+    )
+    # The cases' own trails, and the whole chain, are intact.
+    case = completed.items.get(code="F25").case
+    assert [e["action"] for e in _events(case)][-1] == "case.aprobar"
+    assert verify().ok
+
+
+def test_demo_applicant_sees_the_applications(applications, client):
+    user = Application.objects.get(radicado=applications["completa"]).applicant
+    assert user.username == DEMO_APPLICANT
+    client.force_login(user)
+    page = client.get("/mis-tramites/").content.decode()
+    assert applications["completa"] in page and applications["en_curso"] in page
+    detail = client.get(f"/mis-tramites/solicitudes/{applications['completa']}/")
+    assert detail.status_code == 200
+    for item in detail.context["items"]:
+        assert item.case.radicado in detail.content.decode()
+
+
+def test_an_extension_the_procedure_does_not_allow_is_decided_on_time():
+    """'prorrogado' drawn for a procedure without extensions: taken once, approved."""
+    import random
+    import uuid
+
+    from catalog.models import ProcedurePage
+    from cms.seed_history import _citizens, _Filings, _Walk
+    from procedures import services
+    from procedures.sample_answers import fileable_procedures
+
+    procedure = next(
+        page
+        for page in fileable_procedures()
+        if page.entity.officer_group_id
+        and page.entity.officer_group.user_set.exists()
+        and not page.four_eyes
+    )
+    ProcedurePage.objects.filter(pk=procedure.pk).update(extension_allowed=False)
+    procedure.refresh_from_db()
+    citizen = _citizens()[0]
+    answers, documents = _Filings().get(procedure, citizen)
+    filed_at = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=calendar.BOGOTA)
+    case, _created = services.case_file(
+        procedure=procedure,
+        applicant=citizen,
+        answers=answers,
+        documents=documents,
+        submission_token=uuid.uuid4(),
+        filed_at=filed_at,
+    )
+    officers = {
+        procedure.entity_id: list(procedure.entity.officer_group.user_set.all())
+    }
+    walk = _Walk(case, officers, random.Random("prorroga"), TODAY, [])
+    walk.last[case.pk] = filed_at
+    walk.run("prorrogado")
+    case.refresh_from_db()
+    assert case.status == "aprobado" and not case.extension_days
+    assert [e["action"] for e in _events(case)].count("case.tomar") == 1

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.models import Entity
 from catalog.seed import load_catalog
 from cms import seed
+from cms.seed_applications import seed_applications
 from cms.seed_history import seed_history
 
 
@@ -56,6 +57,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Historia: {sum(outcomes.values())} casos nuevos en "
                 f"{time.monotonic() - started:.0f} s ({outcomes})."
+            )
+            started = time.monotonic()
+            filed = seed_applications()
+            self.stdout.write(
+                f"Solicitudes de formalización: {len(filed)} nuevas en "
+                f"{time.monotonic() - started:.0f} s "
+                f"({', '.join(f'{plot} {radicado}' for plot, radicado in filed.items())})."
             )
         self.stdout.write(
             f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"
