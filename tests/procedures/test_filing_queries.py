@@ -11,8 +11,9 @@ import pytest
 
 from audit.models import AuditEvent
 from audit.verify import verify
+from catalog.models import ProcedurePage
 from procedures import services
-from procedures.forms import FilingForm
+from procedures.forms import FilingForm, form_definition
 from procedures.models import CaseDocument
 from procedures.sample_answers import fileable_procedures, valid_answers, valid_files
 
@@ -86,3 +87,16 @@ def test_a_batched_filing_keeps_every_document_and_its_event_in_the_chain(
         assert f'"digest":"sha256:{document.sha256}"' in event.body
         assert document.file.storage.exists(document.file.name)
     assert verify().ok
+
+
+def test_a_form_is_parsed_once_per_content_and_never_served_stale():
+    procedure = fileable_procedures()[0]
+    first = ProcedurePage.objects.get(pk=procedure.pk)
+    second = ProcedurePage.objects.get(pk=procedure.pk)
+    assert form_definition(first) is form_definition(second)
+    questions = len(second.online_form)
+    del second.online_form[0]  # An editor's unsaved change, as in a preview.
+    changed, _documents = form_definition(second)
+    assert len(changed) == questions - 1
+    assert len(FilingForm(second).question_names) == questions - 1
+    assert len(FilingForm(first).question_names) == questions
