@@ -66,7 +66,7 @@ def _unwrap(row: DataSubjectKey) -> bytes | None:
     )
 
 
-def _subject_key(subject: str) -> tuple[str, bytes]:
+def subject_key(subject: str) -> tuple[str, bytes]:
     """The subject's key id and key, created on first use (caller's transaction)."""
     row = DataSubjectKey.objects.filter(subject=subject).first()
     if row is None:
@@ -93,11 +93,12 @@ def _subject_key(subject: str) -> tuple[str, bytes]:
     return row.key_id, key
 
 
-def seal(values: dict | None, subject: str, fields=None) -> dict | None:
-    """``values`` with each personal value (every one, or only ``fields``) sealed."""
+def seal(values: dict | None, subject: str, fields=None, *, key=None) -> dict | None:
+    """``values`` with each personal value (every one, or only ``fields``) sealed;
+    ``key``: the subject's ``subject_key()`` when the caller already holds it."""
     if not values:
         return values
-    key_id, key = _subject_key(subject)
+    key_id, key = key or subject_key(subject)
     cipher = AESGCM(key)
     sealed = {}
     for name, value in values.items():

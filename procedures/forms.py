@@ -1,5 +1,6 @@
 """The filing form of a procedure, built from the online form its editors defined."""
 
+import json
 import re
 import unicodedata
 import uuid
@@ -268,6 +269,36 @@ def _field(block: dict) -> forms.Field:
     return forms.CharField(max_length=300, validators=[validate_visible_text], **common)
 
 
+# Parsed online forms by their stored content (see form_definition); bounded.
+_DEFINITIONS: dict[str, tuple] = {}
+MAX_DEFINITIONS = 1024
+
+
+def form_definition(procedure) -> tuple[tuple[dict, ...], tuple[dict, ...]]:
+    """The procedure's questions and documents as plain dicts, parsed from their
+    StreamFields once per process and form content rather than on every request
+    (converting the blocks is most of a form's cost). Keyed by the raw JSON, not by
+    the revision id: a preview or an editor's unsaved change is never served a
+    stale form."""
+    streams = (procedure.online_form, procedure.required_documents)
+
+    def parse():
+        return tuple(tuple(dict(block.value) for block in stream) for stream in streams)
+
+    if not all(hasattr(stream, "raw_data") for stream in streams):
+        return parse()  # Not a StreamValue (a page built in memory): nothing to key.
+    key = json.dumps(
+        [list(stream.raw_data) for stream in streams], sort_keys=True, default=str
+    )
+    definition = _DEFINITIONS.get(key)
+    if definition is None:
+        definition = parse()
+        if len(_DEFINITIONS) >= MAX_DEFINITIONS:
+            _DEFINITIONS.clear()
+        _DEFINITIONS[key] = definition
+    return definition
+
+
 class FilingForm(forms.Form):
     """Answers, documents and the privacy notice; every field prefixed by what it is."""
 
@@ -303,8 +334,9 @@ class FilingForm(forms.Form):
             for name in applicant_block.COMPANY_ONLY
         }
         self.question_names = []
-        for block in procedure.online_form:
-            spec = dict(block.value)
+        questions, documents = form_definition(procedure)
+        for question in questions:
+            spec = dict(question)
             name = f"q_{spec['name']}"
             self.fields[name] = _field(spec)
             self.question_names.append(name)
@@ -320,8 +352,8 @@ class FilingForm(forms.Form):
         for name in self.hidden_questions:
             self.fields[name].required = False
         self.document_specs = {}
-        for index, block in enumerate(procedure.required_documents):
-            spec = dict(block.value)
+        for index, document in enumerate(documents):
+            spec = dict(document)
             name = f"doc_{index}"
             self.fields[name] = forms.FileField(
                 label=spec["name"],

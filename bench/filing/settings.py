@@ -3,7 +3,8 @@ HTTP on loopback, e-mail kept in memory, staff 2FA off.
 
 Celery follows production: tasks run eagerly only when CELERY_BROKER_URL is unset. The
 runner (run.py) sets DATABASE_URL, and CELERY_BROKER_URL (Redis database 13, no worker)
-for the "broker" runs, so a filing only enqueues its tasks, as in production.
+for the "broker" runs, so a filing only enqueues its tasks, as in production; mix.py
+sets it to a broker by default too (``--tasks eager`` empties it).
 """
 
 import os

@@ -4,7 +4,7 @@ from django.db import transaction
 
 import pytest
 
-from audit import chain, record
+from audit import chain, record, record_many
 from audit.models import AuditEvent, ChainHead
 from audit.verify import verify
 
@@ -51,6 +51,44 @@ def test_record_appends_a_linked_event_with_all_fields(demo_user):
     )
     assert chain.parse_time(second.recorded_at).tzinfo is not None
     assert ChainHead.objects.get(chain_key="case:42").head_hash == second.hash
+
+
+def test_record_many_appends_in_order_per_chain_as_record_would(demo_user):
+    officer = demo_user("funcionario_ccb")
+    record(action="case.filed", subject_type="case", subject_id="77")
+    events = record_many(
+        [
+            {
+                "action": "case.document_uploaded",
+                "subject_type": "case",
+                "subject_id": "77",
+                "actor": officer,
+                "after": {"name": "rut.pdf", "digest": "sha256:00"},
+                "data_subject": "user:77",
+                "personal_fields": ("name",),
+            },
+            {"action": "other.one", "subject_type": "other", "subject_id": "1"},
+            {
+                "action": "case.approved",
+                "subject_type": "case",
+                "subject_id": "77",
+                "actor": officer,
+            },
+        ]
+    )
+    for event in events:
+        event.refresh_from_db()
+    uploaded, other, approved = events
+    assert (uploaded.chain_key, uploaded.seq, approved.seq) == ("case:77", 2, 3)
+    assert (other.chain_key, other.seq) == ("other:1", 1)
+    assert approved.prev_hash == uploaded.hash
+    assert approved.hash == chain.event_hash(uploaded.hash, approved.body)
+    body = json.loads(uploaded.body)
+    assert "Funcionarios CCB" in body["actor_role"]
+    assert body["after"]["digest"] == "sha256:00"
+    assert body["after"]["name"].startswith("enc:v1:")
+    assert ChainHead.objects.get(chain_key="case:77").seq == 3
+    assert verify().ok
 
 
 def test_rolled_back_transaction_leaves_no_event():

@@ -10,7 +10,7 @@ from django.utils.module_loading import import_string
 
 import pytest
 
-from audit import chain, personal, record
+from audit import chain, personal, record, record_many
 from audit.checkpoints import read_sink
 from audit.models import AuditEvent, ChainHead, Checkpoint, DataSubjectKey
 from audit.presentation import present_all
@@ -184,6 +184,68 @@ def test_a_head_moves_to_the_event_just_appended(app_role):
         [digest],
     )
     assert ChainHead.objects.get(chain_key="h:3").head_hash == digest
+
+
+def _append_after(chain_key: str, prev_hash: str, seq: int, digest: str | None = None):
+    """As the app role: an event at ``seq`` linked to ``prev_hash``; return its hash."""
+    body = chain.canonical_json(
+        {"v": 1, "chain": chain_key, "seq": seq, "action": "test.raw"}
+    )
+    digest = digest or chain.event_hash(prev_hash, body)
+    as_app(
+        "INSERT INTO audit_auditevent (body, prev_hash, hash) VALUES (%s, %s, %s)",
+        [body, prev_hash, digest],
+    )
+    return digest
+
+
+def test_a_head_moves_over_several_events_appended_at_once(app_role):
+    record(action="test.one", subject_type="test", subject_id="H5", chain_key="h:5")
+    head = ChainHead.objects.get(chain_key="h:5")
+    first = _append_after("h:5", head.head_hash, 2)
+    second = _append_after("h:5", first, 3)
+    as_app(
+        "UPDATE audit_chainhead SET seq = 3, head_hash = %s WHERE chain_key = 'h:5'",
+        [second],
+    )
+    assert ChainHead.objects.get(chain_key="h:5").seq == 3
+
+
+@pytest.mark.parametrize("attack", ["skipped", "forged_first", "not_the_last"])
+def test_a_head_cannot_move_over_a_batch_with_a_gap_or_a_forged_event(app_role, attack):
+    record(action="test.one", subject_type="test", subject_id="H6", chain_key="h:6")
+    head = ChainHead.objects.get(chain_key="h:6")
+    if attack == "skipped":
+        # Only seq 2 exists: the head may not claim 3 with its hash.
+        target_seq, target = 3, _append_after("h:6", head.head_hash, 2)
+    elif attack == "forged_first":
+        forged = _append_after("h:6", head.head_hash, 2, digest="ab" * 32)
+        target_seq, target = 3, _append_after("h:6", forged, 3)
+    else:
+        first = _append_after("h:6", head.head_hash, 2)
+        _append_after("h:6", first, 3)
+        target_seq, target = 3, first
+    with pytest.raises(DatabaseError, match="does not match"):
+        as_app(
+            "UPDATE audit_chainhead SET seq = %s, head_hash = %s WHERE chain_key = 'h:6'",
+            [target_seq, target],
+        )
+    assert ChainHead.objects.get(chain_key="h:6").seq == 1
+
+
+def test_the_application_appends_a_batch_as_its_own_role(app_role):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
+        events = record_many(
+            [
+                {"action": f"test.batch_{n}", "subject_type": "test", "subject_id": "7"}
+                for n in range(3)
+            ],
+            new_chain=True,
+        )
+    head = ChainHead.objects.get(chain_key="test:7")
+    assert (head.seq, head.head_hash) == (3, events[-1].hash)
+    assert verify().ok
 
 
 def test_a_new_chain_head_starts_at_its_genesis(app_role):
