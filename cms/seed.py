@@ -17,8 +17,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from accounts.models import ApplicantProfile
 from catalog.models import Entity, ProcedureIndexPage
-from procedures.models import ApplicantProfile
 
 from .models import HomePage
 

@@ -238,7 +238,7 @@ def two_factor(request):
         "config_url": device.config_url if enrolling else "",
         "next": _safe_next(request),
     }
-    return render(request, "account/two_factor.html", context)
+    return render(request, "cms/two_factor.html", context)
 
 
 def _base32(key: bytes) -> str:

@@ -46,7 +46,7 @@ if settings.DEBUG:
 
 # Spanish lives at the unprefixed URLs; English under /en/.
 urlpatterns += i18n_patterns(
-    path("cuenta/", include("cms.account_urls")),
+    path("cuenta/", include("accounts.urls")),
     path("cuenta/verificacion-en-dos-pasos/", two_factor.two_factor, name="two_factor"),
     path("tramites/<slug:slug>/radicar/", procedure_views.file_case, name="file_case"),
     path(

@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import audit
+from accounts.models import PrivacyConsent
 from audit.chain import document_digest
 from audit.personal import subject_of
 from catalog.models import ProcedurePage
 from procedures import calendar
 from procedures import services as case_services
 from procedures.enqueue import enqueue_on_commit
-from procedures.models import PrivacyConsent
 from procedures.uploads import ValidatedUpload
 from procedures.workflow import Status as CaseStatus
 

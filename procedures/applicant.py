@@ -9,6 +9,10 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.identity import document_normalize
+from accounts.models import ApplicantProfile
+from accounts.services import account_update_profile
+
 PREFIX = "solicitante_"
 ACTS_SELF, ACTS_COMPANY = "propio", "empresa"
 DOCUMENT_CHOICES = [
@@ -127,8 +131,6 @@ def applicant_initial(user) -> dict:
 
 def clean_document(data: dict) -> str | None:
     """The document number in its stored form, or raise ValidationError."""
-    from .accounts import document_normalize
-
     kind, number = (
         data.get("solicitante_tipo_documento"),
         data.get("solicitante_numero_documento"),
@@ -149,9 +151,6 @@ def changed_values(cleaned: dict, initial: dict) -> dict:
 def applicant_update_profile(user, cleaned: dict) -> dict:
     """With the citizen's consent: save the applicant block's changes to the account
     and profile (names, document and phone re-validated and audited by accounts)."""
-    from .accounts import account_update_profile
-    from .models import ApplicantProfile
-
     company = cleaned.get("solicitante_actua") == ACTS_COMPANY
     with transaction.atomic():
         changed = account_update_profile(

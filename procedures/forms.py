@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
+from accounts.identity import validate_identity_number, validate_phone
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
 
 from . import applicant as applicant_block
 from .uploads import validate_upload
 
-PHONE = re.compile(r"^(?:\+?57)?(?:3\d{9}|60\d{8})$")
 ADDRESS = re.compile(
     r"^(?:calle|cl|carrera|cra|kr|cr|avenida|av|ak|ac|diagonal|dg|transversal|tv|autopista)\.?\s+"
     r"\d+\s*[a-z]?(?:\s*bis)?(?:\s*[a-z])?(?:\s*(?:sur|este))?\s*(?:#|no\.?|n°)\s*\d+\s*[a-z]?\s*-\s*\d+"
@@ -26,36 +26,12 @@ ADDRESS = re.compile(
 )
 
 
-def validate_phone(value: str) -> None:
-    digits = re.sub(r"[\s\-()]", "", value)
-    if not PHONE.match(digits):
-        raise ValidationError(
-            _(
-                "Escriba un celular de 10 dígitos (p. ej. 3001234567) o un fijo con indicativo (p. ej. 6013386000)."
-            )
-        )
-
-
 def validate_bogota_address(value: str) -> None:
     if not ADDRESS.match(value.strip()):
         raise ValidationError(
             _(
                 "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
             )
-        )
-
-
-def validate_identity_number(value: str) -> None:
-    """Cédula (5 to 10 digits) or NIT with its DIAN check digit (python-stdnum)."""
-    compact = re.sub(r"[\s.]", "", value)
-    if "-" in compact or len(compact) > 10:
-        if not co_nit.is_valid(compact):
-            raise ValidationError(
-                _("El NIT no es válido: revise el dígito de verificación.")
-            )
-    elif not re.fullmatch(r"\d{5,10}", compact):
-        raise ValidationError(
-            _("Escriba solo los números del documento (entre 5 y 10 dígitos).")
         )
 
 

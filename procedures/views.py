@@ -10,11 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.services import AccountError
 from catalog import fees
 from catalog.models import ProcedurePage
 
 from . import drafts, payments, services, workflow
-from .accounts import AccountError
 from .applicant import applicant_update_profile
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument, FilingPayment

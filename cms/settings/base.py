@@ -54,6 +54,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "audit",
     "catalog",
+    "accounts",
     "procedures",
     "formalization",
     "cms",
@@ -142,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # ModelBackend behind the login throttle, for every login path (site, admin, API).
-AUTHENTICATION_BACKENDS = ["procedures.accounts.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
 LOGIN_URL = "cuenta:login"
 # Staff accounts need a TOTP second factor; only the local demo turns this off.
 STAFF_2FA_REQUIRED = env.bool("STAFF_2FA_REQUIRED", default=True)

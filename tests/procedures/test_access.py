@@ -278,7 +278,7 @@ AWAITING_CLASSIFICATION: frozenset[str] = frozenset()
 
 # --- Walking the URLconf ------------------------------------------------------------
 
-OUR_APPS = ("procedures", "formalization", "audit", "cms", "catalog")
+OUR_APPS = ("procedures", "formalization", "accounts", "audit", "cms", "catalog")
 
 
 @dataclass(frozen=True)

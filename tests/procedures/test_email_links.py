@@ -28,10 +28,10 @@ BASE = "https://ventanilla.example.gov.co"
 ROOT = Path(__file__).resolve().parents[2]
 
 ACCOUNT_TEMPLATES = {
-    "procedures/email/account_verify.txt",
-    "procedures/email/account_password_reset.txt",
-    "procedures/email/account_exists.txt",
-    "procedures/email/account_password_reset_unknown.txt",
+    "accounts/email/verify.txt",
+    "accounts/email/password_reset.txt",
+    "accounts/email/exists.txt",
+    "accounts/email/password_reset_unknown.txt",
 }
 CASE_TEMPLATES = {
     "procedures/email/filed.txt",
@@ -126,7 +126,7 @@ def test_account_e_mails(
         for path in paths(rendered, template):
             assert client.get(path, follow=True).status_code == 200, path
     reset = client.get(
-        paths(rendered, "procedures/email/account_password_reset.txt")[0], follow=True
+        paths(rendered, "accounts/email/password_reset.txt")[0], follow=True
     )
     assert "Contraseña nueva" in reset.content.decode()
 

@@ -14,6 +14,8 @@ import sys
 import time
 
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -22,12 +24,20 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
+from accounts.models import ApplicantProfile
+from accounts.services import account_password_reset
+from accounts.throttle import (
+    CLIENT_LIMIT,
+    LOGIN_FREE_FAILURES,
+    REQUEST_LIMIT,
+    LoginThrottle,
+)
 from audit.models import AuditEvent
 from cms import seed
-from procedures import accounts
-from procedures.models import ApplicantProfile
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 LOGIN = "/cuenta/ingresar/"
 ADMIN_LOGIN = "/admin/login/"
@@ -138,8 +148,8 @@ def test_one_client_cannot_spray_40_accounts(client, django_user_model):
             post_login(client, f"rociada{n}", "Clave-Comun-2026", ATTACKER)
             for n in range(40)
         ]
-        assert evaluated() - before == accounts.CLIENT_LIMIT.free
-        assert all("espere" in a.text for a in answers[accounts.CLIENT_LIMIT.free :])
+        assert evaluated() - before == CLIENT_LIMIT.free
+        assert all("espere" in a.text for a in answers[CLIENT_LIMIT.free :])
         # Another client is not held by the sprayer.
         other = post_login(Client(), "ciudadana2", seed.DEMO_PASSWORD, VICTIM)
         assert other.status_code == 302
@@ -164,7 +174,7 @@ def test_many_addresses_against_one_account_get_ten_guesses_a_minute(client):
 def test_x_forwarded_for_is_ignored_unless_a_proxy_is_trusted(client, settings):
     """Writing the header yourself does not give you a fresh address."""
     with time_machine.travel(START, tick=False):
-        for attempt in range(accounts.LOGIN_FREE_FAILURES):
+        for attempt in range(LOGIN_FREE_FAILURES):
             client.post(
                 LOGIN,
                 {"username": "ciudadano", "password": f"x{attempt}"},
@@ -195,8 +205,8 @@ def test_a_password_reset_lifts_every_counter_of_the_account(client):
         for attempt in range(8):
             post_login(client, "ciudadano", f"x{attempt}", ATTACKER)
         assert "espere" in post_login(client, "ciudadano", "y", ATTACKER).text
-        user = accounts.User.objects.get(username="ciudadano")
-        accounts.account_password_reset(user, password="Nueva-clave-de-Carlos-1")
+        user = User.objects.get(username="ciudadano")
+        account_password_reset(user, password="Nueva-clave-de-Carlos-1")
         response = post_login(client, "ciudadano", "Nueva-clave-de-Carlos-1", ATTACKER)
         assert response.status_code == 302
 
@@ -230,7 +240,7 @@ print("ok")
         timeout=120,
     )
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
-    pair = accounts.LoginThrottle.for_account_client("nadie-aqui", ATTACKER)
+    pair = LoginThrottle.for_account_client("nadie-aqui", ATTACKER)
     assert pair.failures() == 4
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC), tick=False):
         fifth = post_login(Client(), "nadie-aqui", "x", ATTACKER)
@@ -306,7 +316,7 @@ def test_sign_up_does_not_reveal_a_taken_email_or_document(
 
 def test_sign_up_is_throttled_per_client(client, django_capture_on_commit_callbacks):
     with time_machine.travel(START, tick=False):
-        for n in range(accounts.REQUEST_LIMIT.free):
+        for n in range(REQUEST_LIMIT.free):
             response = client.post(
                 SIGNUP,
                 signup_data(
@@ -322,9 +332,7 @@ def test_sign_up_is_throttled_per_client(client, django_capture_on_commit_callba
         )
         assert held.status_code == 200
         assert "Por seguridad, espere" in main_text(held)
-        assert not accounts.User.objects.filter(
-            username="sondeo-x@example.com"
-        ).exists()
+        assert not User.objects.filter(username="sondeo-x@example.com").exists()
         fresh = client.post(
             SIGNUP,
             signup_data(email="vecina@example.com", document_number="52008888"),
@@ -360,7 +368,7 @@ def test_password_reset_costs_the_same_for_known_and_unknown_addresses(
                 if kind == "known"
                 else f"nadie{round_}@example.com"
             )
-            accounts.cache.clear()  # the one-a-minute rule would skip the work
+            cache.clear()  # the one-a-minute rule would skip the work
             with (
                 CaptureQueriesContext(connection) as queries,
                 django_capture_on_commit_callbacks(execute=False),

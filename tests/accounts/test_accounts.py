@@ -14,10 +14,14 @@ import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
+from accounts.identity import document_normalize
+from accounts.models import ApplicantProfile, PrivacyConsent
+from accounts.services import account_create
+from accounts.throttle import DEVICE_COOKIE, LOGIN_FREE_FAILURES
+from accounts.verification import VERIFY_SALT
 from audit.models import AuditEvent
 from cms import seed
-from procedures import accounts
-from procedures.models import ApplicantProfile, Notification, PrivacyConsent
+from procedures.models import Notification
 from tests.audit_bodies import all_sealed, opened
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +158,7 @@ def test_sign_up_creates_an_inactive_account_and_the_link_activates_it(
     # No personal data in the URL: the signed payload names only the user's id and a
     # fingerprint. (The token's random characters may spell anything, so decode it.)
     token = link.removeprefix("/cuenta/verificar/").strip("/")
-    payload = signing.TimestampSigner(salt=accounts.VERIFY_SALT).unsign_object(token)
+    payload = signing.TimestampSigner(salt=VERIFY_SALT).unsign_object(token)
     assert set(payload) == {"u", "f"} and payload["u"] == user.pk
     assert "ana.quintero" not in link.lower() and "1020304050" not in link
 
@@ -233,9 +237,9 @@ def test_a_valid_nit_is_stored_in_one_form(sign_up):
 def test_document_numbers_are_checked_by_type(document_type, number, expected):
     if expected is None:
         with pytest.raises(ValidationError):
-            accounts.document_normalize(document_type, number)
+            document_normalize(document_type, number)
     else:
-        assert accounts.document_normalize(document_type, number) == expected
+        assert document_normalize(document_type, number) == expected
 
 
 def test_an_email_already_registered_creates_nothing_and_tells_its_owner(
@@ -285,7 +289,7 @@ def test_a_document_already_registered_creates_nothing_and_tells_its_owner(
 def test_the_service_creates_no_duplicate_even_without_the_form(sign_up):
     sign_up()
     before = counts()[:3]
-    created = accounts.account_create(
+    created = account_create(
         email="nueva@example.com",
         password=PASSWORD,
         first_name="Nueva",
@@ -361,9 +365,9 @@ def test_a_forged_link_is_refused_in_spanish(client, sign_up, mailoutbox):
         token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb"),
         "no-es-un-enlace",
         # A well-formed token for another account, signed with another key.
-        signing.TimestampSigner(
-            key="otra-clave", salt=accounts.VERIFY_SALT
-        ).sign_object({"u": other.pk, "f": "x"}),
+        signing.TimestampSigner(key="otra-clave", salt=VERIFY_SALT).sign_object(
+            {"u": other.pk, "f": "x"}
+        ),
     ]
     for forged in forgeries:
         response = client.post(f"/cuenta/verificar/{forged}/")
@@ -427,7 +431,7 @@ def test_repeated_failures_delay_the_next_attempt_without_locking_the_owner_out(
     wrong = {"username": "ciudadano", "password": "no-es-esta"}
     right = {"username": "ciudadano", "password": seed.DEMO_PASSWORD}
     with time_machine.travel(start, tick=False):
-        for _ in range(accounts.LOGIN_FREE_FAILURES):
+        for _ in range(LOGIN_FREE_FAILURES):
             client.post(LOGIN, wrong)
         failures = len(events("auth.login_failed"))
         held = client.post(LOGIN, right)
@@ -456,7 +460,7 @@ def test_a_hundred_guesses_in_a_minute_get_at_most_ten_evaluated(client):
 def test_the_owner_logs_in_from_a_known_browser_during_an_attack(client):
     right = {"username": "ciudadano", "password": seed.DEMO_PASSWORD}
     assert client.post(LOGIN, right).status_code == 302
-    assert accounts.DEVICE_COOKIE in client.cookies
+    assert DEVICE_COOKIE in client.cookies
     client.post("/cuenta/salir/")
     attacker = Client()
     start = datetime.datetime(2026, 11, 20, 15, 0, tzinfo=datetime.UTC)

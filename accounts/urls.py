@@ -1,26 +1,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from procedures import accounts
+from . import forms, views
 
 app_name = "cuenta"
 
 urlpatterns = [
-    path("ingresar/", accounts.AccountLoginView.as_view(), name="login"),
+    path("ingresar/", views.AccountLoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("registro/", accounts.signup, name="signup"),
+    path("registro/", views.signup, name="signup"),
     # Fixed paths before the token path, which would match them too.
-    path("verificar/enviado/", accounts.verify_sent, name="verify_sent"),
-    path("verificar/reenviar/", accounts.verify_resend, name="verify_resend"),
-    path("verificar/<str:token>/", accounts.verify, name="verify"),
-    path("perfil/", accounts.profile, name="profile"),
+    path("verificar/enviado/", views.verify_sent, name="verify_sent"),
+    path("verificar/reenviar/", views.verify_resend, name="verify_resend"),
+    path("verificar/<str:token>/", views.verify, name="verify"),
+    path("perfil/", views.profile, name="profile"),
     path(
         "clave/",
         auth_views.PasswordResetView.as_view(
-            form_class=accounts.PasswordResetRequestForm,
-            template_name="account/password_reset.html",
-            email_template_name="procedures/email/account_password_reset.txt",
-            subject_template_name="procedures/email/account_password_reset_subject.txt",
+            form_class=forms.PasswordResetRequestForm,
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
             success_url=reverse_lazy("cuenta:password_reset_done"),
         ),
         name="password_reset",
@@ -28,22 +28,22 @@ urlpatterns = [
     path(
         "clave/enviado/",
         auth_views.PasswordResetDoneView.as_view(
-            template_name="account/password_reset_done.html"
+            template_name="accounts/password_reset_done.html"
         ),
         name="password_reset_done",
     ),
     path(
         "clave/listo/",
         auth_views.PasswordResetCompleteView.as_view(
-            template_name="account/password_reset_complete.html"
+            template_name="accounts/password_reset_complete.html"
         ),
         name="password_reset_complete",
     ),
     path(
         "clave/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            form_class=accounts.NewPasswordForm,
-            template_name="account/password_reset_confirm.html",
+            form_class=forms.NewPasswordForm,
+            template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("cuenta:password_reset_complete"),
         ),
         name="password_reset_confirm",

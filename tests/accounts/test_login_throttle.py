@@ -8,9 +8,9 @@ import json
 import pytest
 import time_machine
 
+from accounts.throttle import LOGIN_FREE_FAILURES
 from audit.models import AuditEvent
 from cms import seed
-from procedures import accounts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def events(action: str) -> list[dict]:
 
 def test_the_backend_holds_the_throttle(settings):
     assert settings.AUTHENTICATION_BACKENDS == [
-        "procedures.accounts.ThrottledModelBackend"
+        "accounts.backends.ThrottledModelBackend"
     ]
 
 
@@ -40,7 +40,7 @@ def test_failed_admin_logins_hold_the_next_attempt_even_with_the_right_password(
     wrong = {"username": "funcionario_shd", "password": "no-es-esta"}
     right = {"username": "funcionario_shd", "password": seed.DEMO_PASSWORD}
     with time_machine.travel(START, tick=False):
-        for _ in range(accounts.LOGIN_FREE_FAILURES):
+        for _ in range(LOGIN_FREE_FAILURES):
             assert client.post(ADMIN_LOGIN, wrong).status_code == 200
         failures = len(events("auth.login_failed"))
         held = client.post(ADMIN_LOGIN, right)
@@ -63,7 +63,7 @@ def test_failed_admin_logins_hold_the_next_attempt_even_with_the_right_password(
 def test_the_citizen_page_and_the_admin_share_one_counter(client):
     wrong = {"username": "ciudadano", "password": "no-es-esta"}
     with time_machine.travel(START, tick=False):
-        for attempt in range(accounts.LOGIN_FREE_FAILURES):
+        for attempt in range(LOGIN_FREE_FAILURES):
             page = "/cuenta/ingresar/" if attempt % 2 else ADMIN_LOGIN
             client.post(page, wrong)
         # The e-mail of the same account counts on the same counter.
@@ -84,7 +84,7 @@ def test_the_public_api_takes_no_credentials(client):
     anonymous = client.get("/api/v2/pages/").json()
     for password in ("no-es-esta", seed.DEMO_PASSWORD):
         basic = base64.b64encode(f"funcionario_shd:{password}".encode()).decode()
-        for _ in range(accounts.LOGIN_FREE_FAILURES + 1):
+        for _ in range(LOGIN_FREE_FAILURES + 1):
             response = client.get("/api/v2/pages/", HTTP_AUTHORIZATION=f"Basic {basic}")
             assert response.status_code == 200
         assert response.json() == anonymous
