@@ -113,8 +113,6 @@ def test_every_fileable_procedure_files_end_to_end(client, demo_user, record_pro
     record_property("fileable_procedures", len(procedures))
     record_property("seconds", round(elapsed, 1))
     assert not failures, failures
-    # Three requests per procedure; about 60 s for 230 on the shared 2-core machine.
-    assert elapsed < 0.4 * len(procedures), f"{elapsed:.1f} s for {len(procedures)}"
     assert Case.objects.filter(applicant__username="ciudadano").count() >= len(
         procedures
     )
