@@ -3,7 +3,7 @@
 ``record(..., data_subject=...)`` replaces each personal value of ``before`` and
 ``after`` with ``enc:v1:<key id>:<AES-GCM ciphertext>`` under that person's own key.
 The chain hashes the sealed text, so destroying the key (``shred``) makes the values
-unreadable for good while ``audit_verify`` still passes (reliability.md L-8, P-4;
+unreadable for good while ``audit_verify`` still passes (docs/reliability.md L-8, P-4;
 Ley 1581 and Decreto 1377 art. 11). Field names stay readable: an auditor still sees
 *what* changed, and the values while the person's key exists.
 """

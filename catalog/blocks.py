@@ -1,4 +1,4 @@
-"""StreamField blocks for the SUIT-shaped parts of a procedure page (domain.md §2.4)."""
+"""StreamField blocks for the SUIT-shaped parts of a procedure page (docs/domain.md §2.4)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _

@@ -16,7 +16,7 @@ def staff_two_factor(app_configs, **kwargs):
 
 @checks.register(checks.Tags.security, deploy=True)
 def host_prefixed_cookies(app_configs, **kwargs):
-    """Django's deploy checks do not look at the __Host- prefix (reliability.md)."""
+    """Django's deploy checks do not look at the __Host- prefix (docs/reliability.md §1.2)."""
     messages = []
     for kind in ("SESSION", "CSRF"):
         name = getattr(settings, f"{kind}_COOKIE_NAME")

@@ -337,7 +337,7 @@ AUDIT_SIGNING_KEY = env("AUDIT_SIGNING_KEY", default="")
 # 32 random bytes). Keep it apart from the database backups.
 AUDIT_DATA_KEY = env("AUDIT_DATA_KEY", default="")
 # A wizard run never submitted keeps its answers and uploads this long after its
-# last save (reliability.md P-4).
+# last save (docs/reliability.md P-4).
 FORMALIZATION_DRAFT_RETENTION_DAYS = env.int(
     "FORMALIZATION_DRAFT_RETENTION_DAYS", default=60
 )

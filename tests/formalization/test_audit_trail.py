@@ -163,7 +163,7 @@ def test_auditor_console_shows_the_timeline_with_spanish_labels(
 
 
 def test_no_personal_value_of_the_applicant_is_in_clear_anywhere_in_the_trail(walked):
-    """reliability.md L-8: personal data in audit payloads only as ciphertext."""
+    """docs/reliability.md L-8: personal data in audit payloads only as ciphertext."""
     run, _application = walked
     bodies = "\n".join(AuditEvent.objects.values_list("body", flat=True))
     asked = AGENCIA["steps"]["solicitante"]
@@ -183,7 +183,7 @@ def test_no_personal_value_of_the_applicant_is_in_clear_anywhere_in_the_trail(wa
 def test_shredding_the_applicants_key_leaves_the_chain_intact_and_unreadable(
     walked, client, demo_user
 ):
-    """reliability.md P-4: crypto-shredding keeps audit_verify passing."""
+    """docs/reliability.md P-4: crypto-shredding keeps audit_verify passing."""
     run, _application = walked
     chain_key = f"formalizacion:{run.run_id}"
     hashes = list(

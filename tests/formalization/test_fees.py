@@ -60,7 +60,7 @@ def sin_cuantia() -> Decimal:
 
 
 def sas(**overrides):
-    """The worked example of domain.md §5.1: SAS, one shareholder, COP 10 M."""
+    """The worked example of docs/domain.md §5.1: SAS, one shareholder, COP 10 M."""
     answers = {
         "tipo": "sas",
         "fecha_nacimiento": datetime.date(1980, 5, 5),

@@ -1,4 +1,4 @@
-"""reliability.md P-4: a run never submitted loses its answers and uploads after the
+"""docs/reliability.md P-4: a run never submitted loses its answers and uploads after the
 retention period; submitted runs and recent drafts are kept; the trail says so."""
 
 import datetime

@@ -110,7 +110,7 @@ def test_rule_applies_and_does_not(code, yes, no):
     assert applies is True
     assert_spanish(reason_yes)
     if no is None:
-        # domain.md §10: F01 and F08 apply to every business ("Always").
+        # docs/domain.md §10: F01 and F08 apply to every business ("Always").
         assert code in {"F01", "F08"}
         return
     applies, reason_no = RULES[code](no)

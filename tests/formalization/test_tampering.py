@@ -1,5 +1,5 @@
 """The wizard against a tampering browser (W-1, W-3, W-5) and bad field values
-(reliability.md part (c), items 1–5, 9, 13–23): steps cannot be skipped or reordered,
+(docs/reliability.md part (c), items 1–5, 9, 13–23): steps cannot be skipped or reordered,
 a bad value is answered beside its field in Spanish and nothing is stored for it,
 and nothing a citizen types reaches a 500."""
 

@@ -1,7 +1,7 @@
 """Business-day calendar: holidays, receipt, terms in days and months.
 
 Plain functions, no database. Expected dates were worked out by hand from the
-rules in domain.md §3.1–§3.2 and cross-checked against holidays 0.109.
+rules in docs/domain.md §3.1–§3.2 and cross-checked against holidays 0.109.
 """
 
 from datetime import date, datetime, time, timedelta

@@ -156,7 +156,7 @@ def test_one_client_cannot_spray_40_accounts(client, django_user_model):
 
 
 def test_many_addresses_against_one_account_get_ten_guesses_a_minute(client):
-    """reliability.md S-7: 100 guesses in 60 s from 10 addresses, at most 10 are
+    """docs/reliability.md S-7: 100 guesses in 60 s from 10 addresses, at most 10 are
     evaluated; the owner, from an address that never failed, still logs in."""
     before = evaluated()
     for attempt in range(100):
