@@ -209,7 +209,14 @@ class OnlineFieldBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        options = [str(c).strip() for c in value.get("choices") or [] if str(c).strip()]
+        # Keep each option's block id: a new ListValue would mint new ids, so every
+        # save (an autosave too) would change the stored form though no option did.
+        children = [
+            ListValue.ListChild(child.block, str(child.value).strip(), id=child.id)
+            for child in value["choices"].bound_blocks
+            if str(child.value).strip()
+        ]
+        options = [child.value for child in children]
         error = None
         if value.get("field_type") != "choice":
             options = []
@@ -227,7 +234,9 @@ class OnlineFieldBlock(blocks.StructBlock):
                     )
                 }
             )
-        value["choices"] = ListValue(self.child_blocks["choices"], values=options)
+        value["choices"] = ListValue(
+            self.child_blocks["choices"], bound_blocks=children if options else []
+        )
         return value
 
 
