@@ -36,6 +36,21 @@ NORM_TYPE_CHOICES = [
 ]
 
 
+class IntegerBlock(blocks.IntegerBlock):
+    """Wagtail's IntegerBlock keeps the widget's string ("5") until clean(), and the
+    page editor decides whether a POST changed the page by comparing that raw value
+    with the stored 5. Every unedited page then looked edited: approving a page from
+    the editor saved a new revision and restarted the moderation task instead of
+    publishing. Read the number here, as other blocks do in value_from_form; input
+    that is not a number stays as typed, so clean() still says why."""
+
+    def value_from_form(self, value):
+        try:
+            return self.field.to_python(value)
+        except ValidationError:
+            return value
+
+
 class RequirementBlock(blocks.StructBlock):
     moment = blocks.ChoiceBlock(choices=MOMENT_CHOICES, label=_("Momento"))
     type = blocks.ChoiceBlock(choices=REQUIREMENT_TYPE_CHOICES, label=_("Tipo"))
@@ -50,9 +65,9 @@ class RequirementBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     name = blocks.CharBlock(label=_("Documento"))
     original = blocks.BooleanBlock(required=False, label=_("Original (no copia)"))
-    quantity = blocks.IntegerBlock(min_value=1, default=1, label=_("Cantidad"))
+    quantity = IntegerBlock(min_value=1, default=1, label=_("Cantidad"))
     format = blocks.CharBlock(required=False, label=_("Formato"))
-    max_size_mb = blocks.IntegerBlock(
+    max_size_mb = IntegerBlock(
         required=False, min_value=1, label=_("Tamaño máximo (MB)")
     )
     validity = blocks.CharBlock(required=False, label=_("Vigencia"))
@@ -112,7 +127,7 @@ class NormValue(blocks.StructValue):
 class NormBlock(blocks.StructBlock):
     type = blocks.ChoiceBlock(choices=NORM_TYPE_CHOICES, label=_("Tipo de norma"))
     number = blocks.CharBlock(label=_("Número"))
-    year = blocks.IntegerBlock(min_value=1850, max_value=2100, label=_("Año"))
+    year = IntegerBlock(min_value=1850, max_value=2100, label=_("Año"))
     issuer = blocks.CharBlock(label=_("Expedida por"))
     articles = blocks.CharBlock(required=False, label=_("Artículos"))
     url = blocks.URLBlock(required=False, label=_("Enlace"))
@@ -194,7 +209,14 @@ class OnlineFieldBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        options = [str(c).strip() for c in value.get("choices") or [] if str(c).strip()]
+        # Keep each option's block id: a new ListValue would mint new ids, so every
+        # save (an autosave too) would change the stored form though no option did.
+        children = [
+            ListValue.ListChild(child.block, str(child.value).strip(), id=child.id)
+            for child in value["choices"].bound_blocks
+            if str(child.value).strip()
+        ]
+        options = [child.value for child in children]
         error = None
         if value.get("field_type") != "choice":
             options = []
@@ -212,7 +234,9 @@ class OnlineFieldBlock(blocks.StructBlock):
                     )
                 }
             )
-        value["choices"] = ListValue(self.child_blocks["choices"], values=options)
+        value["choices"] = ListValue(
+            self.child_blocks["choices"], bound_blocks=children if options else []
+        )
         return value
 
 
@@ -223,7 +247,7 @@ class RequiredDocumentBlock(blocks.StructBlock):
     formats = blocks.MultipleChoiceBlock(
         choices=DOCUMENT_FORMAT_CHOICES, default=["pdf"], label=_("Formatos aceptados")
     )
-    max_size_mb = blocks.IntegerBlock(
+    max_size_mb = IntegerBlock(
         min_value=1, max_value=20, default=5, label=_("Tamaño máximo (MB)")
     )
     required = blocks.BooleanBlock(required=False, default=True, label=_("Obligatorio"))

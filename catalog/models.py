@@ -217,6 +217,13 @@ class ProcedurePermissionTester(PagePermissionTester):
 class ProcedurePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django marks fields whose model default is callable (the JSON lists, default
+        # =list) to compare the POST with a hidden "initial-" input, which Wagtail's
+        # panels never render; the missing input read as a change on every save, so
+        # approving from the editor restarted the moderation task. Compare with the
+        # page being edited instead.
+        for field in self.fields.values():
+            field.show_hidden_initial = False
         if self.for_user is not None and "entity" in self.fields:
             self.fields["entity"].queryset = entities_editable_by(self.for_user)
 

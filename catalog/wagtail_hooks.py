@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -31,6 +32,31 @@ def warn_missing_parameters(request, panels):
     year, missing = checks.missing_now()
     if missing:
         panels.append(ParametersMissingPanel(year, missing))
+
+
+@hooks.register("before_edit_page")
+def no_autosave_of_a_workflow_action(request, page):
+    """Pressing "Aprobar" (or any task action) in the page editor adds hidden inputs
+    to the edit form; Wagtail's autosave sees them as an edit and posts the form again
+    while the real action is still running. That copy would save a revision by the
+    moderator (so the approved page had an unpublished draft again) or, arriving
+    first, make the review restart for it. Only the explicit POST acts."""
+    if (
+        request.method == "POST"
+        and request.POST.get("action-workflow-action")
+        and not request.accepts("text/html")
+    ):
+        return JsonResponse(
+            {
+                "success": False,
+                "error_code": "blocked_by_hook",
+                "error_message": str(
+                    _("La acción del flujo de moderación ya se está enviando.")
+                ),
+            },
+            status=409,
+        )
+    return None
 
 
 class EntityViewSet(SnippetViewSet):

@@ -133,3 +133,29 @@ def test_every_seeded_page_passes_its_blocks_validation():
             except Exception as error:  # noqa: BLE001 - the test reports them all
                 failures.append((page.code, name, repr(error)))
     assert failures == []
+
+
+def test_cleaning_a_question_keeps_the_ids_of_its_options():
+    """Blank options are dropped and the rest trimmed, but each keeps its block id: a
+    save that changes no option stores the same form (new ids read as an edit)."""
+    from catalog.blocks import OnlineFieldBlock
+
+    block = OnlineFieldBlock()
+    value = block.to_python(
+        {
+            "name": "proposito",
+            "label": "¿Para qué lo necesita?",
+            "field_type": "choice",
+            "required": True,
+            "choices": [
+                {"type": "item", "value": " Contratación ", "id": "opcion-1"},
+                {"type": "item", "value": "", "id": "opcion-2"},
+                {"type": "item", "value": "Otro uso", "id": "opcion-3"},
+            ],
+        }
+    )
+    choices = block.get_prep_value(block.clean(value))["choices"]
+    assert choices == [
+        {"type": "item", "value": "Contratación", "id": "opcion-1"},
+        {"type": "item", "value": "Otro uso", "id": "opcion-3"},
+    ]

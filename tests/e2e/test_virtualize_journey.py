@@ -3,7 +3,7 @@
 The SDH editor opens "Registro en la Oficina Virtual" (SDH-007) in Wagtail's page
 editor, adds a question and a document to its online form with the StreamField's own
 "+" buttons, and submits the page to moderation; the moderator approves it from the
-admin dashboard, which publishes it; the citizen's filing form then asks the question and
+page editor's "Aprobar", which publishes it; the citizen's filing form then asks the question and
 for the document. axe runs on the public pages.
 """
 
@@ -77,21 +77,21 @@ def test_editor_virtualizes_and_moderator_publishes(new_context, assert_accessib
     ).to_be_visible()
     editor.context.close()
 
-    # --- The moderator approves it from the editor: the page goes live ----------------
+    # --- The moderator approves it from the page editor: the page goes live ----------
     moderator = new_context().new_page()
     moderator.set_default_timeout(15000)
     admin_login(moderator, "moderador")
-    # From the dashboard's "awaiting your review" panel, which posts to Wagtail's
-    # workflow action view. (Approving from the page editor saves the form first; the
-    # editor reports that save as a content change, so Wagtail restarts the task for
-    # the new revision instead of publishing: see the report.)
-    moderator.goto("/admin/")
     row = moderator.get_by_role("row").filter(has_text=PROCEDURE)
     expect(row).to_be_visible()
-    row.get_by_role("button", name=re.compile(r"^(Acciones|Actions)$")).click()
-    row.get_by_role("button", name="Aprobar", exact=True).click()
-    # The dashboard reloads without the page awaiting review.
-    expect(row).to_have_count(0)
+    # "Aprobar" in the editor posts the whole edit form back; unedited, it must not
+    # count as an edit, which would save a revision and restart the review.
+    _open_editor(moderator)
+    moderator.locator("footer").get_by_role("button", name=MORE_ACTIONS).click()
+    moderator.get_by_role("button", name="Aprobar", exact=True).click()
+    moderator.wait_for_url(re.compile(r"/admin/pages/\d+/$"))
+    # The dashboard no longer lists the page as awaiting review.
+    moderator.goto("/admin/")
+    expect(moderator.get_by_role("row").filter(has_text=PROCEDURE)).to_have_count(0)
     moderator.context.close()
 
     # --- After: the public filing form asks the question and for the document ---------
