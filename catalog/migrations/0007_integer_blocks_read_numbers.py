@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_online_forms_show_if_in_person_and_data_quality'),
+        ('catalog', '0006_fee_rule_unknown_and_contribution'),
     ]
 
     operations = [
