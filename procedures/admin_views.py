@@ -107,6 +107,12 @@ def due_soon(today: datetime.date) -> Q:
     )
 
 
+class CheckboxFilter(django_filters.BooleanFilter):
+    # A plain BooleanField: unticked is "no filter" and leaves the form unchanged
+    # (NullBooleanField would count False as a change and report a search).
+    field_class = forms.BooleanField
+
+
 class CaseFilterSet(WagtailFilterSet):
     estado = django_filters.ChoiceFilter(
         label=_("Estado"),
@@ -123,9 +129,7 @@ class CaseFilterSet(WagtailFilterSet):
         empty_label=_("Todos"),
         method="filter_term",
     )
-    mios = django_filters.BooleanFilter(
-        label=_("Asignados a mí"), method="filter_mine", widget=forms.CheckboxInput
-    )
+    mios = CheckboxFilter(label=_("Asignados a mí"), method="filter_mine")
 
     class Meta:
         model = Case
@@ -191,6 +195,7 @@ class QueueView(generic.IndexView):
             "radicado",
             label=_("Radicado"),
             sort_key="radicado",
+            classname="w-whitespace-nowrap",
             get_url=lambda case: reverse("procedures_admin_case", args=[case.radicado]),
         ),
         Column("procedure", label=_("Trámite"), accessor="procedure.title"),

@@ -121,3 +121,7 @@ def test_the_queue_says_when_a_term_runs_out(officer_client, file_cases):
     Case.objects.filter(pk=case.pk).update(due_date=today - datetime.timedelta(days=1))
     html = officer_client.get(QUEUE).content.decode()
     assert "Vencido" in html
+    # An unfiltered queue is not a search: no "Hay N coincidencias" announcement.
+    assert 'role="alert"' not in html
+    filtered = officer_client.get(QUEUE + "?plazo=vencidos").content.decode()
+    assert 'role="alert"' in filtered
