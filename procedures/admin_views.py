@@ -40,8 +40,6 @@ from . import calendar, services, wording, workflow
 from .action_forms import ActionForm
 from .models import CLOCK_STOPPED_STATUSES, Case
 
-DUE_SOON_BUSINESS_DAYS = 3
-
 QUEUE_TITLE = _("Casos de mi entidad")
 
 
@@ -89,7 +87,7 @@ register_permission_policy(Case, officer_case_policy, exact_class=True)
 
 
 def due_soon(today: datetime.date) -> Q:
-    """Cases whose running term ends within DUE_SOON_BUSINESS_DAYS of ``today``,
+    """Cases whose running term ends within workflow.DUE_SOON_BUSINESS_DAYS of ``today``,
     counted in the term's own unit (the same rule as the queue's badge)."""
     return (
         Q(due_date__gte=today)
@@ -97,11 +95,14 @@ def due_soon(today: datetime.date) -> Q:
         & (
             Q(
                 calendar_days=False,
-                due_date__lte=calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS),
+                due_date__lte=calendar.add_business_days(
+                    today, workflow.DUE_SOON_BUSINESS_DAYS
+                ),
             )
             | Q(
                 calendar_days=True,
-                due_date__lte=today + datetime.timedelta(DUE_SOON_BUSINESS_DAYS),
+                due_date__lte=today
+                + datetime.timedelta(workflow.DUE_SOON_BUSINESS_DAYS),
             )
         )
     )
@@ -162,7 +163,7 @@ def due_badge(case: Case, today: datetime.date) -> dict:
     return {
         "overdue": running and remaining < 0,
         "clock_stopped": case.clock_stopped,
-        "due_soon": running and 0 <= remaining <= DUE_SOON_BUSINESS_DAYS,
+        "due_soon": running and 0 <= remaining <= workflow.DUE_SOON_BUSINESS_DAYS,
         "due_label": (
             wording.due_in(remaining, calendar_days=case.calendar_days)
             if running

@@ -71,9 +71,6 @@ def sweep() -> int:
     )
 
 
-DUE_SOON_BUSINESS_DAYS = 2
-
-
 def warn_due_soon(today: datetime.date | None = None) -> int:
     """Warn officers of open cases whose term ends within two business days (once per
     case, due date and officer: re-running the sweep warns nobody twice)."""
@@ -85,7 +82,7 @@ def warn_due_soon(today: datetime.date | None = None) -> int:
     from .services import notification_queue
 
     today = today or calendar.to_bogota(timezone.now()).date()
-    horizon = calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+    horizon = calendar.add_business_days(today, workflow.DUE_SOON_BUSINESS_DAYS)
     cases = (
         Case.objects.open()
         .exclude(status__in=[s.value for s in workflow.CLOCK_STOPPED_STATUSES])

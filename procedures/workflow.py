@@ -113,6 +113,9 @@ MIN_REASON_LENGTH: Final[int] = 10
 # the citizen has one month to answer, and may ask once for "un término igual".
 INFORMATION_REQUEST_DAYS: Final[int] = 10
 CITIZEN_MONTHS: Final[int] = 1
+# A running term that ends within this many business days is "due soon": the queue
+# flags it and its officers get the e-mail warning (one number for both).
+DUE_SOON_BUSINESS_DAYS: Final[int] = 3
 
 
 class Input(StrEnum):
