@@ -148,7 +148,8 @@ def _round(amount: Decimal, *, entity_code: str, year: int) -> Decimal:
     return (amount / step).quantize(ONE_PESO, rounding=ROUND_HALF_UP) * step
 
 
-def _unconfirmed(year: int) -> FeeQuote:
+def unconfirmed(year: int) -> FeeQuote:
+    """The quote of a fee nobody could verify; the wizard states it in the same words."""
     return FeeQuote(
         UNCONFIRMED,
         year,
@@ -166,7 +167,7 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
     rule, unit = procedure.fee_rule, procedure.fee_unit
     units = Decimal(procedure.fee_amount or 0)
     if rule == "UNKNOWN":
-        return _unconfirmed(year)
+        return unconfirmed(year)
     if rule == "APORTE":
         return FeeQuote(
             CONTRIBUTION,
@@ -180,7 +181,7 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
     if not procedure.requires_payment or rule == "FREE":
         if not supports_gratuity(basis):
             # A "free" without its source is what we did not find, not what the law says.
-            return _unconfirmed(year)
+            return unconfirmed(year)
         return FeeQuote(FREE, year, basis)
     if rule != "FIXED" or units <= 0:
         # A formula, a table or an unknown amount: never "free", never charged here.

@@ -8,7 +8,12 @@ every procedure, under the fee key of its entry in ``registry.py``) are data in
 raises ``ParameterMissing`` instead of silently using last year's.
 
 Amounts are COP ``Decimal``s. A line's ``amount`` is ``Decimal("0")`` for a free
-procedure and ``None`` when only the entity can liquidate it.
+procedure and ``None`` when only the entity can liquidate it, when nobody could
+verify its fee, or for social-security contributions (not a fee of the filing).
+
+Every line has a kind, and the words of the free, unconfirmed and contribution kinds
+are the catalog's (``catalog.fees``): the summary says "Gratuito" only where the
+catalog does, and never for a fee we did not find.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from catalog import fees as catalog_fees
 from catalog import parameters
 from catalog.parameters import ParameterMissing
 
@@ -37,12 +43,24 @@ PER_COP_MILLION = "per_cop_million"
 RATE_UNITS = frozenset({PER_UVB_OF_ASSETS, PER_COP_MILLION})
 
 COMPUTED = "computed"
-FREE = "free"
+FREE = "free"  # A norm or the official record makes it free (catalog FREE).
 NOT_ESTIMABLE = "not_estimable"
-KINDS = frozenset({COMPUTED, FREE, NOT_ESTIMABLE})
+UNCONFIRMED = "unconfirmed"  # No verified fee: ask the entity (catalog UNCONFIRMED).
+CONTRIBUTION = "contribution"  # Social-security contributions, paid monthly via PILA.
+# No fee of its own; the tax it causes is a line of another procedure (F20 → F07).
+CHARGED_ELSEWHERE = "charged_elsewhere"
+KINDS = frozenset(
+    {COMPUTED, FREE, NOT_ESTIMABLE, UNCONFIRMED, CONTRIBUTION, CHARGED_ELSEWHERE}
+)
+# The kinds worded by the catalog's FeeQuote, so both pages say the same thing.
+CATALOG_KIND = {
+    FREE: catalog_fees.FREE,
+    UNCONFIRMED: catalog_fees.UNCONFIRMED,
+    CONTRIBUTION: catalog_fees.CONTRIBUTION,
+}
 
-GRATUITO = "Gratuito"
 LO_LIQUIDA_LA_ENTIDAD = "Lo liquida la entidad"
+IMPUESTO_EN_F07 = "Se paga como impuesto de registro (F07)"
 
 MILLION = Decimal(1_000_000)
 ONE_PESO = Decimal(1)
@@ -56,14 +74,17 @@ class FeeLine:
     basis: str
     collected_online: bool
     note: str = ""
+    kind: str = COMPUTED
 
     @property
     def display_amount(self) -> str:
         """Spanish label for the amount column."""
+        if self.kind in CATALOG_KIND:
+            return str(catalog_fees.FeeQuote(CATALOG_KIND[self.kind], 0, "").label)
+        if self.kind == CHARGED_ELSEWHERE:
+            return IMPUESTO_EN_F07
         if self.amount is None:
             return LO_LIQUIDA_LA_ENTIDAD
-        if self.amount == 0 and not self.collected_online:
-            return GRATUITO
         return format_cop(self.amount)
 
 
@@ -143,8 +164,13 @@ def _check(data: dict[str, Any]) -> None:
     for code, rule in data["procedures"].items():
         if rule["kind"] not in KINDS:
             raise ValueError(f"fees.yaml: {code} has an unknown kind")
-        if rule["kind"] != COMPUTED and not (rule.get("concept") and rule.get("basis")):
-            raise ValueError(f"fees.yaml: {code} needs a concept and a basis")
+        if rule["kind"] != COMPUTED and not rule.get("concept"):
+            raise ValueError(f"fees.yaml: {code} needs a concept")
+        # An unverified fee has no basis to show; every other stated fee has one.
+        if rule["kind"] not in (COMPUTED, UNCONFIRMED) and not rule.get("basis"):
+            raise ValueError(f"fees.yaml: {code} needs a basis")
+        if rule["kind"] == UNCONFIRMED and rule.get("basis"):
+            raise ValueError(f"fees.yaml: {code} is unconfirmed: its basis is a note")
 
 
 def _versioned(section: str, year: int) -> dict[str, Any]:
@@ -351,18 +377,27 @@ def fee_breakdown(
         elif rule["kind"] == COMPUTED:
             lines.extend(_COMPUTED[key](ctx))
         else:
-            free = rule["kind"] == FREE
-            lines.append(
-                FeeLine(
-                    code=code,
-                    concept=rule["concept"],
-                    amount=Decimal(0) if free else None,
-                    basis=rule["basis"],
-                    collected_online=False,
-                    note=rule.get("note", ""),
-                )
-            )
+            lines.append(_stated_line(code, rule, on.year))
     return FeeBreakdown(lines=tuple(lines), year=on.year, uvb=uvb, smmlv=smmlv)
+
+
+def _stated_line(code: str, rule: Mapping[str, Any], year: int) -> FeeLine:
+    """The line of a procedure whose fee is stated in the data, not computed here."""
+    kind = rule["kind"]
+    note = rule.get("note", "")
+    if kind == UNCONFIRMED:
+        # The research stays in the data (``research``); the citizen reads the
+        # catalog's own advice.
+        note = str(catalog_fees.unconfirmed(year).explanation)
+    return FeeLine(
+        code=code,
+        concept=rule["concept"],
+        amount=Decimal(0) if kind in (FREE, CHARGED_ELSEWHERE) else None,
+        basis=rule.get("basis", ""),
+        collected_online=False,
+        note=note,
+        kind=kind,
+    )
 
 
 @dataclass(frozen=True)

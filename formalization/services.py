@@ -182,6 +182,7 @@ def fees_as_json(breakdown: fees.FeeBreakdown) -> dict:
                 "concept": line.concept,
                 "amount": None if line.amount is None else str(line.amount),
                 "display": line.display_amount,
+                "kind": line.kind,
                 "basis": line.basis,
                 "collected_online": line.collected_online,
                 "note": line.note,

@@ -2,6 +2,8 @@
 fee nobody could find is never shown as free; formulas and tables are computed by
 the entity; social-security contributions are not a fee for the filing."""
 
+import json
+import re
 from decimal import Decimal
 
 from django.urls import reverse
@@ -11,7 +13,7 @@ import pytest
 from catalog import fees
 from catalog.models import ProcedurePage
 from catalog.quality import has_markers
-from catalog.seed import read_procedures
+from catalog.seed import PUBLIC_TEXT_FIELDS, read_procedures
 
 from .admin_forms import edit_form_data
 
@@ -88,6 +90,58 @@ def test_gratuity_needs_a_norm_or_the_official_record(basis, free):
     page = ProcedurePage(requires_payment=False, fee_rule="FREE", fee_legal_basis=basis)
     assert (fees.quote(page, 2026).kind == fees.FREE) is free
     assert fees.supports_gratuity(basis) is free
+
+
+# What a citizen reads as "this costs nothing". "Cesión a título gratuito" is a way
+# of transferring a title, not a fee.
+CLAIMS_FREE = re.compile(
+    r"gratuit|\bgratis\b|sin\s+costo|no\s+tienen?\s+(?:ning[uú]n\s+)?costo"
+    r"|ning[uú]n\s+costo|no\s+(?:se\s+)?cobra|sin\s+cobro",
+    re.IGNORECASE,
+)
+NOT_A_FEE = re.compile(r"cesi[oó]n\s+(?:a\s+t[ií]tulo\s+)?gratuita", re.IGNORECASE)
+
+
+def _public_text(page) -> str:
+    parts = []
+    for name in PUBLIC_TEXT_FIELDS:
+        value = getattr(page, name)
+        if hasattr(value, "raw_data"):  # A StreamField: its blocks' text.
+            value = list(value.raw_data)
+        if not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        parts.append(value)
+    return NOT_A_FEE.sub("", "\n".join(parts))
+
+
+@pytest.mark.parametrize(
+    ("text", "claims"),
+    [
+        ("La visita es gratuita.", True),
+        ("Llame gratis desde cualquier teléfono.", True),
+        ("La inscripción no tiene costo.", True),
+        ("La cámara no cobra la inscripción.", True),
+        ("Obtener el título mediante cesión gratuita.", False),
+        ("Pagar la cotización; sin pago no hay cobertura.", False),
+    ],
+)
+def test_the_gratuity_claim_pattern(text, claims):
+    assert bool(CLAIMS_FREE.search(NOT_A_FEE.sub("", text))) is claims
+
+
+def test_no_public_text_of_a_procedure_that_is_not_free_claims_it_is():
+    """Issue 11: a fee nobody verified, a contribution or a fee the entity computes is
+    never called free, not by the cost label and not by the page's own words."""
+    claims = {}
+    for page in ProcedurePage.objects.filter(code__in=list(ROWS)).select_related(
+        "entity"
+    ):
+        if fees.quote(page, 2026).kind == fees.FREE:
+            continue
+        found = CLAIMS_FREE.findall(_public_text(page))
+        if found:
+            claims[page.code] = found
+    assert claims == {}
 
 
 def test_a_fee_with_no_amount_is_never_free_whatever_its_unit():

@@ -25,24 +25,10 @@ SMMLV = parameters.smmlv(YEAR)
 ON = datetime.date(YEAR, 6, 1)
 MILLION = Decimal(1_000_000)
 ALL_CODES = tuple(f"F{number:02d}" for number in range(1, 26))
-FREE_CODES = [
-    "F01",
-    "F02",
-    "F08",
-    "F09",
-    "F10",
-    "F11",
-    "F12",
-    "F13",
-    "F14",
-    "F16",
-    "F20",
-    "F21",
-    "F22",
-    "F23",
-    "F24",
-    "F25",
-]
+# The catalog's rule: "Gratuito" only with its norm or official record.
+FREE_CODES = ["F02", "F09"]
+UNCONFIRMED_CODES = ("F01", "F08", "F10", "F11", "F12", "F13", "F14", "F16")
+CONTRIBUTION_CODES = ("F21", "F22", "F23", "F24", "F25")
 NOT_ESTIMABLE_CODES = ("F15", "F17", "F18", "F19")
 
 
@@ -376,8 +362,9 @@ def test_rnt_causes_registration_tax_sin_cuantia_of_the_year():
     ]
     assert sin_cuantia() == Decimal(233_454)
     [rnt] = breakdown.for_code("F20")
-    assert rnt.amount == Decimal(0)
-    assert rnt.display_amount == "Gratuito"
+    # The inscription has no fee of its own: its cost is the tax line, not "free".
+    assert rnt.amount == Decimal(0) and not rnt.collected_online
+    assert rnt.display_amount == "Se paga como impuesto de registro (F07)"
 
 
 def test_books_are_left_to_the_chamber():
@@ -455,6 +442,30 @@ def test_free_procedures_are_zero_and_gratuito(code):
     assert line.concept and line.basis
 
 
+@pytest.mark.parametrize("code", UNCONFIRMED_CODES)
+def test_unconfirmed_procedures_are_never_free(code):
+    [line] = fee_breakdown(sas(), [code], on=ON).lines
+    assert line.amount is None and not line.collected_online
+    assert line.display_amount == "Valor sin confirmar: consúltelo con la entidad"
+    # No research note stands as a basis; the citizen is told to ask the entity.
+    assert line.concept and not line.basis
+    assert "Pregunte a la entidad" in line.note and "[I]" not in line.note
+
+
+@pytest.mark.parametrize("code", CONTRIBUTION_CODES)
+def test_contributions_are_not_a_fee_of_the_filing(code):
+    [line] = fee_breakdown(sas(), [code], on=ON).lines
+    assert line.amount is None and not line.collected_online
+    assert line.display_amount == "Aportes a la seguridad social, aparte del trámite"
+    assert line.basis and "sin costo" not in line.basis
+
+
+def test_free_is_said_only_of_free_lines():
+    breakdown = fee_breakdown(sas(), ALL_CODES, on=ON)
+    free = {line.code for line in breakdown.lines if line.display_amount == "Gratuito"}
+    assert free == set(FREE_CODES)
+
+
 @pytest.mark.parametrize("code", NOT_ESTIMABLE_CODES)
 def test_not_estimable_procedures_have_no_amount(code):
     [line] = fee_breakdown(sas(), [code], on=ON).lines
@@ -473,7 +484,10 @@ def test_social_security_notes_mention_payroll(code):
 def test_every_procedure_has_lines_with_a_basis():
     breakdown = fee_breakdown(sas(), ALL_CODES, on=ON)
     assert {line.code for line in breakdown.lines} == set(ALL_CODES)
-    assert all(line.basis for line in breakdown.lines)
+    # A fee nobody verified has no basis to show; every other line has one.
+    assert all(
+        bool(line.basis) != (line.kind == fees.UNCONFIRMED) for line in breakdown.lines
+    )
     codes = [line.code for line in breakdown.lines]
     assert codes == sorted(codes)
     # None amounts are never counted as paid at submit.
