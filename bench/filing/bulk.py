@@ -32,12 +32,10 @@ Distribution (deterministic for a given ``--seed``):
   them). Submission tokens, answers (~150 bytes) and decisions are filled in.
 """
 
-import argparse
-import json
-import os
 import random
 import time
-from pathlib import Path
+
+from bench.common import module_main
 
 OPEN = ("radicado", "en_revision", "requiere_informacion")
 CLOSED = ("aprobado", "rechazado", "remitido", "desistido")
@@ -376,22 +374,21 @@ def distribution() -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--total", type=int, required=True)
-    parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--sdh-share", type=float, default=0.03)
-    parser.add_argument("--seed", type=float, default=0.42)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
-    import django
+def arguments(add) -> None:
+    add("--total", type=int, required=True)
+    add("--citizens", type=int, default=20_000)
+    add("--sdh-share", type=float, default=0.03)
+    add("--seed", type=float, default=0.42)
 
-    django.setup()
-    result = load(
-        args.total, citizens=args.citizens, sdh_share=args.sdh_share, seed=args.seed
+
+def main() -> None:
+    module_main(
+        "bench.filing.settings",
+        arguments,
+        lambda a: load(
+            a.total, citizens=a.citizens, sdh_share=a.sdh_share, seed=a.seed
+        ),
     )
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
