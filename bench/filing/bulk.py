@@ -94,7 +94,7 @@ INSERT INTO procedures_case (
     due_date, clock_stopped_on, citizen_deadline, decided_at, decision_reason,
     version, submission_token, privacy_notice_version, applicant_id,
     assigned_to_id, entity_id, procedure_id, procedure_revision_id, reviewer_ids,
-    information_request
+    information_request, calendar_days, extension_reason
 )
 SELECT
     n.code || '-' || n.yr || '-' || lpad(n.num::text, greatest(6, length(n.num::text)), '0'),
@@ -130,7 +130,9 @@ SELECT
          ELSE '[]'::jsonb END,
     CASE WHEN n.status = 'requiere_informacion'
          THEN 'Aporte el certificado de existencia y representación legal vigente.'
-         ELSE '' END
+         ELSE '' END,
+    false,
+    ''
 FROM numbered n
 ORDER BY n.g
 """
@@ -272,13 +274,15 @@ def clear(cursor) -> None:
         "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
         " OR EXISTS (SELECT 1 FROM procedures_notification)"
         " OR EXISTS (SELECT 1 FROM formalization_applicationitem)"
+        " OR EXISTS (SELECT 1 FROM procedures_filingpayment)"
     )
     if cursor.fetchone()[0]:
         raise SystemExit("bulk: real filings in this database; not clearing it")
     cursor.execute(
-        # Application items point at cases; there are none here (checked above).
-        "TRUNCATE formalization_applicationitem, procedures_notification,"
-        " procedures_casedocument, procedures_case, procedures_radicadocounter"
+        # CASCADE: and whatever points at cases (application items, payments and
+        # their notices...); none of it holds a real filing here (checked above).
+        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
+        " procedures_radicadocounter CASCADE"
     )
 
 

@@ -301,7 +301,7 @@ class FilingBench(Runner):
             )
             verdict(
                 "radicados unique and gapless 1..N per entity/year, = counter; every "
-                "filing has its upload, case.filed event and outbox row",
+                "filing has its uploads, case.filed event and outbox row",
                 check["ok"],
                 f"{check['cases']} cases: {series}"
                 + (f"; broken: {bad}" if bad else ""),

@@ -27,7 +27,7 @@ import re
 import time
 import uuid
 
-from bench.common import Broker, module_main
+from bench.common import Broker, captured, module_main
 
 STEP_URL = re.compile(r"/formaliza/([0-9a-f-]{36})/([a-z]+)/$")
 WEBHOOK = "/formaliza/pagos/aviso/sandbox-pse/"
@@ -114,18 +114,11 @@ class Walker:
     # -- one request ------------------------------------------------------------------
 
     def timed(self, kind, label, call, *, persona, keep_sql=False, **extra):
-        from django.db import connection, reset_queries
-        from django.test.utils import CaptureQueriesContext
-
-        # The log keeps the last 9,000 queries: once full, a capture sees none.
-        reset_queries()
-
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+        with captured() as capture:
             response = call()
-            elapsed = (time.perf_counter() - started) * 1000
+        elapsed, queries = capture["ms"], capture["queries"]
         enqueued = self.broker.queued() - queued
         row = {
             "kind": kind,
@@ -133,24 +126,23 @@ class Walker:
             "persona": persona,
             "run": self.run_index,
             "ms": elapsed,
-            "queries": len(captured.captured_queries),
+            "queries": len(queries),
             "enqueued": enqueued,
             "evaluate_calls": self.evaluate["calls"],
             "evaluate_ms": round(self.evaluate["ms"], 2),
             # The catalog is read once per request at most (the submit's pages).
             "catalog_queries": sum(
                 1
-                for q in captured.captured_queries
+                for q in queries
                 if "catalog_procedurepage" in q["sql"] or "wagtailcore_page" in q["sql"]
             ),
             **extra,
         }
         if keep_sql:
             self.sql_examples[f"{persona} {kind}:{label}"] = [
-                {"sql": q["sql"], "ms": float(q["time"]) * 1000}
-                for q in captured.captured_queries
+                {"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in queries
             ]
-            row["repeated_sql"] = _repeated(captured.captured_queries)
+            row["repeated_sql"] = _repeated(queries)
             row["task_names"] = self.broker.task_names(enqueued)
         return response, row
 
