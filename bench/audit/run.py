@@ -1,54 +1,37 @@
-"""Audit trail benchmark (PostgreSQL).
+#!/usr/bin/env python3
+"""Audit trail benchmark (PostgreSQL): append latency and verify throughput.
 
     .venv/bin/python bench/audit/run.py [--events 1000000] [--keep]
 
-Measures, on a fresh database ``ventanilla_bench_audit``:
+Measures, on a fresh database ``ventanilla_bench_audit`` (migrated, no seed):
   1. append latency and throughput on one chain (sequential, one transaction each);
   2. append latency and throughput on 50 chains written at once by 4 processes (as
      many as web and worker processes on a 2-core box) and by 50 processes, and on
      one chain by 4 processes at once (contention on the chain head lock);
   3. ``verify()`` over N events (default 1,000,000) in 1,000 chains, bulk-loaded
-     with correct hashes.
-Targets (issue #3): append p95 < 5 ms; verify >= 500,000 events/s.
+     with correct hashes, and the first and next checkpoints.
+In this process (forked writers), with the development settings.
 """
 
-import argparse
 import io
-import json
 import os
-import subprocess
+import shutil
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench import targets
+from bench.common import Runner, log, recreate_database, summarize_ms
+
 DB_NAME = "ventanilla_bench_audit"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-os.environ["AUDIT_CHECKPOINT_DIR"] = f"/tmp/{DB_NAME}-checkpoints"
-
-
-def percentile(values, pct):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
-
-
-def fresh_database():
-    subprocess.run(["rm", "-rf", os.environ["AUDIT_CHECKPOINT_DIR"]], check=True)
-    subprocess.run(
-        ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", DB_NAME],
-        check=True,
-    )
-    subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={**os.environ},
-        check=True,
-    )
+APPENDS = (
+    "sequential_one_chain",
+    "50_chains_4_writers",
+    "50_chains_50_writers",
+    "one_chain_4_writers",
+)
 
 
 def bench_sequential(n):
@@ -69,8 +52,8 @@ def bench_sequential(n):
     return {
         "events": n,
         "per_s": n / total,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
+        "p50_ms": summarize_ms(latencies)["p50"],
+        "p95_ms": summarize_ms(latencies)["p95"],
     }
 
 
@@ -124,8 +107,8 @@ def bench_processes(workers, chains, per_worker, same_chain=False):
         "writers": workers,
         "chains": 1 if same_chain else chains,
         "per_s": len(latencies) / total,
-        "p50_ms": percentile(latencies, 50),
-        "p95_ms": percentile(latencies, 95),
+        "p50_ms": summarize_ms(latencies)["p50"],
+        "p95_ms": summarize_ms(latencies)["p95"],
     }
 
 
@@ -207,78 +190,87 @@ def bench_checkpoints(n_chains):
     return {"first_s": first, "next_s": time.perf_counter() - t0}
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--chains", type=int, default=1000)
-    parser.add_argument("--appends", type=int, default=2000)
-    args = parser.parse_args()
+class AuditBench(Runner):
+    name, db_name = "audit", DB_NAME
+    tools = ("psql", "createdb", "dropdb", "vacuumdb")
 
-    fresh_database()
-    import django
+    @classmethod
+    def add_arguments(cls, add) -> None:
+        add("--events", type=int, default=1_000_000, help="verified events")
+        add("--chains", type=int, default=1000, help="chains they are spread over")
+        add("--appends", type=int, default=2000, help="sequential appends")
 
-    django.setup()
-    from audit.verify import verify
+    def env(self, database=None, *, broker=False, **extra) -> dict:
+        env = super().env(database, broker=broker, **extra)
+        env["DJANGO_SETTINGS_MODULE"] = "cms.settings.dev"
+        env["AUDIT_CHECKPOINT_DIR"] = f"/tmp/{DB_NAME}-checkpoints"
+        return env
 
-    results = {"sequential_one_chain": bench_sequential(args.appends)}
-    results["50_chains_4_writers"] = bench_processes(4, 50, 500)
-    results["50_chains_50_writers"] = bench_processes(50, 50, 40)
-    results["one_chain_4_writers"] = bench_processes(4, 1, 250, same_chain=True)
-    results["bulk_load"] = bulk_load(args.events, args.chains)
-    results["checkpoint"] = bench_checkpoints(args.chains)
-    report = verify()
-    assert report.ok, report.breaks[:3]
-    results["verify"] = {
-        "events": report.events,
-        "chains": report.chains,
-        "seconds": report.seconds,
-        "per_s": report.events / report.seconds,
-    }
+    def measure(self) -> None:
+        cfg, results = self.cfg, self.results
+        env = self.env()
+        shutil.rmtree(env["AUDIT_CHECKPOINT_DIR"], ignore_errors=True)
+        with self.load.phase("setup"):
+            recreate_database(self, cfg.db_name)
+            self.manage("migrate", "--noinput", "-v0")
+        os.environ.update(env)
+        import django
 
-    print(f"\nAudit benchmark on PostgreSQL ({DB_NAME})")
-    appends = (
-        "sequential_one_chain",
-        "50_chains_4_writers",
-        "50_chains_50_writers",
-        "one_chain_4_writers",
-    )
-    for name in appends:
-        r = results[name]
-        print(
-            f"  append {name:<22} {r['events']:>6} events  {r['per_s']:>8.0f}/s"
-            f"  p50 {r['p50_ms']:.2f} ms  p95 {r['p95_ms']:.2f} ms"
+        django.setup()
+        from audit.verify import verify
+
+        log("appends: sequential, then 4 and 50 writers")
+        with self.load.phase("append"):
+            results["sequential_one_chain"] = bench_sequential(cfg.appends)
+            results["50_chains_4_writers"] = bench_processes(4, 50, 500)
+            results["50_chains_50_writers"] = bench_processes(50, 50, 40)
+            results["one_chain_4_writers"] = bench_processes(4, 1, 250, same_chain=True)
+        log(f"bulk load of {cfg.events:,} events, checkpoints, verify")
+        with self.load.phase("verify"):
+            results["bulk_load"] = bulk_load(cfg.events, cfg.chains)
+            results["checkpoint"] = bench_checkpoints(cfg.chains)
+            report = verify()
+        assert report.ok, report.breaks[:3]
+        results["verify"] = {
+            "events": report.events,
+            "chains": report.chains,
+            "seconds": report.seconds,
+            "per_s": report.events / report.seconds,
+        }
+
+    def evaluate(self) -> None:
+        results = self.results
+        p95 = max(results[n]["p95_ms"] for n in APPENDS[:2])
+        ok = p95 < targets.limit("audit.append_p95_ms")
+        self.verdict(targets.label("audit.append_p95_ms"), ok, f"{p95:.2f} ms")
+        per_s = results["verify"]["per_s"]
+        ok = per_s >= targets.limit("audit.verify_per_s")
+        self.verdict(targets.label("audit.verify_per_s"), ok, f"{per_s:,.0f}/s")
+
+    def report(self) -> list[str]:
+        results = self.results
+        lines = [f"Audit benchmark on PostgreSQL ({self.cfg.db_name})"]
+        for name in APPENDS:
+            r = results[name]
+            lines.append(
+                f"  append {name:<22} {r['events']:>6} events  {r['per_s']:>8.0f}/s"
+                f"  p50 {r['p50_ms']:.2f} ms  p95 {r['p95_ms']:.2f} ms"
+            )
+        c, v = results["checkpoint"], results["verify"]
+        lines.append(
+            f"  checkpoint: first (every chain from genesis) {c['first_s']:.2f} s,"
+            f" next (100 chains moved) {c['next_s']:.2f} s"
         )
-    c = results["checkpoint"]
-    print(
-        f"  checkpoint: first (every chain from genesis) {c['first_s']:.2f} s,"
-        f" next (100 chains moved) {c['next_s']:.2f} s"
-    )
-    v = results["verify"]
-    print(
-        f"  verify {v['events']:,} events in {v['chains']:,} chains: {v['seconds']:.2f} s = {v['per_s']:,.0f} events/s"
-    )
-    p95 = max(
-        results[n]["p95_ms"] for n in ("sequential_one_chain", "50_chains_4_writers")
-    )
-    verdict = "PASS" if p95 < 5 else "FAIL"
-    print(
-        f"  TARGET append p95 < 5 ms (one chain; 50 chains, 4 writers): {verdict} ({p95:.2f} ms)"
-    )
-    print(
-        "  (50 writers on 2 cores queue for the CPU: their p95 is reported, not targeted)"
-    )
-    print(
-        f"  TARGET verify >= 500,000 events/s: {'PASS' if v['per_s'] >= 500_000 else 'FAIL'} ({v['per_s']:,.0f}/s)"
-    )
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"audit-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(results, indent=2)
-    )
-    return results
+        lines.append(
+            f"  verify {v['events']:,} events in {v['chains']:,} chains: "
+            f"{v['seconds']:.2f} s = {v['per_s']:,.0f} events/s"
+        )
+        lines.append(
+            "  (50 writers on 2 cores queue for the CPU: their p95 is reported, "
+            "not targeted)"
+        )
+        return lines
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(AuditBench.main(__file__))

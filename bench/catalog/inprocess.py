@@ -5,14 +5,11 @@ Run by run.py with ``ANONYMOUS_PAGE_CACHE_SECONDS=0`` (the script refuses otherw
 a cache hit would issue no query at all). Writes its results as JSON to ``--out``.
 """
 
-import argparse
-import json
-import os
 import re
 import time
 from pathlib import Path
 
-from bench.common import summarize_ms
+from bench.common import captured, module_main, summarize_ms
 
 QUERIES_FILE = Path(__file__).resolve().parent / "queries.txt"
 # The real procedure whose page is measured; the fixtures of tests/ use it too.
@@ -42,27 +39,22 @@ def count_queries(client, urls: list[tuple[str, str]]) -> dict:
     The warm-up fills per-process caches (content types, site root paths, templates)
     so the figure is what every later request costs.
     """
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     pages = {}
     for label, url in urls:
         warm = client.get(url)
         if warm.status_code != 200:
             raise SystemExit(f"inprocess: GET {url} answered {warm.status_code}")
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+        with captured() as capture:
             response = client.get(url)
-            elapsed_ms = (time.perf_counter() - started) * 1000
         if "X-Cache" in response:
             raise SystemExit("inprocess: the anonymous page cache answered; disable it")
         pages[label] = {
             "url": url,
-            "queries": len(captured.captured_queries),
-            "ms": round(elapsed_ms, 1),
+            "queries": len(capture["queries"]),
+            "ms": round(capture["ms"], 1),
             "bytes": len(response.content),
             # Kept so that a count that grows with the catalog can be diagnosed.
-            "sql": [q["sql"][:300] for q in captured.captured_queries],
+            "sql": [q["sql"][:300] for q in capture["queries"]],
         }
     return pages
 
@@ -84,15 +76,7 @@ def search_latency(client, queries: list[str], requests: int) -> dict:
     return {"latency_ms": summarize_ms(samples), "results_per_query": results}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--search-requests", type=int, default=240)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.catalog.settings")
-    import django
-
-    django.setup()
+def measure(args) -> dict:
     from django.conf import settings
     from django.test import Client
 
@@ -109,13 +93,20 @@ def main() -> None:
         ("procedure", procedure),
         ("open_data_json", "/datos/tramites.json"),
     ]
-    result = {
+    return {
         "live_procedures": ProcedurePage.objects.live().count(),
         "procedure_url": procedure,
         "pages": count_queries(client, urls),
         "search": search_latency(client, read_queries(), args.search_requests),
     }
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+
+
+def main() -> None:
+    module_main(
+        "bench.catalog.settings",
+        lambda add: add("--search-requests", type=int, default=240),
+        measure,
+    )
 
 
 if __name__ == "__main__":

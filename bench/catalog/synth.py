@@ -21,12 +21,11 @@ Two ways of doing so (``--method``):
   the new pages in one pass at the end). See ``_bulk_context``.
 """
 
-import argparse
 import contextlib
-import json
-import os
 import sys
 import time
+
+from bench.common import module_main
 
 PREFIX = "BX"  # Code prefix of synthetic procedures; real codes never use it.
 
@@ -261,23 +260,20 @@ def check(target: int) -> dict:
     return problems
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--target", type=int, default=5000)
-    parser.add_argument("--method", choices=["publish", "bulk"], default="bulk")
-    parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--out", help="write the summary as JSON to this file")
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.catalog.settings")
-    import django
+def arguments(add) -> None:
+    add("--target", type=int, default=5000)
+    add("--method", choices=["publish", "bulk"], default="bulk")
+    add("--batch-size", type=int, default=100)
 
-    django.setup()
+
+def measure(args) -> dict:
     summary = grow(args.target, args.method, args.batch_size)
     summary["check"] = check(args.target)
-    print(json.dumps(summary))
-    if args.out:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            json.dump(summary, handle)
+    return summary
+
+
+def main() -> None:
+    module_main("bench.catalog.settings", arguments, measure)
 
 
 if __name__ == "__main__":

@@ -32,12 +32,10 @@ Distribution (deterministic for a given ``--seed``):
   them). Submission tokens, answers (~150 bytes) and decisions are filled in.
 """
 
-import argparse
-import json
-import os
 import random
 import time
-from pathlib import Path
+
+from bench.common import module_main
 
 OPEN = ("radicado", "en_revision", "requiere_informacion")
 CLOSED = ("aprobado", "rechazado", "remitido", "desistido")
@@ -96,7 +94,7 @@ INSERT INTO procedures_case (
     due_date, clock_stopped_on, citizen_deadline, decided_at, decision_reason,
     version, submission_token, privacy_notice_version, applicant_id,
     assigned_to_id, entity_id, procedure_id, procedure_revision_id, reviewer_ids,
-    information_request
+    information_request, calendar_days, extension_reason
 )
 SELECT
     n.code || '-' || n.yr || '-' || lpad(n.num::text, greatest(6, length(n.num::text)), '0'),
@@ -132,7 +130,9 @@ SELECT
          ELSE '[]'::jsonb END,
     CASE WHEN n.status = 'requiere_informacion'
          THEN 'Aporte el certificado de existencia y representación legal vigente.'
-         ELSE '' END
+         ELSE '' END,
+    false,
+    ''
 FROM numbered n
 ORDER BY n.g
 """
@@ -274,13 +274,15 @@ def clear(cursor) -> None:
         "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
         " OR EXISTS (SELECT 1 FROM procedures_notification)"
         " OR EXISTS (SELECT 1 FROM formalization_applicationitem)"
+        " OR EXISTS (SELECT 1 FROM procedures_filingpayment)"
     )
     if cursor.fetchone()[0]:
         raise SystemExit("bulk: real filings in this database; not clearing it")
     cursor.execute(
-        # Application items point at cases; there are none here (checked above).
-        "TRUNCATE formalization_applicationitem, procedures_notification,"
-        " procedures_casedocument, procedures_case, procedures_radicadocounter"
+        # CASCADE: and whatever points at cases (application items, payments and
+        # their notices...); none of it holds a real filing here (checked above).
+        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
+        " procedures_radicadocounter CASCADE"
     )
 
 
@@ -376,22 +378,21 @@ def distribution() -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--total", type=int, required=True)
-    parser.add_argument("--citizens", type=int, default=20_000)
-    parser.add_argument("--sdh-share", type=float, default=0.03)
-    parser.add_argument("--seed", type=float, default=0.42)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
-    import django
+def arguments(add) -> None:
+    add("--total", type=int, required=True)
+    add("--citizens", type=int, default=20_000)
+    add("--sdh-share", type=float, default=0.03)
+    add("--seed", type=float, default=0.42)
 
-    django.setup()
-    result = load(
-        args.total, citizens=args.citizens, sdh_share=args.sdh_share, seed=args.seed
+
+def main() -> None:
+    module_main(
+        "bench.filing.settings",
+        arguments,
+        lambda a: load(
+            a.total, citizens=a.citizens, sdh_share=a.sdh_share, seed=a.seed
+        ),
     )
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

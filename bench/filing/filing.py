@@ -3,8 +3,10 @@
     python -m bench.filing.filing sequential --filings 500 --out r.json
     python -m bench.filing.filing concurrent --processes 4 --filings 200 --out r.json
     python -m bench.filing.filing verify --out r.json
+    python -m bench.filing.filing form --out r.json  # what the HTTP phase posts
 
-Files SDH-002 (virtualized, one PDF to upload) for ``ciudadano``. The tasks a
+Files SDH-002 (virtualized) for ``ciudadano``, with answers and documents built from
+its own form. The tasks a
 filing enqueues after commit run eagerly when CELERY_BROKER_URL is unset (the
 acknowledgement PDF with WeasyPrint, the e-mail through the locmem backend), and
 are only published to the broker otherwise (the runner points it at a Redis
@@ -14,24 +16,14 @@ database no worker reads: the production shape, where PDFs render asynchronously
 entity's counter row lock and how long the lock is then held (until commit).
 """
 
-import argparse
-import json
-import os
-import sys
+import base64
 import time
 import uuid
-from pathlib import Path
 
-from bench.common import summarize_ms
+from bench.common import module_main, summarize_ms
 
 PROCEDURE_CODE = "SDH-002"
 APPLICANT = "ciudadano"
-ANSWERS = {
-    "nombre_contribuyente": "Panadería La Espiga S.A.S.",
-    "identificacion": "900373913-4",
-    "correo": "contabilidad@laespiga.com.co",
-    "motivo": "Contratación",
-}
 WARMUP = 3  # Filings per process before timing: WeasyPrint's fonts, connections.
 
 
@@ -44,29 +36,56 @@ def pdf_bytes(size: int = 20_000) -> bytes:
     return head + padding + tail
 
 
+def filing_form(procedure, applicant):
+    """The procedure's own filing form, validated with answers and documents built
+    from its fields (procedures.sample_answers): no answers of the bench's own."""
+    from procedures.forms import FilingForm
+    from procedures.sample_answers import valid_answers, valid_files
+
+    blank = FilingForm(procedure)
+    data = {
+        **valid_answers(blank),
+        "submission_token": str(uuid.uuid4()),
+        "accept_privacy": "on",
+    }
+    form = FilingForm(procedure, data, valid_files(blank), applicant=applicant)
+    if not form.is_valid():
+        raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
+    return form
+
+
+def form_data() -> dict:
+    """What the HTTP phase posts: the answers, and each document base64-encoded."""
+    from catalog.models import ProcedurePage
+    from procedures.forms import FilingForm
+    from procedures.sample_answers import valid_answers, valid_files
+
+    procedure = ProcedurePage.objects.get(code=PROCEDURE_CODE)
+    blank = FilingForm(procedure)
+    files = {
+        name: [f.name, f.content_type, base64.b64encode(f.read()).decode()]
+        for name, f in valid_files(blank).items()
+    }
+    return {"url": procedure.url, "data": valid_answers(blank), "files": files}
+
+
 class Filer:
     """Everything one process needs to file, plus the lock timings."""
 
     def __init__(self):
         from django.contrib.auth import get_user_model
-        from django.core.files.uploadedfile import SimpleUploadedFile
         from django.db import transaction
 
         from catalog.models import ProcedurePage
         from procedures import services
-        from procedures.uploads import validate_upload
 
         self.procedure = ProcedurePage.objects.select_related("entity").get(
             code=PROCEDURE_CODE
         )
         self.applicant = get_user_model().objects.get(username=APPLICANT)
-        spec = dict(self.procedure.required_documents[0].value)
-        self.upload = validate_upload(
-            SimpleUploadedFile("rut.pdf", pdf_bytes(), content_type="application/pdf"),
-            requirement=spec["name"],
-            formats=spec["formats"],
-            max_size_mb=spec["max_size_mb"],
-        )
+        # What the filing view hands case_file once the citizen posts the form.
+        form = filing_form(self.procedure, self.applicant)
+        self.answers, self.documents = form.answers(), form.validated_documents
         self.services = services
         self.lock_wait_ms: list[float] = []
         self.lock_held_ms: list[float] = []
@@ -90,8 +109,8 @@ class Filer:
         case, created = self.services.case_file(
             procedure=self.procedure,
             applicant=self.applicant,
-            answers=ANSWERS,
-            documents=[self.upload],
+            answers=self.answers,
+            documents=self.documents,
             submission_token=uuid.uuid4(),
         )
         elapsed = (time.perf_counter() - started) * 1000
@@ -255,12 +274,20 @@ def verify() -> dict:
             """
         )
         cases, uploads, acks, notifications, sent, filed_events = cursor.fetchone()
+    from catalog.models import ProcedurePage
+    from procedures.forms import FilingForm
+
+    procedure = ProcedurePage.objects.get(code=PROCEDURE_CODE)
+    documents = len(FilingForm(procedure).document_specs)
     ok = all(s["unique"] and s["gapless"] and s["counter_matches"] for s in series)
     return {
-        "ok": ok and uploads == cases == notifications == filed_events,
+        "ok": ok
+        and uploads == documents * cases
+        and cases == notifications == filed_events,
         "series": series,
         "cases": cases,
         "uploads": uploads,
+        "documents_per_filing": documents,
         "acknowledgements": acks,
         "notifications": notifications,
         "notifications_sent": sent,
@@ -268,25 +295,25 @@ def verify() -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("phase", choices=["sequential", "concurrent", "verify"])
-    parser.add_argument("--filings", type=int, default=500, help="per process")
-    parser.add_argument("--processes", type=int, default=4)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
-    import django
+def arguments(add) -> None:
+    add("phase", choices=["sequential", "concurrent", "verify", "form"])
+    add("--filings", type=int, default=500, help="per process")
+    add("--processes", type=int, default=4)
 
-    django.setup()
+
+def measure(args) -> dict:
     if args.phase == "sequential":
-        result = sequential(args.filings)
-    elif args.phase == "concurrent":
-        result = concurrent(args.processes, args.filings)
-    else:
-        result = verify()
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        return sequential(args.filings)
+    if args.phase == "concurrent":
+        return concurrent(args.processes, args.filings)
+    if args.phase == "form":
+        return form_data()
+    return verify()
+
+
+def main() -> None:
+    module_main("bench.filing.settings", arguments, measure)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

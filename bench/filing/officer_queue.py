@@ -1,23 +1,19 @@
 """The officers' queue (/admin/casos/) in-process, with Django's test Client.
 
-    python -m bench.filing.officer_queue --out result.json [--requests 200] [--what-if]
+    python -m bench.filing.officer_queue --out result.json [--requests 200]
 
 Logs in ``funcionario_shd`` (force_login; STAFF_2FA_REQUIRED=false). For every URL
 of ``URLS``: one warm-up request, one request with its SQL captured (number of
 queries, time in SQL, the radicados listed) and ``EXPLAIN (ANALYZE, BUFFERS)`` of
 each query that reads ``procedures_case``. Then ``--requests`` sequential requests
-cycling over the URLs, timed without capturing anything. ``--what-if`` first
-installs the changes of ``queue_fix.py`` (this process only). Writes JSON to ``--out``.
+cycling over the URLs, timed without capturing anything. The app's own view, through
+its URL: nothing of it is copied or patched here. Writes JSON to ``--out``.
 """
 
-import argparse
-import json
-import os
 import re
 import time
-from pathlib import Path
 
-from bench.common import summarize_ms
+from bench.common import captured, module_main, summarize_ms
 
 OFFICER = "funcionario_shd"
 QUEUE = "/admin/casos/"
@@ -64,24 +60,20 @@ def explain(sql: str) -> dict:
 
 def measure(requests: int) -> dict:
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=OFFICER))
     urls = {}
     for label, url in URLS:
         client.get(url)  # Warm-up: templates, content types, the user's permissions.
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+        with captured() as capture:
             response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
+        elapsed, queries = capture["ms"], capture["queries"]
         if response.status_code != 200:
             raise SystemExit(f"queue: GET {url} answered {response.status_code}")
         html = response.content.decode()
         pages = PAGES.search(html)
-        queries = captured.captured_queries
         sql_ms = sum(float(q["time"]) for q in queries) * 1000
         case_queries = [q["sql"] for q in queries if '"procedures_case"' in q["sql"]]
         radicados = ROWS.findall(html)
@@ -115,22 +107,11 @@ def measure(requests: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--what-if", action="store_true", help="queue_fix.py first")
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
-    import django
-
-    django.setup()
-    if args.what_if:
-        from bench.filing import queue_fix
-
-        queue_fix.install()
-    result = measure(args.requests)
-    result["what_if"] = args.what_if
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    module_main(
+        "bench.filing.settings",
+        lambda add: add("--requests", type=int, default=200),
+        lambda args: measure(args.requests),
+    )
 
 
 if __name__ == "__main__":

@@ -5,155 +5,24 @@ Usage (from anywhere; needs PostgreSQL and Redis)::
 
     .venv/bin/python bench/wizard/run.py [--runs 32] [--other-runs 3] [--keep]
 
-1. Set-up: database ``ventanilla_bench_wizard`` dropped and created, ``migrate``,
-   ``seed_demo --allow-demo-users``, ``ANALYZE``.
-2. In-process (walk.py, Django test Client with a real session, CSRF checks off as
-   the Client's default): ``--runs`` walks of the "restaurante" persona (23 of the
-   25 procedures: the most one answer set reaches, as F03 and F04 exclude each other
-   and F12 needs ``opta_simple``, which a restaurant with this income does not take)
-   plus ``--other-runs`` of each other persona; each step POST timed with its SQL
-   queries, the documents POST (uploads) apart, the submit (final POST of
-   ``confirmacion``) with Celery publishing to Redis database 13 that no worker
-   reads (PDFs are rendered asynchronously: nothing is rendered in the request).
-   After each restaurante submit: the approved payment notice on the webhook, an
-   officer's approval of F04 and the advance task it enqueues (run and timed here).
-
-Prints a table and PASS/FAIL lines, writes bench/results/wizard-<timestamp>.json.
-Exit status: 0 every target passes, 1 a target fails, 2 the benchmark could not run.
+A fresh seeded database, then walk.py in-process: ``--runs`` walks of the
+"restaurante" persona (23 of the 25 procedures) and ``--other-runs`` of each other
+persona, every request timed with its SQL, tasks only enqueued to a broker no worker
+reads; after each restaurante submit the payment notice, the officer's approval of
+F04 and the advance it enqueues. bench/README.md says what each step measures.
 """
 
-import argparse
 import collections
-import contextlib
-import datetime
-import json
-import os
-import platform
 import re
-import shutil
 import sys
-import time
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.common import (  # noqa: E402
-    PYTHON,
-    BenchError,
-    bench_main,
-    log,
-    pg,
-    recreate_database,
-    run,
-    summarize_ms,
-)
-from bench.filing.run import Broker, Load, commit  # noqa: E402
+from bench import targets
+from bench.common import Runner, log, summarize_ms
 
-RESULTS_DIR = ROOT / "bench" / "results"
-SCRATCH_DIR = Path(__import__("tempfile").gettempdir()) / "ventanilla-bench-wizard"
-SETTINGS_MODULE = "bench.wizard.settings"
-STEP_TARGET_MS = 60.0
-SUBMIT_TARGET_MS = 300.0
 CATALOG_PROCEDURES = 25  # F01-F25.
-
-
-@dataclass
-class Config:
-    runs: int
-    other_runs: int
-    cascade_runs: int
-    profile_top: int
-    broker_url: str
-    db_name: str
-    pg: list[str]
-    keep: bool
-    reuse: bool
-
-    def database_url(self) -> str:
-        host, port, user = self.pg[1], self.pg[3], self.pg[5]
-        return f"postgres://{user}@{host}:{port}/{self.db_name}"
-
-
-def django_env(cfg: Config, *, broker: bool) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
-        DATABASE_URL=cfg.database_url(),
-        PYTHONPATH=str(ROOT),
-    )
-    env.pop("CELERY_BROKER_URL", None)
-    if broker:
-        # Base settings: CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
-        env["CELERY_BROKER_URL"] = cfg.broker_url
-    return env
-
-
-def database_exists(cfg: Config) -> bool:
-    out = pg(
-        cfg,
-        "psql",
-        "-d",
-        "postgres",
-        "-tAc",
-        f"SELECT 1 FROM pg_database WHERE datname = '{cfg.db_name}'",
-    )
-    return out.strip() == "1"
-
-
-def setup(cfg: Config) -> dict:
-    env = django_env(cfg, broker=False)
-    if cfg.reuse and database_exists(cfg):
-        log(f"setup: reusing {cfg.db_name} (--reuse): migrate only")
-        run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], timeout=900, env=env)
-        return {"reused": True}
-    log(f"setup: fresh {cfg.db_name}, migrate, seed_demo")
-    times = {"reused": False}
-    started = time.perf_counter()
-    recreate_database(cfg, cfg.db_name)
-    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], timeout=900, env=env)
-    times["migrate_s"] = round(time.perf_counter() - started, 1)
-    started = time.perf_counter()
-    run(
-        [PYTHON, "manage.py", "seed_demo", "--allow-demo-users", "--history", "0"],
-        timeout=900,
-        env=env,
-    )
-    times["seed_demo_s"] = round(time.perf_counter() - started, 1)
-    pg(cfg, "vacuumdb", "--analyze-only", "--quiet", f"--dbname={cfg.db_name}")
-    log(f"setup: migrate {times['migrate_s']} s, seed_demo {times['seed_demo_s']} s")
-    return times
-
-
-def walk(cfg: Config) -> dict:
-    out = SCRATCH_DIR / f"walk-{uuid.uuid4().hex[:8]}.json"
-    log(
-        f"walk: {cfg.runs} restaurante runs (+2 warm-up) with payment, F04 approval "
-        f"and advance ({cfg.cascade_runs} to the end), {cfg.other_runs} runs of each "
-        "other persona; tasks only enqueued"
-    )
-    run(
-        [
-            PYTHON,
-            "-m",
-            "bench.wizard.walk",
-            f"--runs={cfg.runs}",
-            f"--other-runs={cfg.other_runs}",
-            f"--cascade-runs={cfg.cascade_runs}",
-            f"--profile-top={cfg.profile_top}",
-            f"--out={out}",
-        ],
-        timeout=1800,
-        env=django_env(cfg, broker=True),
-        quiet=False,
-    )
-    try:
-        return json.loads(out.read_text(encoding="utf-8"))
-    finally:
-        out.unlink(missing_ok=True)
 
 
 # --- figures ------------------------------------------------------------------------
@@ -272,26 +141,19 @@ def figures(raw: dict) -> dict:
     }
 
 
-def evaluate(raw: dict, fig: dict) -> list[dict]:
-    verdicts = []
-
-    def verdict(target, ok, detail):
-        status = "INFO" if ok is None else ("PASS" if ok else "FAIL")
-        verdicts.append({"target": target, "status": status, "detail": detail})
-
+def evaluate(raw: dict, fig: dict, verdict) -> None:
     step = fig["step_post"]["ms"]
     verdict(
-        f"step POST p95 < {STEP_TARGET_MS:.0f} ms",
-        step["p95"] < STEP_TARGET_MS,
+        targets.label("wizard.step_p95_ms"),
+        step["p95"] < targets.limit("wizard.step_p95_ms"),
         f"p95 {step['p95']:.1f} ms over {step['n']} valid step POSTs (documents "
         f"upload and submit excluded)",
     )
     sub = fig["submit"]["ms"]
     rest = fig["submit_by_persona"]["restaurante"]
     verdict(
-        f"submit of the largest application p95 < {SUBMIT_TARGET_MS:.0f} ms "
-        "(PDFs asynchronous)",
-        sub["p95"] < SUBMIT_TARGET_MS,
+        targets.label("wizard.submit_p95_ms"),
+        sub["p95"] < targets.limit("wizard.submit_p95_ms"),
         f"p95 {sub['p95']:.1f} ms over {sub['n']} submits of {rest['procedures']} of "
         f"{CATALOG_PROCEDURES} procedures ({len(rest['filed_at_submit'])} filed at "
         "submit)",
@@ -312,8 +174,9 @@ def evaluate(raw: dict, fig: dict) -> list[dict]:
     step_queries = {s["queries"] for s in raw["samples"] if s["kind"] == "step"}
     by_step = ", ".join(f"{k} {v['post_queries']}" for k, v in per_step.items())
     verdict(
-        "SQL queries per step POST bounded and independent of the catalog",
-        max(step_queries) <= 15 and fig["step_post"]["catalog_queries"] == "0",
+        targets.label("wizard.step_queries"),
+        max(step_queries) <= targets.limit("wizard.step_queries")
+        and fig["step_post"]["catalog_queries"] == "0",
         f"{span(step_queries)} queries per step POST over every step and persona "
         f"(by step: {by_step}); "
         f"0 catalog queries",
@@ -328,17 +191,6 @@ def evaluate(raw: dict, fig: dict) -> list[dict]:
         "one UPDATE per item) and with the cases filed (~25 each), not with the "
         "catalog",
     )
-    if raw.get("shim_mapping_forms"):
-        verdict(
-            "filing after the submit works without the bench's shim",
-            False,
-            "formalization/services.py _documents_for reads mapping.forms.DOCUMENTS "
-            "but formalization/mapping.py never imports forms: the payment notice "
-            "and application_advance raise AttributeError for any procedure that "
-            "receives an upload (F03, F04, F17); the bench sets mapping.forms in its "
-            "own process to measure those paths",
-        )
-    return verdicts
 
 
 # --- report -----------------------------------------------------------------------------
@@ -353,10 +205,10 @@ def _lat(lat: dict) -> str:
     )
 
 
-def report(results: dict, cfg: Config) -> str:
+def report(results: dict, cfg) -> list[str]:
     fig, raw = results["figures"], results["walk"]
     head = f"{'':<44}{'n':>5}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}  queries"
-    lines = ["", "Wizard through Django's test Client (real session), in-process; ms"]
+    lines = ["Wizard through Django's test Client (real session), in-process; ms"]
     lines.append(head)
     rows = (
         ("step POST, every valid step (the figure)", fig["step_post"]),
@@ -462,17 +314,7 @@ def report(results: dict, cfg: Config) -> str:
             "  " + line
             for line in _profile_lines(profile["project_cumulative"], cfg.profile_top)
         )
-    lines.append("")
-    lines.append("Machine load per phase (1-min load average start->end; CPU busy %)")
-    for name, phase in results["load"].items():
-        lines.append(
-            f"  {name:<10} {phase['seconds']:>6.1f} s  load {phase['load1_start']:.1f}"
-            f" -> {phase['load1_end']:.1f}  cpu {phase['cpu_busy_pct']} %"
-        )
-    lines.append("")
-    for item in results["targets"]:
-        lines.append(f"{item['status']}  {item['target']}: {item['detail']}")
-    return "\n".join(lines)
+    return lines
 
 
 def _short_sql(sql: str) -> str:
@@ -493,139 +335,67 @@ def _profile_lines(text: str, top: int) -> list[str]:
     return keep
 
 
-# --- main --------------------------------------------------------------------------------
+class WizardBench(Runner):
+    name, db_name = "wizard", "ventanilla_bench_wizard"
+    broker_url = "redis://127.0.0.1:6379/13"
 
-
-def preflight(cfg: Config) -> Broker:
-    for tool in ("psql", "createdb", "dropdb", "vacuumdb"):
-        if shutil.which(tool) is None:
-            raise BenchError(f"{tool} not found")
-    pg(cfg, "psql", "-d", "postgres", "-tAc", "SELECT 1")
-    try:
-        import redis
-
-        broker = Broker(cfg.broker_url)
-        broker.client.ping()
-    except ImportError as error:
-        raise BenchError("run with the project's .venv/bin/python") from error
-    except redis.RedisError as error:
-        raise BenchError(f"Redis at {cfg.broker_url}: {error}") from error
-    foreign = broker.foreign_keys()
-    if foreign:
-        raise BenchError(
-            f"{cfg.broker_url} is in use (keys {foreign[:5]}); pick --broker-url"
+    @classmethod
+    def add_arguments(cls, add) -> None:
+        add("--runs", type=int, default=32, help="timed restaurante runs (submits)")
+        add("--other-runs", type=int, default=3, help="runs of each other persona")
+        add(
+            "--cascade-runs",
+            type=int,
+            default=3,
+            help="restaurante runs approved wave after wave until all is filed",
         )
-    if broker.queued():
-        raise BenchError(f"{cfg.broker_url} already holds queued tasks; purge it")
-    return broker
+        add("--profile-top", type=int, default=18, help="profile lines; 0: no profile")
+        add(
+            "--reuse",
+            action="store_true",
+            help="use the database if it exists (kept with --keep): migrate, no seed",
+        )
 
+    @classmethod
+    def check_arguments(cls, cfg, parser) -> None:
+        if cfg.runs < 1:
+            parser.error("--runs must be at least 1")
+        cfg.cascade_runs = min(cfg.cascade_runs, cfg.runs)
 
-def parse_args() -> Config:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-    )
-    add = parser.add_argument
-    add("--runs", type=int, default=32, help="timed restaurante runs (submits)")
-    add("--other-runs", type=int, default=3, help="runs of each other persona")
-    add(
-        "--cascade-runs",
-        type=int,
-        default=3,
-        help="restaurante runs approved wave after wave until all is filed",
-    )
-    add("--profile-top", type=int, default=18, help="profile lines; 0: no profile")
-    add("--broker-url", default="redis://127.0.0.1:6379/13")
-    add("--db-name", default="ventanilla_bench_wizard")
-    add("--pg-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    add("--pg-port", default=os.environ.get("PGPORT", "5432"))
-    add("--pg-user", default=os.environ.get("PGUSER", "postgres"))
-    add("--keep", action="store_true", help="keep the database afterwards")
-    add(
-        "--reuse",
-        action="store_true",
-        help="use the database if it exists (kept with --keep): migrate, no seed",
-    )
-    args = parser.parse_args()
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return Config(
-        runs=args.runs,
-        other_runs=args.other_runs,
-        cascade_runs=min(args.cascade_runs, args.runs),
-        profile_top=args.profile_top,
-        broker_url=args.broker_url,
-        db_name=args.db_name,
-        pg=["-h", args.pg_host, "-p", str(args.pg_port), "-U", args.pg_user],
-        keep=args.keep,
-        reuse=args.reuse,
-    )
-
-
-@dataclass
-class Run:
-    cfg: Config
-    results: dict = field(default_factory=dict)
-    broker: Broker | None = None
-
-    def execute(self) -> int:
+    def measure(self) -> None:
         cfg = self.cfg
-        started = time.perf_counter()
-        self.broker = preflight(cfg)
-        load = Load()
-        self.results.update(
-            started_at=datetime.datetime.now(datetime.UTC).isoformat(),
-            host={
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "commit": commit(),
-            },
-            config={k: v for k, v in vars(cfg).items() if k != "pg"},
-            load=load.phases,
+        with self.load.phase("setup"):
+            if cfg.reuse and self.database_exists(cfg.db_name):
+                log(f"setup: reusing {cfg.db_name} (--reuse): migrate only")
+                self.manage("migrate", "--noinput", "-v0")
+                self.results["setup"] = {"reused": True}
+            else:
+                self.results["setup"] = {"reused": False, **self.setup_database()}
+        log(
+            f"walk: {cfg.runs} restaurante runs (+2 warm-up) with payment, F04 "
+            f"approval and advance ({cfg.cascade_runs} to the end), {cfg.other_runs} "
+            "runs of each other persona; tasks only enqueued"
         )
-        shutil.rmtree(SCRATCH_DIR, ignore_errors=True)
-        SCRATCH_DIR.mkdir(parents=True)
-        with load.phase("setup"):
-            self.results["setup"] = setup(cfg)
-        with load.phase("walk"):
-            raw = walk(cfg)
+        with self.load.phase("walk"):
+            raw = self.run_module(
+                "wizard.walk",
+                [
+                    f"--runs={cfg.runs}",
+                    f"--other-runs={cfg.other_runs}",
+                    f"--cascade-runs={cfg.cascade_runs}",
+                    f"--profile-top={cfg.profile_top}",
+                ],
+                broker=True,
+            )
         self.results["walk"] = raw
         self.results["figures"] = figures(raw)
-        self.results["targets"] = evaluate(raw, self.results["figures"])
-        self.results["total_s"] = round(time.perf_counter() - started, 1)
-        print(report(self.results, cfg))
-        print(f"\ntotal {self.results['total_s']} s")
-        failed = any(t["status"] == "FAIL" for t in self.results["targets"])
-        return 1 if failed else 0
 
-    def cleanup(self) -> None:
-        if self.broker is not None:
-            try:
-                self.broker.purge()
-            except Exception as error:  # noqa: BLE001 - reported, not fatal
-                print(
-                    f"could not purge {self.cfg.broker_url}: {error}", file=sys.stderr
-                )
-        if not self.cfg.keep:
-            with contextlib.suppress(BenchError):
-                pg(self.cfg, "dropdb", "--if-exists", "--force", self.cfg.db_name)
-        shutil.rmtree(SCRATCH_DIR, ignore_errors=True)
+    def evaluate(self) -> None:
+        evaluate(self.results["walk"], self.results["figures"], self.verdict)
 
-    def save(self) -> Path | None:
-        if not self.results:
-            return None
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-        path = RESULTS_DIR / f"wizard-{stamp}.json"
-        path.write_text(
-            json.dumps(self.results, indent=2, ensure_ascii=False, default=str) + "\n"
-        )
-        return path
-
-
-def main() -> int:
-    return bench_main(__file__, parse_args, Run)
+    def report(self) -> list[str]:
+        return report(self.results, self.cfg)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(WizardBench.main(__file__))

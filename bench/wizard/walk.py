@@ -19,18 +19,15 @@ F04). With ``--cascade-runs``, every filed case is then approved wave after wave
 until the application has filed all it can.
 """
 
-import argparse
 import collections
 import cProfile
 import io
-import json
-import os
 import pstats
 import re
-import sys
 import time
 import uuid
-from pathlib import Path
+
+from bench.common import Broker, captured, module_main
 
 STEP_URL = re.compile(r"/formaliza/([0-9a-f-]{36})/([a-z]+)/$")
 WEBHOOK = "/formaliza/pagos/aviso/sandbox-pse/"
@@ -56,29 +53,9 @@ def _repeated(queries: list[dict]) -> list[dict]:
     return [{"times": n, "sql": sql[:400]} for sql, n in counts.most_common() if n > 1]
 
 
-class Broker:
-    """Messages published to the (unread) broker queue."""
-
-    def __init__(self):
-        from django.conf import settings
-
-        import redis
-
-        self.client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-
-    def queued(self) -> int:
-        return int(self.client.llen("celery"))
-
-    def task_names(self, last: int) -> list[str]:
-        names = []
-        for raw in self.client.lrange("celery", 0, last - 1) if last else []:
-            message = json.loads(raw)
-            names.append(message.get("headers", {}).get("task", "?"))
-        return names
-
-
 class Walker:
     def __init__(self, tag: str):
+        from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
         from django.test import Client
@@ -106,7 +83,7 @@ class Walker:
             .distinct()
         )
         self.officer.groups.add(*Group.objects.filter(pk__in=list(groups)))
-        self.broker = Broker()
+        self.broker = Broker(settings.CELERY_BROKER_URL)
         self.evaluate = {"calls": 0, "ms": 0.0}
         self._time_evaluate()
         self.samples: list[dict] = []  # One row per timed request.
@@ -137,18 +114,11 @@ class Walker:
     # -- one request ------------------------------------------------------------------
 
     def timed(self, kind, label, call, *, persona, keep_sql=False, **extra):
-        from django.db import connection, reset_queries
-        from django.test.utils import CaptureQueriesContext
-
-        # The log keeps the last 9,000 queries: once full, a capture sees none.
-        reset_queries()
-
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+        with captured() as capture:
             response = call()
-            elapsed = (time.perf_counter() - started) * 1000
+        elapsed, queries = capture["ms"], capture["queries"]
         enqueued = self.broker.queued() - queued
         row = {
             "kind": kind,
@@ -156,24 +126,23 @@ class Walker:
             "persona": persona,
             "run": self.run_index,
             "ms": elapsed,
-            "queries": len(captured.captured_queries),
+            "queries": len(queries),
             "enqueued": enqueued,
             "evaluate_calls": self.evaluate["calls"],
             "evaluate_ms": round(self.evaluate["ms"], 2),
             # The catalog is read once per request at most (the submit's pages).
             "catalog_queries": sum(
                 1
-                for q in captured.captured_queries
+                for q in queries
                 if "catalog_procedurepage" in q["sql"] or "wagtailcore_page" in q["sql"]
             ),
             **extra,
         }
         if keep_sql:
             self.sql_examples[f"{persona} {kind}:{label}"] = [
-                {"sql": q["sql"], "ms": float(q["time"]) * 1000}
-                for q in captured.captured_queries
+                {"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in queries
             ]
-            row["repeated_sql"] = _repeated(captured.captured_queries)
+            row["repeated_sql"] = _repeated(queries)
             row["task_names"] = self.broker.task_names(enqueued)
         return response, row
 
@@ -423,30 +392,11 @@ def profile_run(walker: Walker, top: int) -> dict:
     return out
 
 
-def shim_mapping_forms() -> bool:
-    """Up to ba54057, services._documents_for read ``mapping.forms.DOCUMENTS`` but
-    mapping never imports forms: filing a procedure that receives an upload after the
-    submit (payment notice, application_advance) raised AttributeError. Bench process
-    only, and only while the app still has that line: give mapping the attribute so
-    the paths can be measured; True when it was needed (reported as a FAIL)."""
-    import inspect
-
-    from formalization import forms, mapping, services
-
-    if hasattr(mapping, "forms"):
-        return False
-    if "mapping.forms" not in inspect.getsource(services._documents_for):
-        return False  # Fixed in the app.
-    mapping.forms = forms
-    return True
-
-
 def measure(args) -> dict:
     from django.conf import settings
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("CELERY_TASK_ALWAYS_EAGER is on: set CELERY_BROKER_URL")
-    shimmed = shim_mapping_forms()
     walker = Walker(tag=uuid.uuid4().hex[:5])
     for _ in range(WARMUP_RUNS):
         walker.restaurante(record=False, cascade=False)
@@ -471,7 +421,6 @@ def measure(args) -> dict:
     return {
         "async_check": async_check(walker),
         "eager_tasks": settings.CELERY_TASK_ALWAYS_EAGER,
-        "shim_mapping_forms": shimmed,
         "seconds": round(seconds, 1),
         "warmup_runs": WARMUP_RUNS,
         "samples": walker.samples,
@@ -504,23 +453,16 @@ def _live_procedures() -> int:
     return ProcedurePage.objects.live().count()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=40)
-    parser.add_argument("--other-runs", type=int, default=3)
-    parser.add_argument("--cascade-runs", type=int, default=5)
-    parser.add_argument("--profile-top", type=int, default=30)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.wizard.settings")
-    import django
+def arguments(add) -> None:
+    add("--runs", type=int, default=40)
+    add("--other-runs", type=int, default=3)
+    add("--cascade-runs", type=int, default=5)
+    add("--profile-top", type=int, default=30)
 
-    django.setup()
-    result = measure(args)
-    Path(args.out).write_text(
-        json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8"
-    )
+
+def main() -> None:
+    module_main("bench.wizard.settings", arguments, measure)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
