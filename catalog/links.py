@@ -12,6 +12,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from wagtail import hooks
+
+# A procedure's page links to where it is done online; those views live in the apps
+# above the catalog, which register a hook answering ``{name: url}`` for a page (or
+# ``None``). ``procedures`` answers "file", ``formalization`` answers "formalization".
+PROCEDURE_LINKS = "catalog_procedure_links"
+
 
 def site_url(path: str = "") -> str:
     """``path`` (absolute, starting with "/") on the public site; the root if empty."""
@@ -44,3 +51,11 @@ class PublicSiteURLMixin:
             return parts
         site_id, _root_url, page_path = parts
         return site_id, site_url().rstrip("/"), page_path
+
+
+def procedure_links(page) -> dict[str, str]:
+    """The links the upper apps give this procedure's page, by name."""
+    links: dict[str, str] = {}
+    for hook in hooks.get_hooks(PROCEDURE_LINKS):
+        links.update(hook(page) or {})
+    return links

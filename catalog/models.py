@@ -25,7 +25,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalManyToManyField
 
 from . import blocks
-from .links import PublicSiteURLMixin
+from .links import PublicSiteURLMixin, procedure_links
 from .search import padded
 
 
@@ -745,6 +745,7 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         context["service_points"] = list(self.service_points.all())
         context["audience_list"] = list(self.audiences.all())
         context["life_event_list"] = list(self.life_events.all())
+        context["links"] = procedure_links(self)
         return context
 
 
@@ -754,7 +755,7 @@ class ProcedureIndexPage(PublicSiteURLMixin, Page):
     intro = models.TextField(_("introducción"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+    # Placed under the home page by cms (cms.models), the app above.
     subpage_types = ["catalog.ProcedurePage"]
     max_count = 1
     template = "catalog/procedure_index_page.html"

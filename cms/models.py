@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
 from catalog.links import PublicSiteURLMixin
+from catalog.models import ProcedureIndexPage
 
 
 class HomePage(PublicSiteURLMixin, Page):
@@ -23,9 +24,14 @@ class HomePage(PublicSiteURLMixin, Page):
         verbose_name = _("página de inicio")
 
     def get_context(self, request, *args, **kwargs):
-        from catalog.models import LifeEvent, ProcedureIndexPage
+        from catalog.models import LifeEvent
 
         context = super().get_context(request, *args, **kwargs)
         context["catalog"] = ProcedureIndexPage.objects.live().first()
         context["life_events"] = LifeEvent.objects.all()
         return context
+
+
+# The catalog sits below cms in the import direction and cannot name the home page;
+# cms places it there (read by Wagtail on first use, after the apps are loaded).
+ProcedureIndexPage.parent_page_types = ["cms.HomePage"]

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import ApplicantProfile
 from procedures import calendar, services, workflow
 from procedures.forms import FilingForm
-from procedures.models import ApplicantProfile, Case, Notification
+from procedures.models import Case, Notification
 from procedures.sample_answers import fileable_procedures, valid_answers, valid_files
 
 NAMESPACE = uuid.UUID("5b0c1d7e-9a43-4f6e-8a57-0d6f2c1e8b31")

@@ -7,9 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-# Moved to accounts; still importable from here for cms/seed_history.py.
-from accounts.models import ApplicantProfile, PrivacyConsent  # noqa: F401
-
 from .workflow import CLOCK_STOPPED_STATUSES, FINAL_STATUSES, Status
 
 

@@ -18,6 +18,7 @@ from . import drafts, payments, services, workflow
 from .applicant import applicant_update_profile
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument, FilingPayment
+from .sections import CASE_SECTIONS, MY_CASES_SECTIONS, page_sections
 
 APPLICANT_FIELD = {
     "document_number": "numero_documento",
@@ -205,7 +206,11 @@ def my_cases(request):
         .select_related("procedure", "entity")
         .order_by("-filed_at")
     )
-    return render(request, "procedures/my_cases.html", {"cases": cases})
+    return render(
+        request,
+        "procedures/my_cases.html",
+        {"cases": cases, "sections": page_sections(MY_CASES_SECTIONS, request)},
+    )
 
 
 def _visible_case(request, radicado) -> Case:
@@ -295,6 +300,7 @@ def case_detail(request, radicado):
         "answer_form": answer_form,
         "extension_form": extension_form,
         "extension_action": EXTENSION_ACTION,
+        "sections": page_sections(CASE_SECTIONS, request, case),
     }
     return render(request, "procedures/case_detail.html", context)
 

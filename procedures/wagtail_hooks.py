@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
+from catalog.links import PROCEDURE_LINKS
+
 from . import admin_views
 
 
@@ -73,36 +75,9 @@ def register_payment_labels(labels):
     )
 
 
-@hooks.register("register_audit_labels")
-def register_account_labels(labels):
-    """Citizens' accounts (``accounts``): sign-up, verification, profile, login."""
-    labels.register_actions(
-        {
-            "account.created": _("Cuenta creada"),
-            "account.email_verified": _("Correo verificado"),
-            "account.verification_resent": _("Verificación reenviada"),
-            "account.profile_changed": _("Perfil modificado"),
-            "account.password_reset_requested": _(
-                "Restablecimiento de contraseña solicitado"
-            ),
-            "account.password_reset": _("Contraseña restablecida"),
-            "account.signup_existing": _(
-                "Intento de registro con datos de una cuenta existente"
-            ),
-            "account.password_reset_unknown": _(
-                "Restablecimiento pedido para un correo sin cuenta"
-            ),
-            "privacy.accepted": _("Aviso de privacidad aceptado"),
-            "auth.login_throttled": _(
-                "Inicio de sesión demorado por intentos fallidos"
-            ),
-        }
-    )
-    labels.register_fields(
-        {
-            "document_type": _("Tipo de documento"),
-            "verified_at": _("Verificado el"),
-            "privacy_notice": _("Aviso de privacidad"),
-            "notice_version": _("Versión del aviso"),
-        }
-    )
+@hooks.register(PROCEDURE_LINKS)
+def filing_link(page):
+    """A procedure virtualized here is filed online at its own address."""
+    if page.can_file_online:
+        return {"file": reverse("file_case", args=[page.slug])}
+    return None

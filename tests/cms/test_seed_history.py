@@ -249,6 +249,27 @@ def test_demo_applicant_sees_the_applications(applications, client):
         assert item.case.radicado in detail.content.decode()
 
 
+def test_my_cases_lists_applications_newest_first_and_cases_name_theirs(
+    applications, client
+):
+    """formalization adds its section to procedures' pages through hooks."""
+    user = Application.objects.get(radicado=applications["completa"]).applicant
+    client.force_login(user)
+    page = client.get("/mis-tramites/").content.decode()
+    newest_first = user.formalization_applications.order_by("-submitted_at")
+    radicados = [application.radicado for application in newest_first]
+    assert len(radicados) >= 2
+    positions = [page.index(f">{radicado}</a>") for radicado in radicados]
+    assert positions == sorted(positions)
+    assert page.index("Solicitudes de formalización") < page.index("Trámites radicados")
+    item = ApplicationItem.objects.filter(
+        application__radicado=applications["completa"], case__isnull=False
+    ).first()
+    case_page = client.get(f"/mis-tramites/{item.case.radicado}/").content.decode()
+    assert "Parte de la solicitud de formalización" in case_page
+    assert f'/mis-tramites/solicitudes/{applications["completa"]}/"' in case_page
+
+
 def test_an_extension_the_procedure_does_not_allow_is_decided_on_time():
     """'prorrogado' drawn for a procedure without extensions: taken once, approved."""
     import random

@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from procedures.models import ApplicantProfile, Case
+from accounts.models import ApplicantProfile
+from procedures.models import Case
 
 pytestmark = pytest.mark.django_db
 
