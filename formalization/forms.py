@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.co import nit as co_nit
 
 from catalog.document_formats import accept_attribute, describe
+from catalog.formatting import format_cop
 from procedures.forms import (
     MoneyField,
     has_hidden_characters,
@@ -501,8 +502,8 @@ class OperationForm(StepForm):
                             "Con ingresos estimados de %(income)s no puede inscribirse: el Régimen Simple es para ingresos inferiores a 100.000 UVT (%(ceiling)s en %(year)s). Responda «No» o revise los ingresos en el paso «El negocio»."
                         )
                         % {
-                            "income": fees.format_cop(income),
-                            "ceiling": fees.format_cop(
+                            "income": format_cop(income),
+                            "ceiling": format_cop(
                                 rules.simple_income_ceiling_cop(year)
                             ),
                             "year": year,
@@ -604,7 +605,7 @@ class AffiliationsForm(StepForm):
             self.add_error(
                 "nomina_mensual",
                 _("La nómina no alcanza un salario mínimo por trabajador (%(min)s).")
-                % {"min": fees.format_cop(minimum)},
+                % {"min": format_cop(minimum)},
             )
         return data
 
