@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Moved to accounts; still importable from here for cms/seed_history.py.
 from accounts.models import ApplicantProfile, PrivacyConsent  # noqa: F401
+from catalog.document_formats import EXTENSIONS, FORMAT_BY_MIME
 
 from .workflow import CLOCK_STOPPED_STATUSES, FINAL_STATUSES, Status
 
@@ -305,11 +306,8 @@ class CaseDocument(models.Model):
 
     @property
     def extension(self) -> str:
-        return {
-            "application/pdf": ".pdf",
-            "image/jpeg": ".jpg",
-            "image/png": ".png",
-        }.get(self.content_type, "")
+        fmt = FORMAT_BY_MIME.get(self.content_type)
+        return f".{EXTENSIONS[fmt][0]}" if fmt else ""
 
 
 class Notification(models.Model):
