@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from . import parameters, quality
+from .formatting import format_cop
 
 FREE = "free"
 ONLINE = "online"  # A fixed amount, paid here before filing.
@@ -120,7 +121,7 @@ class FeeQuote:
         if self.kind == FREE:
             return _("Gratuito")
         if self.kind == ONLINE:
-            return format_cop(self.amount)
+            return format_cop(self.amount, whole_pesos=True)
         if self.kind == UNAVAILABLE:
             return _("Valor de %(year)s aún no disponible") % {"year": self.year}
         if self.kind == UNCONFIRMED:
@@ -128,12 +129,6 @@ class FeeQuote:
         if self.kind == CONTRIBUTION:
             return _("Aportes a la seguridad social, aparte del trámite")
         return _("La entidad calcula el valor")
-
-
-def format_cop(amount: Decimal) -> str:
-    return "$ " + number_format(
-        amount.quantize(ONE_PESO, rounding=ROUND_HALF_UP), 0, force_grouping=True
-    )
 
 
 def current_year() -> int:
@@ -245,10 +240,10 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
         % {
             "units": number_format(units.normalize()),
             "unit": unit,
-            "value": format_cop(per_unit),
+            "value": format_cop(per_unit, whole_pesos=True),
             "year": year,
             "source": parameter.basis,
-            "amount": format_cop(amount),
+            "amount": format_cop(amount, whole_pesos=True),
         },
     )
 

@@ -25,6 +25,7 @@ from wagtail.search import index
 from modelcluster.fields import ParentalManyToManyField
 
 from . import blocks
+from .formatting import format_cop
 from .links import PublicSiteURLMixin, procedure_links
 from .search import padded
 
@@ -661,7 +662,7 @@ class ProcedurePage(PublicSiteURLMixin, Page):
         amount = Decimal(self.fee_amount).normalize()
         if self.fee_rule == self.FeeRule.FIXED:
             if self.fee_unit == self.FeeUnit.COP:
-                return "$ " + number_format(amount, 0, force_grouping=True)
+                return format_cop(amount, whole_pesos=True)
             return f"{number_format(amount, force_grouping=True)} {self.fee_unit}"
         if self.fee_unit == self.FeeUnit.PERCENT and amount:
             return _("%(rate)s %% de la base") % {"rate": number_format(amount)}

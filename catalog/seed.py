@@ -17,6 +17,7 @@ from django.db import transaction
 import yaml
 
 from . import blocks
+from .document_formats import DocumentFormat
 from .models import (
     Audience,
     Entity,
@@ -185,7 +186,7 @@ def _check_form(where: str, spec: dict) -> None:
         at = f"{where}.documents[{position}]"
         _check_keys(at, item, DOCUMENT_KEYS, DOCUMENT_REQUIRED)
         formats = item["formats"] or []
-        if not formats or set(formats) - {"pdf", "jpeg", "png"}:
+        if not formats or set(formats) - set(DocumentFormat.values):
             raise CatalogDataError(f"{at}: formatos inválidos {formats!r}")
         if not 1 <= int(item["max_size_mb"]) <= 20:
             raise CatalogDataError(f"{at}: tamaño máximo fuera de 1..20 MB")

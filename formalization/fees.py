@@ -30,6 +30,7 @@ import yaml
 
 from catalog import fees as catalog_fees
 from catalog import parameters
+from catalog.formatting import format_cop, format_number
 from catalog.parameters import ParameterMissing
 
 from . import registry
@@ -260,24 +261,6 @@ def round_fee(amount_cop: Decimal, *, year: int) -> Decimal:
         else rule["step_above_threshold"]
     )
     return (amount_cop / step).quantize(ONE_PESO, rounding=ROUND_HALF_UP) * step
-
-
-def format_number(amount: Decimal) -> str:
-    """Colombian digits: ``1.234.567`` or ``1.234.567,89``; cents only when non-zero."""
-    amount = _dec(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    pesos, cents = f"{abs(amount):,.2f}".split(".")
-    text = pesos.replace(",", ".")
-    if cents != "00":
-        text = f"{text},{cents}"
-    return f"{sign}{text}"
-
-
-def format_cop(amount: Decimal) -> str:
-    """Colombian format: ``$ 1.234.567``; cents only when non-zero."""
-    text = format_number(amount)
-    sign = "-" if text.startswith("-") else ""
-    return f"{sign}$ {text.removeprefix('-')}"
 
 
 def age_on(birth: datetime.date, on: datetime.date) -> int:

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from stdnum.co import nit as co_nit
 
+from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
 from catalog.document_formats import accept_attribute, describe
+from catalog.formatting import format_cop
 from procedures.forms import (
     MoneyField,
     has_hidden_characters,
@@ -212,26 +214,22 @@ class ApplicantForm(StepForm):
         data = super().clean()
         kind, number = data.get("doc_tipo"), _digits(data.get("doc_numero", ""))
         if kind and number:
-            compact = re.sub(r"[\s.]", "", number)
-            if kind in ("CC", "CE") and not re.fullmatch(r"[0-9]{5,10}", compact):
-                self.add_error(
-                    "doc_numero",
-                    _("Escriba solo los números del documento (entre 5 y 10 dígitos)."),
-                )
-            elif kind == "PA" and not re.fullmatch(r"[A-Za-z0-9]{5,20}", compact):
-                self.add_error(
-                    "doc_numero", _("El pasaporte lleva entre 5 y 20 letras o números.")
-                )
-            elif compact.lstrip("0") == "":
-                self.add_error("doc_numero", _("El número de documento no es válido."))
+            # The sign-up rules (accounts/identity.py), so a profile prefills this step.
+            try:
+                compact = document_normalize(kind, number)
+            except ValidationError as error:
+                self.add_error("doc_numero", error)
             else:
-                data["doc_numero"] = compact.upper()
+                if compact.lstrip("0") == "":
+                    self.add_error(
+                        "doc_numero", _("El número de documento no es válido.")
+                    )
+                else:
+                    data["doc_numero"] = compact
         nit = re.sub(r"[\s.]", "", _digits(data.get("nit", "")))
         if nit:
-            if not co_nit.is_valid(nit):
-                self.add_error(
-                    "nit", _("El NIT no es válido: revise el dígito de verificación.")
-                )
+            if not nit_is_valid(nit):
+                self.add_error("nit", NIT_MESSAGE)
             elif (
                 kind == "CC"
                 and self.answers.get("tipo", data.get("tipo")) == "persona_natural"
@@ -501,8 +499,8 @@ class OperationForm(StepForm):
                             "Con ingresos estimados de %(income)s no puede inscribirse: el Régimen Simple es para ingresos inferiores a 100.000 UVT (%(ceiling)s en %(year)s). Responda «No» o revise los ingresos en el paso «El negocio»."
                         )
                         % {
-                            "income": fees.format_cop(income),
-                            "ceiling": fees.format_cop(
+                            "income": format_cop(income),
+                            "ceiling": format_cop(
                                 rules.simple_income_ceiling_cop(year)
                             ),
                             "year": year,
@@ -604,7 +602,7 @@ class AffiliationsForm(StepForm):
             self.add_error(
                 "nomina_mensual",
                 _("La nómina no alcanza un salario mínimo por trabajador (%(min)s).")
-                % {"min": fees.format_cop(minimum)},
+                % {"min": format_cop(minimum)},
             )
         return data
 

@@ -4,7 +4,7 @@ registry entry), worded for the officer who reads the case."""
 import datetime
 from decimal import Decimal
 
-from django.utils.formats import date_format
+from catalog.formatting import format_cop, format_date
 
 from . import ciiu, registry, steps
 
@@ -30,11 +30,9 @@ def display(key: str, value) -> str:
     if isinstance(value, bool):
         return "Sí" if value else "No"
     if isinstance(value, Decimal):
-        return "$ " + f"{value:,.2f}".replace(",", "X").replace(".", ",").replace(
-            "X", "."
-        ).removesuffix(",00")
+        return format_cop(value)
     if isinstance(value, datetime.date):
-        return date_format(value, "d/m/Y")
+        return format_date(value)
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(item, item)) for item in value)

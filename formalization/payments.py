@@ -15,6 +15,7 @@ from procedures.payments import (  # noqa: F401 (the wizard's names for them)
     notice_apply,
     provider,
 )
+from procedures.workflow import Role
 
 from .models import Application, Payment, PaymentNotice
 
@@ -38,7 +39,7 @@ def payment_start(application: Application) -> Payment:
                 subject_id=str(application.draft.run_id),
                 chain_key=application.audit_chain,
                 actor=application.applicant,
-                role="solicitante",
+                role=Role.APPLICANT.value,
                 radicado=application.radicado,
                 after={
                     "reference": str(payment.reference),

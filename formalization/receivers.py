@@ -10,12 +10,7 @@ from .models import ApplicationItem
 
 @receiver(post_save, sender=Case, dispatch_uid="formalization_case_saved")
 def case_saved(sender, instance: Case, created: bool, **kwargs):
-    if created or instance.status not in (
-        "aprobado",
-        "rechazado",
-        "desistido",
-        "remitido",
-    ):
+    if created or not instance.is_closed:
         return
     application_id = (
         ApplicationItem.objects.filter(case_id=instance.pk)

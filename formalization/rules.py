@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from catalog import parameters
+from catalog.formatting import format_cop
 
 from . import ciiu
 
@@ -45,9 +46,7 @@ def current_year() -> int:
 
 
 def _pesos(amount: Decimal) -> str:
-    from . import fees
-
-    return fees.format_cop(amount)
+    return format_cop(amount)
 
 
 def f01(a):

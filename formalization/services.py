@@ -17,6 +17,7 @@ from procedures import calendar
 from procedures import services as case_services
 from procedures.enqueue import enqueue_on_commit
 from procedures.uploads import ValidatedUpload
+from procedures.workflow import Role
 from procedures.workflow import Status as CaseStatus
 
 from . import fees, mapping, names, registry, tasks
@@ -28,7 +29,7 @@ from .models import (
     DraftDocument,
 )
 
-APPLICANT_ROLE = case_services.APPLICANT_ROLE
+APPLICANT_ROLE = Role.APPLICANT.value
 RADICADO_PREFIX = "VUE"
 # A prerequisite that ends in one of these can no longer be met.
 DEAD_ENDS = {
@@ -434,21 +435,13 @@ def application_advance(application: Application, *, now=None) -> list[str]:
             enqueue_on_commit(tasks.render_application_receipt, application.pk)
         done = all(
             item.state == ApplicationItem.State.BLOCKED
-            or (item.case is not None and item.case.status in _FINAL)
+            or (item.case is not None and item.case.is_closed)
             for item in items
         )
         if done and application.status == Application.Status.IN_PROGRESS:
             application.status = Application.Status.COMPLETED
             application.save(update_fields=["status"])
     return filed
-
-
-_FINAL = {
-    CaseStatus.APROBADO,
-    CaseStatus.RECHAZADO,
-    CaseStatus.DESISTIDO,
-    CaseStatus.REMITIDO,
-}
 
 
 def application_advance_all() -> int:

@@ -10,9 +10,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from stdnum.co import nit as co_nit
-
-from accounts.identity import validate_identity_number, validate_phone
+from accounts import identity
+from accounts.identity import (
+    DocumentType,
+    document_validator,
+    validate_identity_number,
+    validate_phone,
+)
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
 
 from . import applicant as applicant_block
@@ -49,18 +53,10 @@ def _pattern_validator(pattern: str, message):
     return validate
 
 
-validate_cedula = _pattern_validator(
-    r"\d{3,10}",
-    _("Escriba solo los números de la cédula, sin puntos (entre 3 y 10 dígitos)."),
-)
-validate_cedula_extranjeria = _pattern_validator(
-    r"\d{3,10}",
-    _("Escriba solo los números de la cédula de extranjería (entre 3 y 10 dígitos)."),
-)
-validate_pasaporte = _pattern_validator(
-    r"[A-Z0-9]{5,15}",
-    _("Escriba el número del pasaporte: de 5 a 15 letras o números, sin espacios."),
-)
+# The same rules as sign-up and the wizard (accounts/identity.py).
+validate_cedula = document_validator(DocumentType.CC)
+validate_cedula_extranjeria = document_validator(DocumentType.CE)
+validate_pasaporte = document_validator(DocumentType.PA)
 validate_chip = _pattern_validator(
     r"[A-Z]{3}\d{4}[A-Z]{4}",
     _(
@@ -78,14 +74,13 @@ validate_placa = _pattern_validator(
 
 
 def validate_nit(value: str) -> None:
-    """A NIT with its DIAN check digit (python-stdnum), e.g. 900123456-7."""
-    compact = re.sub(r"[\s.]", "", value)
-    if not re.fullmatch(r"\d{6,15}-?\d", compact) or not co_nit.is_valid(compact):
-        raise ValidationError(
-            _(
-                "El NIT no es válido: escriba los números y el dígito de verificación, p. ej. 900123456-7."
-            )
-        )
+    """A NIT with its DIAN check digit, e.g. 900123456-7 (the rule of accounts/identity.py)."""
+    identity.validate_nit(
+        value,
+        _(
+            "El NIT no es válido: escriba los números y el dígito de verificación, p. ej. 900123456-7."
+        ),
+    )
 
 
 class NormalizedCharField(forms.CharField):

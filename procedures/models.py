@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.document_formats import EXTENSIONS, FORMAT_BY_MIME
+
 from .workflow import CLOCK_STOPPED_STATUSES, FINAL_STATUSES, Status
 
 
@@ -302,11 +304,8 @@ class CaseDocument(models.Model):
 
     @property
     def extension(self) -> str:
-        return {
-            "application/pdf": ".pdf",
-            "image/jpeg": ".jpg",
-            "image/png": ".png",
-        }.get(self.content_type, "")
+        fmt = FORMAT_BY_MIME.get(self.content_type)
+        return f".{EXTENSIONS[fmt][0]}" if fmt else ""
 
 
 class Notification(models.Model):

@@ -19,12 +19,14 @@ from django.utils.crypto import salted_hmac
 import audit
 from catalog import fees
 
+from .workflow import Role
+
 SIGNATURE_HEADER = "HTTP_X_SANDBOX_SIGNATURE"
 # A notice is one flat JSON object of a few short fields: anything much larger, or
 # nested, is refused before it is parsed (deep nesting exhausts the parser's stack).
 MAX_NOTICE_BYTES = 4096
 MAX_NOTICE_DEPTH = 2
-APPLICANT_ROLE = "solicitante"
+APPLICANT_ROLE = Role.APPLICANT.value
 
 
 class InvalidNotice(Exception):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import AccountError
 from catalog import fees
+from catalog.formatting import format_cop
 from catalog.models import ProcedurePage
 
 from . import drafts, payments, services, workflow
@@ -158,7 +159,7 @@ def sandbox_bank(request, reference):
     return render(
         request,
         "procedures/sandbox_bank.html",
-        {"payment": payment, "amount": fees.format_cop(payment.amount)},
+        {"payment": payment, "amount": format_cop(payment.amount, whole_pesos=True)},
     )
 
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import template
 
-from formalization.fees import format_cop
+from catalog.formatting import format_cop
 
 register = template.Library()
 

@@ -14,7 +14,6 @@ from formalization.fees import (
     commercial_registry_fee_uvb,
     establishment_fee_uvb,
     fee_breakdown,
-    format_cop,
     round_fee,
     young_entrepreneur_exempt,
 )
@@ -518,23 +517,6 @@ def test_total_online_and_amount_due_ignore_free_and_pending_lines():
     assert breakdown.amount_due("F03") == Decimal(100)
     assert breakdown.amount_due("F06") == Decimal(0)
     assert breakdown.for_code("F07") == (lines[4],)
-
-
-@pytest.mark.parametrize(
-    ("amount", "text"),
-    [
-        (Decimal(1_234_567), "$ 1.234.567"),
-        (Decimal("1234567.89"), "$ 1.234.567,89"),
-        (Decimal("1234567.00"), "$ 1.234.567"),
-        (Decimal("0.5"), "$ 0,50"),
-        (Decimal(0), "$ 0"),
-        (Decimal(999), "$ 999"),
-        (Decimal(1000), "$ 1.000"),
-        (Decimal(-8100), "-$ 8.100"),
-    ],
-)
-def test_format_cop(amount, text):
-    assert format_cop(amount) == text
 
 
 def test_year_without_values_is_refused_not_estimated_in_old_money():
