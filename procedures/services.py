@@ -23,7 +23,7 @@ from .models import Case, CaseDocument, Notification, RadicadoCounter
 from .uploads import ValidatedUpload
 from .workflow import Status
 
-APPLICANT_ROLE = "solicitante"
+APPLICANT_ROLE = workflow.Role.APPLICANT.value
 
 
 def radicado_next(entity, year: int) -> str:
