@@ -1,6 +1,5 @@
-"""Settings for the wizard benchmark: the filing benchmark's, with the wizard's own
-database, secret (the sandbox PSE signature is derived from it) and scratch directory.
-"""
+"""The wizard benchmark's settings: the filing benchmark's, with its own database,
+secret (the sandbox PSE signature is derived from it) and scratch directory."""
 
 from bench.settings import loopback
 
