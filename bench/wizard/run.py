@@ -125,15 +125,13 @@ class WizardBench(Runner):
     def measure(self) -> None:
         cfg = self.cfg
         with self.load.phase("setup"):
-            if cfg.reuse and self.database_exists(cfg.db_name):
-                log(f"setup: reusing {cfg.db_name} (--reuse): migrate only")
-                self.manage("migrate", "--noinput", "-v0")
-                self.results["setup"] = {"reused": True}
+            setup = {"reused": cfg.reuse and self.database_exists(cfg.db_name)}
+            if setup["reused"]:  # A kept database: migrate only, no seed.
+                setup["migrate_s"] = self.manage("migrate", "--noinput", "-v0")
             else:
-                self.results["setup"] = {"reused": False, **self.setup_database()}
-        log(
-            f"walk: {cfg.runs} restaurante runs, {cfg.other_runs} of each other persona"
-        )
+                setup.update(self.setup_database())
+            self.results["setup"] = setup
+        log(f"walk: {cfg.runs} restaurante runs, {cfg.other_runs} of each other")
         options = ("runs", "other_runs", "cascade_runs", "profile_top")
         args = [f"--{o.replace('_', '-')}={getattr(cfg, o)}" for o in options]
         with self.load.phase("walk"):

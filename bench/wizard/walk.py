@@ -123,22 +123,17 @@ class Walker:
             application.items.filter(state="radicado").values_list("code", flat=True)
         )
 
-    def documents(self, run_id) -> dict:
-        """One PDF per document the app asks of the answers so far."""
+    def documents(self, page) -> dict:
+        """One PDF per document the step's form asks for, as the tests upload."""
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from formalization.models import Draft
-        from formalization.progress import Progress
         from formalization.registry import needed_documents
-        from formalization.storage import DraftStorage
 
-        progress = Progress(DraftStorage(Draft.objects.get(run_id=run_id)))
-        progress.update()
         return {
             f"documentos-{name}": SimpleUploadedFile(
                 f"{name}.pdf", self.pdf, content_type="application/pdf"
             )
-            for name in needed_documents(progress.answers)
+            for name in needed_documents(page.context_data["form"].answers)
         }
 
     def walk(self, persona):
@@ -164,7 +159,7 @@ class Walker:
             kind = {"documentos": "documents", "confirmacion": "submit"}
             kind = kind.get(step, "step")
             if kind == "documents":
-                data.update(self.documents(run_id))
+                data.update(self.documents(page))
             post = partial(self.client.post, url, data)
             response, row = self.timed(kind, step, post, persona=persona)
             match = STEP_URL.search(response.get("Location", ""))
