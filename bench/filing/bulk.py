@@ -2,34 +2,14 @@
 
     python -m bench.filing.bulk --total 1000000 --out result.json
 
-Replaces the cases of the (bench-only) queue database by a history of ``--total``
-cases written with ``INSERT ... SELECT`` over ``generate_series`` (no round trip per
-row), in chunks of 250,000, in filing order (the heap is chronological, as on a
-live site, and entities are interleaved), then sets the radicado counters and runs
-``VACUUM ANALYZE`` (what autovacuum does on a live site: planner statistics and the
-visibility map), then ``ANALYZE`` of every other table.
-
-Distribution (deterministic for a given ``--seed``):
-
-* entities: every entity with a live procedure (42 in the demo data). SDH gets
-  ``--sdh-share`` (3 %) of the cases; the others share the rest in proportion to
-  their number of procedures to the power 0.8 (SDM, with 36 procedures, gets ~11 %).
-* procedures: the entity's live procedures, skewed (the first few get most cases;
-  SDH-002 first for SDH), with that procedure's live revision and legal term.
-* filing dates: evenly spread over the last three years. The status follows the age:
-  90 % still open when filed less than 21 days ago, 30 % at 21-44 days, 8 % at
-  45-89 days, 0.5 % older (a stale backlog): ~3 % open overall, about half of
-  them overdue. Open cases are 40 % ``radicado``, 40 % ``en_revision``, 20 %
-  ``requiere_informacion`` (clock stopped); closed ones 70 % approved, 15 %
-  rejected, 5 % remitted, 10 % desisted.
-* due date: received + 1.4 x the term in calendar days (business days, roughly);
-  it is in the past for most closed cases and for the stale open ones.
-* applicants: ``--citizens`` synthetic citizens; officers: the entity's officer
-  group gets three synthetic officers (SDH also has ``funcionario_shd``), who are
-  assigned every case past ``radicado``.
-* radicados: ``<ENTITY>-<year>-<n:06d>``, numbered 1..N per entity and year in
-  filing order; the counters are set to N (unique and gapless, as case_file keeps
-  them). Submission tokens, answers (~150 bytes) and decisions are filled in.
+Replaces the cases of the (bench-only) queue database by ``--total`` cases written
+with ``INSERT ... SELECT generate_series`` in chunks, in filing order over three
+years (entities interleaved), then sets the radicado counters (unique and gapless,
+as case_file keeps them) and runs ``VACUUM ANALYZE``. Deterministic for a --seed.
+SDH gets ``--sdh-share`` of the cases, the other entities shares by number of
+procedures ** 0.8; ~3 % stay open (90 % of those filed < 21 days ago, 30 % < 45,
+8 % < 90, 0.5 % older), half of them overdue. The seeding of ``seed_demo --history``
+goes through the services, far too slow for 1,000,000 cases.
 """
 
 import random
@@ -99,17 +79,10 @@ INSERT INTO procedures_case (
 SELECT
     n.code || '-' || n.yr || '-' || lpad(n.num::text, greatest(6, length(n.num::text)), '0'),
     n.status,
-    jsonb_build_object(
-        'nombre', 'Solicitante de prueba ' || n.g,
+    jsonb_build_object('nombre', 'Solicitante de prueba ' || n.g,
         'identificacion', (10000000 + n.g)::text,
-        'correo', 'solicitante' || n.g || '@correo.example',
-        'motivo', 'Trámite bancario'
-    ),
-    n.filed_at,
-    n.received_on,
-    n.term,
-    0,
-    n.received_on + round(n.term * 1.4)::int,
+        'correo', 'solicitante' || n.g || '@correo.example', 'motivo', 'Trámite bancario'),
+    n.filed_at, n.received_on, n.term, 0, n.received_on + round(n.term * 1.4)::int,
     CASE WHEN n.status = 'requiere_informacion'
          THEN n.received_on + 2 + floor(n.r_extra * 8)::int END,
     CASE WHEN n.status = 'requiere_informacion'
@@ -119,20 +92,15 @@ SELECT
     CASE WHEN n.status = 'rechazado'
          THEN 'No cumple los requisitos del trámite.' ELSE '' END,
     CASE n.status WHEN 'radicado' THEN 1 WHEN 'en_revision' THEN 2 ELSE 3 END,
-    gen_random_uuid(),
-    '2026-11',
-    n.applicant_id,
+    gen_random_uuid(), '2026-11', n.applicant_id,
     CASE WHEN n.status <> 'radicado' THEN n.officer END,
-    n.entity_id,
-    n.procs[n.j],
-    n.revs[n.j],
+    n.entity_id, n.procs[n.j], n.revs[n.j],
     CASE WHEN n.status <> 'radicado' THEN jsonb_build_array(n.officer)
          ELSE '[]'::jsonb END,
     CASE WHEN n.status = 'requiere_informacion'
          THEN 'Aporte el certificado de existencia y representación legal vigente.'
          ELSE '' END,
-    false,
-    ''
+    false, ''
 FROM numbered n
 ORDER BY n.g
 """
@@ -147,30 +115,21 @@ ON CONFLICT (entity_id, year) DO UPDATE SET last = EXCLUDED.last
 
 
 def entity_weights(sdh_share: float) -> list[dict]:
-    """Entities with live procedures, their procedures (most filed first) and weights."""
-    from catalog.models import Entity, ProcedurePage
+    """Entities with live procedures, their procedures (most filed first) and shares."""
+    from catalog.models import ProcedurePage
 
-    by_entity: dict[int, list] = {}
+    by_entity: dict = {}
     for page in ProcedurePage.objects.live().select_related("entity").order_by("code"):
-        by_entity.setdefault(page.entity_id, []).append(page)
-    entities = {e.pk: e for e in Entity.objects.filter(pk__in=by_entity)}
-    rows = []
-    for pk, pages in by_entity.items():
-        # The virtualized procedure first: it gets the biggest share of its entity.
-        pages.sort(key=lambda p: (not p.can_file_online, p.code))
-        rows.append(
-            {
-                "entity": entities[pk],
-                "pages": pages,
-                "weight": len(pages) ** 0.8,
-            }
-        )
-    others = sum(r["weight"] for r in rows if r["entity"].code != "SDH")
+        by_entity.setdefault(page.entity, []).append(page)
+    # The virtualized procedure first: it gets the biggest share of its entity.
+    rows = [
+        {"entity": e, "pages": sorted(p, key=lambda p: (not p.can_file_online, p.code))}
+        for e, p in by_entity.items()
+    ]
+    others = sum(len(r["pages"]) ** 0.8 for r in rows if r["entity"].code != "SDH")
     for row in rows:
-        if row["entity"].code == "SDH":
-            row["share"] = sdh_share
-        else:
-            row["share"] = (1 - sdh_share) * row["weight"] / others
+        weight = (1 - sdh_share) * len(row["pages"]) ** 0.8 / others
+        row["share"] = sdh_share if row["entity"].code == "SDH" else weight
     return sorted(rows, key=lambda r: -r["share"])
 
 
@@ -190,27 +149,26 @@ def ensure_people(cursor, rows: list[dict], citizens: int) -> None:
         [citizens],
     )
     for row in rows:
-        entity = row["entity"]
-        for k in range(1, OFFICERS_PER_ENTITY + 1):
-            cursor.execute(
-                """
+        code = row["entity"].code
+        cursor.execute(
+            """
+            WITH made AS (
                 INSERT INTO auth_user (password, is_superuser, username, first_name,
                     last_name, email, is_staff, is_active, date_joined)
-                VALUES ('!bench', false, %s, 'Funcionario', %s, %s, true, true, now())
-                RETURNING id
-                """,
-                [
-                    f"bench_funcionario_{entity.code.lower()}_{k}",
-                    entity.code,
-                    f"bench_funcionario_{entity.code.lower()}_{k}@entidad.example",
-                ],
+                SELECT '!bench', false, %(name)s || k, 'Funcionario', %(code)s,
+                       %(name)s || k || '@entidad.example', true, true, now()
+                FROM generate_series(1, %(n)s) AS k RETURNING id
             )
-            user_id = cursor.fetchone()[0]
-            if entity.officer_group_id:
-                cursor.execute(
-                    "INSERT INTO auth_user_groups (user_id, group_id) VALUES (%s, %s)",
-                    [user_id, entity.officer_group_id],
-                )
+            INSERT INTO auth_user_groups (user_id, group_id)
+            SELECT id, %(group)s FROM made WHERE %(group)s IS NOT NULL
+            """,
+            {
+                "name": f"bench_funcionario_{code.lower()}_",
+                "code": code,
+                "n": OFFICERS_PER_ENTITY,
+                "group": row["entity"].officer_group_id,
+            },
+        )
 
 
 def temp_tables(cursor, rows: list[dict]) -> None:
@@ -232,18 +190,17 @@ def temp_tables(cursor, rows: list[dict]) -> None:
     slot = 0
     for index, row in enumerate(rows):
         entity, pages = row["entity"], row["pages"]
+        # The entity's officer group (with any real officer), else the bench's own.
         cursor.execute(
-            "SELECT u.id FROM auth_user u JOIN auth_user_groups ug"
-            " ON ug.user_id = u.id WHERE ug.group_id = %s ORDER BY u.id",
-            [entity.officer_group_id],
+            "SELECT coalesce((SELECT array_agg(user_id ORDER BY user_id)"
+            " FROM auth_user_groups WHERE group_id = %s), (SELECT array_agg(id ORDER"
+            " BY id) FROM auth_user WHERE username LIKE %s))",
+            [
+                entity.officer_group_id,
+                f"bench\\_funcionario\\_{entity.code.lower()}\\_%",
+            ],
         )
-        officers = [r[0] for r in cursor.fetchall()]
-        if not officers:
-            cursor.execute(
-                "SELECT id FROM auth_user WHERE username LIKE %s ORDER BY id",
-                [f"bench\\_funcionario\\_{entity.code.lower()}\\_%"],
-            )
-            officers = [r[0] for r in cursor.fetchall()]
+        officers = cursor.fetchone()[0]
         cursor.execute(
             "INSERT INTO bench_entity VALUES (%s, %s, %s, %s, %s, %s)",
             [
@@ -265,11 +222,8 @@ def temp_tables(cursor, rows: list[dict]) -> None:
 
 
 def clear(cursor) -> None:
-    """Empty the case tables: every scale is a history of its own, not a top-up.
-
-    Refuses if a case has documents or notifications (every real filing has them):
-    this must be the bench's queue database, where only this module writes cases.
-    """
+    """Empty the case tables (every scale is a history of its own); refuses if real
+    filings are there: only the bench's queue database may be cleared."""
     cursor.execute(
         "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
         " OR EXISTS (SELECT 1 FROM procedures_notification)"
@@ -295,8 +249,7 @@ def load(total: int, *, citizens: int, sdh_share: float, seed: float) -> dict:
     with connection.cursor() as cursor, transaction.atomic():
         clear(cursor)
         ensure_people(cursor, rows, citizens)
-    chunks = []
-    done = 0
+    chunks, done = [], 0
     while done < total:
         size = min(CHUNK, total - done)
         t0 = time.perf_counter()
@@ -385,7 +338,7 @@ def arguments(add) -> None:
     add("--seed", type=float, default=0.42)
 
 
-def main() -> None:
+if __name__ == "__main__":
     module_main(
         "bench.filing.settings",
         arguments,
@@ -393,7 +346,3 @@ def main() -> None:
             a.total, citizens=a.citizens, sdh_share=a.sdh_share, seed=a.seed
         ),
     )
-
-
-if __name__ == "__main__":
-    main()

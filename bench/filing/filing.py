@@ -1,22 +1,15 @@
 """Filing in-process: ``procedures.services.case_file`` timed call by call.
 
-    python -m bench.filing.filing sequential --filings 500 --out r.json
-    python -m bench.filing.filing concurrent --processes 4 --filings 200 --out r.json
-    python -m bench.filing.filing verify --out r.json
-    python -m bench.filing.filing form --out r.json  # what the HTTP phase posts
+    python -m bench.filing.filing {sequential,concurrent,verify,form} --out r.json
 
-Files SDH-002 (virtualized) for ``ciudadano``, with answers and documents built from
-its own form. The tasks a
-filing enqueues after commit run eagerly when CELERY_BROKER_URL is unset (the
-acknowledgement PDF with WeasyPrint, the e-mail through the locmem backend), and
-are only published to the broker otherwise (the runner points it at a Redis
-database no worker reads: the production shape, where PDFs render asynchronously).
-
-``radicado_next`` is wrapped (in this process only) to time the wait for the
-entity's counter row lock and how long the lock is then held (until commit).
+Files SDH-002 for ``ciudadano`` with answers and documents built from its own form
+(``procedures.sample_answers``). Tasks run eagerly when CELERY_BROKER_URL is unset,
+and are only enqueued otherwise. ``radicado_next`` is wrapped (in this process only)
+to time the wait for the entity's counter row lock and how long it is held.
 """
 
 import base64
+import multiprocessing
 import time
 import uuid
 
@@ -28,40 +21,26 @@ WARMUP = 3  # Filings per process before timing: WeasyPrint's fonts, connections
 
 
 def pdf_bytes(size: int = 20_000) -> bytes:
-    """A small PDF (~20 kB) that validate_upload accepts, like the tests' one."""
+    """A small PDF that validate_upload accepts (bench/wizard/walk.py imports it)."""
     head = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
     tail = b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
     line = b"% relleno del documento escaneado de prueba 0123456789\n"
-    padding = line * max(0, (size - len(head) - len(tail)) // len(line))
-    return head + padding + tail
+    return head + line * max(0, (size - len(head) - len(tail)) // len(line)) + tail
 
 
-def filing_form(procedure, applicant):
-    """The procedure's own filing form, validated with answers and documents built
-    from its fields (procedures.sample_answers): no answers of the bench's own."""
+def blank_form():
+    from catalog.models import ProcedurePage
     from procedures.forms import FilingForm
-    from procedures.sample_answers import valid_answers, valid_files
 
-    blank = FilingForm(procedure)
-    data = {
-        **valid_answers(blank),
-        "submission_token": str(uuid.uuid4()),
-        "accept_privacy": "on",
-    }
-    form = FilingForm(procedure, data, valid_files(blank), applicant=applicant)
-    if not form.is_valid():
-        raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
-    return form
+    procedure = ProcedurePage.objects.select_related("entity").get(code=PROCEDURE_CODE)
+    return procedure, FilingForm(procedure)
 
 
 def form_data() -> dict:
     """What the HTTP phase posts: the answers, and each document base64-encoded."""
-    from catalog.models import ProcedurePage
-    from procedures.forms import FilingForm
     from procedures.sample_answers import valid_answers, valid_files
 
-    procedure = ProcedurePage.objects.get(code=PROCEDURE_CODE)
-    blank = FilingForm(procedure)
+    procedure, blank = blank_form()
     files = {
         name: [f.name, f.content_type, base64.b64encode(f.read()).decode()]
         for name, f in valid_files(blank).items()
@@ -76,15 +55,20 @@ class Filer:
         from django.contrib.auth import get_user_model
         from django.db import transaction
 
-        from catalog.models import ProcedurePage
         from procedures import services
+        from procedures.forms import FilingForm
+        from procedures.sample_answers import valid_answers, valid_files
 
-        self.procedure = ProcedurePage.objects.select_related("entity").get(
-            code=PROCEDURE_CODE
-        )
+        self.procedure, blank = blank_form()
         self.applicant = get_user_model().objects.get(username=APPLICANT)
         # What the filing view hands case_file once the citizen posts the form.
-        form = filing_form(self.procedure, self.applicant)
+        data = {**valid_answers(blank), "submission_token": str(uuid.uuid4())}
+        data["accept_privacy"] = "on"
+        form = FilingForm(
+            self.procedure, data, valid_files(blank), applicant=self.applicant
+        )
+        if not form.is_valid():
+            raise SystemExit(f"{PROCEDURE_CODE}: {form.errors.as_json()}")
         self.answers, self.documents = form.answers(), form.validated_documents
         self.services = services
         self.lock_wait_ms: list[float] = []
@@ -103,6 +87,10 @@ class Filer:
             return radicado
 
         services.radicado_next = timed_radicado_next
+        for _ in range(WARMUP):
+            self.file()
+        self.lock_wait_ms.clear()
+        self.lock_held_ms.clear()
 
     def file(self) -> float:
         started = time.perf_counter()
@@ -113,72 +101,51 @@ class Filer:
             documents=self.documents,
             submission_token=uuid.uuid4(),
         )
-        elapsed = (time.perf_counter() - started) * 1000
         if not created:
             raise RuntimeError(f"case_file did not file (returned {case})")
-        return elapsed
-
-    def reset_timings(self) -> None:
-        self.lock_wait_ms.clear()
-        self.lock_held_ms.clear()
+        return (time.perf_counter() - started) * 1000
 
 
-def eager() -> bool:
+def summary(samples, seconds, lock_wait, lock_held, processes=1) -> dict:
     from django.conf import settings
 
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+    return {
+        "eager_tasks": bool(settings.CELERY_TASK_ALWAYS_EAGER),
+        "processes": processes,
+        "filings": len(samples),
+        "warmup_filings": WARMUP * processes,
+        "seconds": round(seconds, 2),
+        "per_s": round(len(samples) / seconds, 1),
+        "latency_ms": summarize_ms(samples),
+        "lock_wait_ms": summarize_ms(lock_wait),
+        "lock_held_ms": summarize_ms(lock_held),
+    }
 
 
 def sequential(filings: int) -> dict:
     from django.core import mail
 
     filer = Filer()
-    for _ in range(WARMUP):
-        filer.file()
-    filer.reset_timings()
     mail.outbox = []
-    samples = []
     started = time.perf_counter()
-    for _ in range(filings):
-        samples.append(filer.file())
+    samples = [filer.file() for _ in range(filings)]
     total = time.perf_counter() - started
-    return {
-        "eager_tasks": eager(),
-        "filings": filings,
-        "warmup_filings": WARMUP,
-        "seconds": round(total, 2),
-        "per_s": round(filings / total, 1),
-        "latency_ms": summarize_ms(samples),
-        "lock_wait_ms": summarize_ms(filer.lock_wait_ms),
-        "lock_held_ms": summarize_ms(filer.lock_held_ms),
-        "emails_sent": len(getattr(mail, "outbox", [])),
-    }
+    result = summary(samples, total, filer.lock_wait_ms, filer.lock_held_ms)
+    return {**result, "emails_sent": len(getattr(mail, "outbox", []))}
 
 
-def _worker(index, filings, ready, go, results):
+def _worker(filings, ready, go, results):
     from django.db import connections
 
     connections.close_all()  # A forked child opens its own connection.
     try:
         filer = Filer()
-        for _ in range(WARMUP):
-            filer.file()
-        filer.reset_timings()
-        ready.put(index)
+        ready.put(True)
         go.wait()
-        samples = []
-        for _ in range(filings):
-            samples.append(filer.file())
-        results.put(
-            {
-                "samples": samples,
-                "lock_wait": filer.lock_wait_ms,
-                "lock_held": filer.lock_held_ms,
-                "finished": time.time(),
-            }
-        )
+        samples = [filer.file() for _ in range(filings)]
+        results.put((samples, filer.lock_wait_ms, filer.lock_held_ms, time.time()))
     except BaseException as error:  # Reported by the parent, then re-raised.
-        results.put({"error": repr(error)})
+        results.put(repr(error))
         raise
     finally:
         connections.close_all()
@@ -186,16 +153,14 @@ def _worker(index, filings, ready, go, results):
 
 def concurrent(processes: int, filings: int) -> dict:
     """``processes`` forked processes, each with its own connection, file at once."""
-    import multiprocessing
-
     from django.db import connections
 
     context = multiprocessing.get_context("fork")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     connections.close_all()
     procs = [
-        context.Process(target=_worker, args=(i, filings, ready, go, results))
-        for i in range(processes)
+        context.Process(target=_worker, args=(filings, ready, go, results))
+        for _ in range(processes)
     ]
     for proc in procs:
         proc.start()
@@ -206,22 +171,32 @@ def concurrent(processes: int, filings: int) -> dict:
     outcomes = [results.get(timeout=1800) for _ in procs]
     for proc in procs:
         proc.join()
-    errors = [o["error"] for o in outcomes if "error" in o]
-    if errors:
+    if errors := [o for o in outcomes if isinstance(o, str)]:
         raise SystemExit(f"concurrent filing failed: {errors[:3]}")
-    total = max(o["finished"] for o in outcomes) - started
-    samples = [ms for o in outcomes for ms in o["samples"]]
-    return {
-        "eager_tasks": eager(),
-        "processes": processes,
-        "filings": len(samples),
-        "warmup_filings": WARMUP * processes,
-        "seconds": round(total, 2),
-        "per_s": round(len(samples) / total, 1),
-        "latency_ms": summarize_ms(samples),
-        "lock_wait_ms": summarize_ms([ms for o in outcomes for ms in o["lock_wait"]]),
-        "lock_held_ms": summarize_ms([ms for o in outcomes for ms in o["lock_held"]]),
-    }
+    samples, waits, helds = ([x for o in outcomes for x in o[i]] for i in range(3))
+    seconds = max(o[3] for o in outcomes) - started
+    return summary(samples, seconds, waits, helds, processes)
+
+
+SERIES = """
+SELECT e.code, split_part(c.radicado, '-', 2)::int AS year, count(*),
+       count(DISTINCT c.radicado), min(split_part(c.radicado, '-', 3)::int),
+       max(split_part(c.radicado, '-', 3)::int),
+       count(DISTINCT split_part(c.radicado, '-', 3)::int), max(r.last)
+FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id
+LEFT JOIN procedures_radicadocounter r
+       ON r.entity_id = c.entity_id AND r.year = split_part(c.radicado, '-', 2)::int
+GROUP BY 1, 2 ORDER BY 1, 2
+"""
+COUNTS = """
+SELECT (SELECT count(*) FROM procedures_case),
+       (SELECT count(*) FROM procedures_casedocument WHERE kind = 'carga'),
+       (SELECT count(*) FROM procedures_casedocument WHERE kind = 'acuse'),
+       (SELECT count(*) FROM procedures_notification),
+       (SELECT count(*) FROM procedures_notification WHERE state = 'enviada'),
+       (SELECT count(*) FROM audit_auditevent
+        WHERE body LIKE '{"action":"case.filed",%')
+"""
 
 
 def verify() -> dict:
@@ -230,55 +205,26 @@ def verify() -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT e.code, split_part(c.radicado, '-', 2)::int AS year,
-                   count(*), count(DISTINCT c.radicado),
-                   min(split_part(c.radicado, '-', 3)::int),
-                   max(split_part(c.radicado, '-', 3)::int),
-                   count(DISTINCT split_part(c.radicado, '-', 3)::int),
-                   max(r.last)
-            FROM procedures_case c
-            JOIN catalog_entity e ON e.id = c.entity_id
-            LEFT JOIN procedures_radicadocounter r
-                   ON r.entity_id = c.entity_id
-                  AND r.year = split_part(c.radicado, '-', 2)::int
-            GROUP BY 1, 2 ORDER BY 1, 2
-            """
+        cursor.execute(SERIES)
+        keys = (
+            "entity",
+            "year",
+            "cases",
+            "distinct",
+            "min",
+            "max",
+            "numbers",
+            "counter",
         )
-        series = []
-        for code, year, count, distinct, low, high, numbers, last in cursor.fetchall():
-            series.append(
-                {
-                    "entity": code,
-                    "year": year,
-                    "cases": count,
-                    "min": low,
-                    "max": high,
-                    "counter": last,
-                    "unique": distinct == count and numbers == count,
-                    "gapless": low == 1 and high == count and numbers == count,
-                    "counter_matches": last == high,
-                }
-            )
-        cursor.execute(
-            """
-            SELECT (SELECT count(*) FROM procedures_case),
-                   (SELECT count(*) FROM procedures_casedocument WHERE kind = 'carga'),
-                   (SELECT count(*) FROM procedures_casedocument WHERE kind = 'acuse'),
-                   (SELECT count(*) FROM procedures_notification),
-                   (SELECT count(*) FROM procedures_notification
-                    WHERE state = 'enviada'),
-                   (SELECT count(*) FROM audit_auditevent
-                    WHERE body LIKE '{"action":"case.filed",%')
-            """
-        )
+        series = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+        for s in series:
+            n, distinct, numbers = s["cases"], s.pop("distinct"), s.pop("numbers")
+            s["unique"] = distinct == n and numbers == n
+            s["gapless"] = s["min"] == 1 and s["max"] == n and numbers == n
+            s["counter_matches"] = s["counter"] == s["max"]
+        cursor.execute(COUNTS)
         cases, uploads, acks, notifications, sent, filed_events = cursor.fetchone()
-    from catalog.models import ProcedurePage
-    from procedures.forms import FilingForm
-
-    procedure = ProcedurePage.objects.get(code=PROCEDURE_CODE)
-    documents = len(FilingForm(procedure).document_specs)
+    documents = len(blank_form()[1].document_specs)
     ok = all(s["unique"] and s["gapless"] and s["counter_matches"] for s in series)
     return {
         "ok": ok
@@ -295,25 +241,19 @@ def verify() -> dict:
     }
 
 
+def measure(args) -> dict:
+    if args.phase == "sequential":
+        return sequential(args.filings)
+    if args.phase == "concurrent":
+        return concurrent(args.processes, args.filings)
+    return form_data() if args.phase == "form" else verify()
+
+
 def arguments(add) -> None:
     add("phase", choices=["sequential", "concurrent", "verify", "form"])
     add("--filings", type=int, default=500, help="per process")
     add("--processes", type=int, default=4)
 
 
-def measure(args) -> dict:
-    if args.phase == "sequential":
-        return sequential(args.filings)
-    if args.phase == "concurrent":
-        return concurrent(args.processes, args.filings)
-    if args.phase == "form":
-        return form_data()
-    return verify()
-
-
-def main() -> None:
-    module_main("bench.filing.settings", arguments, measure)
-
-
 if __name__ == "__main__":
-    main()
+    module_main("bench.filing.settings", arguments, measure)

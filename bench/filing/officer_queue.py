@@ -2,12 +2,10 @@
 
     python -m bench.filing.officer_queue --out result.json [--requests 200]
 
-Logs in ``funcionario_shd`` (force_login; STAFF_2FA_REQUIRED=false). For every URL
-of ``URLS``: one warm-up request, one request with its SQL captured (number of
-queries, time in SQL, the radicados listed) and ``EXPLAIN (ANALYZE, BUFFERS)`` of
-each query that reads ``procedures_case``. Then ``--requests`` sequential requests
-cycling over the URLs, timed without capturing anything. The app's own view, through
-its URL: nothing of it is copied or patched here. Writes JSON to ``--out``.
+As ``funcionario_shd`` (force_login), for every URL of ``URLS``: one warm-up request,
+one with its SQL captured and ``EXPLAIN (ANALYZE, BUFFERS)`` of each query reading
+``procedures_case``; then ``--requests`` timed requests cycling over the URLs. The
+app's own view through its URL: nothing of it is copied or patched here.
 """
 
 import re
@@ -45,14 +43,11 @@ def explain(sql: str) -> dict:
         lines = [row[0] for row in cursor.fetchall()]
     plan = "\n".join(lines)
     found = re.search(r"Execution Time: ([\d.]+) ms", plan)
-    indexes = sorted(
-        set(re.findall(r"(?:Index|Index Only) Scan (?:Backward )?using (\w+)", plan))
-    )
-    bitmaps = sorted(set(re.findall(r"Bitmap Index Scan on (\w+)", plan)))
+    indexes = re.findall(r"Index (?:Only )?Scan (?:Backward )?(?:using|on) (\w+)", plan)
     return {
         "sql": sql,
         "execution_ms": float(found.group(1)) if found else None,
-        "indexes": sorted(set(indexes) | set(bitmaps)),
+        "indexes": sorted(set(indexes)),
         "seq_scan_on_case": bool(re.search(r"Seq Scan on procedures_case", plan)),
         "plan": plan,
     }
@@ -89,30 +84,25 @@ def measure(requests: int) -> dict:
             "samples": [],
         }
     samples = []
-    labels = [label for label, _url in URLS]
     for number in range(requests):
-        label = labels[number % len(labels)]
+        entry = urls[URLS[number % len(URLS)][0]]
         started = time.perf_counter()
-        response = client.get(urls[label]["url"])
+        response = client.get(entry["url"])
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(
-                f"queue: GET {urls[label]['url']} answered {response.status_code}"
+                f"queue: GET {entry['url']} answered {response.status_code}"
             )
         samples.append(elapsed)
-        urls[label]["samples"].append(round(elapsed, 2))
+        entry["samples"].append(round(elapsed, 2))
     for entry in urls.values():
         entry["latency_ms"] = summarize_ms(entry.pop("samples"))
     return {"latency_ms": summarize_ms(samples), "urls": urls}
 
 
-def main() -> None:
+if __name__ == "__main__":
     module_main(
         "bench.filing.settings",
         lambda add: add("--requests", type=int, default=200),
         lambda args: measure(args.requests),
     )
-
-
-if __name__ == "__main__":
-    main()
