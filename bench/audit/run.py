@@ -35,11 +35,8 @@ APPENDS = {
 
 
 def _append(keys: list[str], count: int, results=None) -> list[float]:
-    from django.db import connections
-
     from audit import record
 
-    connections.close_all()  # A forked child opens its own connection.
     latencies = []
     for i in range(count):
         key = keys[i % len(keys)]
@@ -59,18 +56,17 @@ def _append(keys: list[str], count: int, results=None) -> list[float]:
 
 def bench_appends(writers, chains, per_writer, same_chain) -> dict:
     """``writers`` processes at once (own connections, no shared GIL); 0: this one."""
+    from django.db import connections
+
+    connections.close_all()  # Forked children then open connections of their own.
     started = time.perf_counter()
     if not writers:
         latencies = _append(["bench:seq"], per_writer)
     else:
-        from django.db import connections
-
-        connections.close_all()  # Or the children would share this one.
         context = multiprocessing.get_context("fork")
-        results = context.Queue()
-        procs = []
+        results, procs = context.Queue(), []
         for w in range(writers):
-            mine = [c for c in range(chains) if c % writers == w] or [w]
+            mine = range(w, chains, writers) if w < chains else [w]
             keys = (
                 ["bench:shared"] if same_chain else [f"bench:chain-{c}" for c in mine]
             )
