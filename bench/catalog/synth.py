@@ -1,24 +1,13 @@
-"""Grow the seeded catalog to N live procedures with synthetic clones of real ones.
-
-Run with the bench settings against a database that already holds ``seed_demo``::
+"""Grow the seeded catalog to N live procedures with clones of real ones.
 
     DJANGO_SETTINGS_MODULE=bench.catalog.settings DATABASE_URL=... \\
-        python -m bench.catalog.synth --target 5000
+        python -m bench.catalog.synth --target 5000 --out X.json
 
-Each clone copies a real procedure's content (so pages render and search like real
-ones) under a unique code, slug and title, and is spread round-robin over every
-entity and life event so that facets and filters see a realistic distribution.
-
-Every clone is a real published Wagtail page: created with ``add_child`` (so the tree,
-``ProcedurePage.save()``'s ``search_text`` and the search index are right), given a
-revision, and published from it (``live_revision``, publish timestamps, log entry).
-Two ways of doing so (``--method``):
-
-* ``publish``: exactly what ``catalog.seed.load_catalog`` does, page by page.
-* ``bulk``: the same calls, batched in transactions, with the per-save side effects
-  that only matter to a running site deferred: the anonymous page cache invalidation
-  (one bump at the end instead of several per page) and the search index (rebuilt for
-  the new pages in one pass at the end). See ``_bulk_context``.
+Each clone copies a real procedure's content (so it renders and searches like one)
+under its own code, slug and title, round-robin over every entity and life event so
+facets see a realistic spread. Each is a real published page (``add_child``, a
+revision, published from it), in batched transactions, with the side effects only a
+running site needs deferred to the end (see ``_bulk_context``).
 """
 
 import contextlib
@@ -28,52 +17,21 @@ import time
 from bench.common import module_main
 
 PREFIX = "BX"  # Code prefix of synthetic procedures; real codes never use it.
-
-# Bogotá's localities: give clones believable, distinct titles ("... — Suba 3").
-LOCALITIES = (
-    "Usaquén",
-    "Chapinero",
-    "Santa Fe",
-    "San Cristóbal",
-    "Usme",
-    "Tunjuelito",
-    "Bosa",
-    "Kennedy",
-    "Fontibón",
-    "Engativá",
-    "Suba",
-    "Barrios Unidos",
-    "Teusaquillo",
-    "Los Mártires",
-    "Antonio Nariño",
-    "Puente Aranda",
-    "La Candelaria",
-    "Rafael Uribe Uribe",
-    "Ciudad Bolívar",
-    "Sumapaz",
-)
-
-# ProcedurePage's own fields that a clone does not copy: its identity, the relation it
+# Bogotá's localities: believable, distinct titles ("... — Suba 3").
+LOCALITIES = (  # noqa: SIM905 - one list to read, not twenty lines
+    "Usaquén, Chapinero, Santa Fe, San Cristóbal, Usme, Tunjuelito, Bosa, Kennedy, "
+    "Fontibón, Engativá, Suba, Barrios Unidos, Teusaquillo, Los Mártires, Antonio "
+    "Nariño, Puente Aranda, La Candelaria, Rafael Uribe Uribe, Ciudad Bolívar, Sumapaz"
+).split(", ")
+# ProcedurePage's own fields a clone does not copy: its identity, the relation it
 # gets round-robin, and what ProcedurePage.save() derives from the title and text.
-NOT_COPIED = frozenset(
-    [
-        "page_ptr",
-        "code",
-        "entity",
-        "title_normalized",
-        "also_known_as_normalized",
-        "search_text",
-    ]
-)
+NOT_COPIED = {"page_ptr", "code", "entity", "title_normalized"}
+NOT_COPIED |= {"also_known_as_normalized", "search_text"}
 
 
-def _raw_stream(value) -> list[dict]:
-    # Drop block ids: the clone gets fresh ones when it is saved.
-    return [{"type": b["type"], "value": b["value"]} for b in value.raw_data]
-
-
-def make_clone(number, source, entity, extra_event, reference):
-    """An unsaved ProcedurePage copying ``source`` under a new identity."""
+def make_clone(number, source, entity, extra_event, relations):
+    """An unsaved ProcedurePage copying every field of ``source`` (so clones follow
+    the model as it grows) under a new identity."""
     from django.utils.text import slugify
 
     from wagtail.fields import StreamField
@@ -81,42 +39,38 @@ def make_clone(number, source, entity, extra_event, reference):
     from catalog.models import ProcedurePage
 
     locality = LOCALITIES[number % len(LOCALITIES)]
-    round_number = number // len(LOCALITIES) + 1
     page = ProcedurePage(
-        title=f"{source.title} — {locality} {round_number}"[:255],
+        title=f"{source.title} — {locality} {number // len(LOCALITIES) + 1}"[:255],
         slug=f"{source.slug[:200]}-{slugify(locality)}-{number}",
         code=f"{PREFIX}{number:05d}",
         entity=entity,
     )
-    # Every other field of ProcedurePage itself, so clones follow the model as it grows.
-    for model_field in ProcedurePage._meta.local_concrete_fields:
-        if model_field.name in NOT_COPIED:
-            continue
-        value = getattr(source, model_field.name)
-        if isinstance(model_field, StreamField):
-            value = _raw_stream(value)
-        setattr(page, model_field.name, value)
-    page.audiences = reference["audiences"][source.pk]
-    events = reference["life_events"][source.pk]
-    page.life_events = [*events, extra_event] if extra_event not in events else events
-    page.service_points = reference["service_points"][source.pk]
+    for field in ProcedurePage._meta.local_concrete_fields:
+        if field.name not in NOT_COPIED:
+            value = getattr(source, field.name)
+            if isinstance(field, StreamField):  # Without block ids: saving adds new.
+                value = [
+                    {"type": b["type"], "value": b["value"]} for b in value.raw_data
+                ]
+            setattr(page, field.name, value)
+    page.audiences = relations["audiences"][source.pk]
+    page.service_points = relations["service_points"][source.pk]
+    events = relations["life_events"][source.pk]
+    page.life_events = events if extra_event in events else [*events, extra_event]
     return page
 
 
 @contextlib.contextmanager
 def _bulk_context():
-    """Defer side effects a fresh bulk load does not need page by page.
+    """Defer what a fresh bulk load does not need page by page:
 
-    * cms.cache invalidation: every save and publish bumps the generation in Redis;
-      one bump after the load is equivalent (nothing was cached from new pages).
-    * The search index (django-modelsearch, behind wagtail.search): each save of a
-      page re-reads it, rewrites its index entry and then recomputes ``title_norm``
-      over the whole index table, so page creation slows down as the catalog grows
-      (twice per page: add_child and publish). The new pages are indexed once, in
-      bulk, after the load, with the backend's own ``add_bulk``.
-    * Wagtail's reference index ("usage" in the admin): recomputed on every save (three
-      per page); Wagtail's own ``disable_reference_index_auto_update`` defers it, and
-      each new page is indexed once after the load.
+    * the anonymous page cache invalidation (a bump per save and publish): one bump
+      at the end is equivalent, nothing was cached from the new pages;
+    * the search index: each page save rewrites its entry and recomputes
+      ``title_norm`` over the whole table, slower as the catalog grows; the new pages
+      are indexed once at the end with the backend's own ``add_bulk``;
+    * Wagtail's reference index (three recomputations per page), deferred with
+      Wagtail's own ``disable_reference_index_auto_update``.
     """
     from django.db.models.signals import post_delete, post_save
 
@@ -149,7 +103,7 @@ def _bulk_context():
 
 
 def _index_in_bulk(pks: list[int]) -> None:
-    """Search index and reference index of the new pages, as the signals would do."""
+    """Search and reference index of the new pages, as the signals would write them."""
     from django.db import transaction
 
     from wagtail.models import ReferenceIndex
@@ -167,114 +121,78 @@ def _index_in_bulk(pks: list[int]) -> None:
                 ReferenceIndex.create_or_update_for_object(page)
 
 
-def grow(target: int, method: str, batch_size: int = 100) -> dict:
+def grow(target: int, batch_size: int = 100) -> dict:
     from django.db import transaction
 
-    from catalog.models import (
-        Entity,
-        LifeEvent,
-        ProcedureIndexPage,
-        ProcedurePage,
-    )
+    from catalog.models import Entity, LifeEvent, ProcedureIndexPage, ProcedurePage
 
     started = time.perf_counter()
-    index = ProcedureIndexPage.objects.get()
-    live = ProcedurePage.objects.live()
+    index, live = ProcedureIndexPage.objects.get(), ProcedurePage.objects.live()
     missing = target - live.count()
-    if missing <= 0:
-        return {"created": 0, "seconds": 0.0, "live": live.count(), "method": method}
-    sources = list(
-        ProcedurePage.objects.live().exclude(code__startswith=PREFIX).order_by("code")
-    )
+    sources = list(live.exclude(code__startswith=PREFIX).order_by("code"))
     entities = list(Entity.objects.order_by("code"))
     events = list(LifeEvent.objects.order_by("sort_order", "code"))
-    # Relations of every source, read once instead of three queries per clone.
-    reference = {
-        "audiences": {p.pk: list(p.audiences.all()) for p in sources},
-        "life_events": {p.pk: list(p.life_events.all()) for p in sources},
-        "service_points": {p.pk: list(p.service_points.all()) for p in sources},
+    relations = {  # Read once instead of three queries per clone.
+        name: {p.pk: list(getattr(p, name).all()) for p in sources}
+        for name in ("audiences", "life_events", "service_points")
     }
     first = ProcedurePage.objects.filter(code__startswith=PREFIX).count()
-    created_pks: list[int] = []
-    context = _bulk_context() if method == "bulk" else contextlib.nullcontext()
-    with context:
-        for batch_start in range(first, first + missing, batch_size):
-            batch_end = min(batch_start + batch_size, first + missing)
-            # One transaction per batch: far fewer commits, bounded lock time.
-            with transaction.atomic():
-                for number in range(batch_start, batch_end):
+    created: list[int] = []
+    with _bulk_context():
+        for batch_start in range(first, first + max(0, missing), batch_size):
+            with transaction.atomic():  # Fewer commits, bounded lock time.
+                for number in range(
+                    batch_start, min(batch_start + batch_size, first + missing)
+                ):
                     page = make_clone(
                         number,
                         sources[number % len(sources)],
                         entities[number % len(entities)],
                         events[number % len(events)],
-                        reference,
+                        relations,
                     )
                     index.add_child(instance=page)
                     page.save_revision().publish()
-                    created_pks.append(page.pk)
-            done = batch_end - first
-            if done % 500 == 0 or done == missing:
-                rate = done / (time.perf_counter() - started)
-                print(
-                    f"  synth: {done}/{missing} pages ({rate:.0f}/s)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-        if method == "bulk":
-            _index_in_bulk(created_pks)
+                    created.append(page.pk)
+            rate = len(created) / (time.perf_counter() - started)
+            print(f"  synth: {len(created)}/{missing} ({rate:.0f}/s)", file=sys.stderr)
+        _index_in_bulk(created)
     return {
-        "created": len(created_pks),
+        "created": len(created),
         "seconds": round(time.perf_counter() - started, 1),
-        "live": ProcedurePage.objects.live().count(),
-        "method": method,
+        "live": live.count(),
+        "method": "bulk",
     }
 
 
 def check(target: int) -> dict:
-    """Fail loudly unless every procedure is a correctly published page."""
-    from django.db.models import Q
-
+    """Fail loudly unless every procedure is a correctly published, indexed page."""
     from wagtail.search.models import IndexEntry
 
     from catalog.models import ProcedurePage
 
     live = ProcedurePage.objects.live()
+    indexed = IndexEntry.objects.filter(
+        content_type__app_label="catalog",
+        content_type__model="procedurepage",
+        object_id__in=[str(pk) for pk in live.values_list("pk", flat=True)],
+    )
     problems = {
         "live": live.count(),
         "without_live_revision": live.filter(live_revision__isnull=True).count(),
-        "without_search_text": live.filter(
-            Q(search_text="") | Q(search_text=" ")
-        ).count(),
+        "without_search_text": live.filter(search_text__in=["", " "]).count(),
         "with_unpublished_changes": live.filter(has_unpublished_changes=True).count(),
-        "not_in_search_index": live.count()
-        - IndexEntry.objects.filter(
-            content_type__model="procedurepage",
-            content_type__app_label="catalog",
-            object_id__in=[str(pk) for pk in live.values_list("pk", flat=True)],
-        ).count(),
+        "not_in_search_index": live.count() - indexed.count(),
     }
-    bad = {k: v for k, v in problems.items() if k != "live" and v}
-    if problems["live"] != target or bad:
+    if problems["live"] != target or any(v for k, v in problems.items() if k != "live"):
         raise SystemExit(f"synth: the catalog is not right: {problems}")
     return problems
 
 
-def arguments(add) -> None:
-    add("--target", type=int, default=5000)
-    add("--method", choices=["publish", "bulk"], default="bulk")
-    add("--batch-size", type=int, default=100)
-
-
 def measure(args) -> dict:
-    summary = grow(args.target, args.method, args.batch_size)
-    summary["check"] = check(args.target)
-    return summary
-
-
-def main() -> None:
-    module_main("bench.catalog.settings", arguments, measure)
+    return {**grow(args.target), "check": check(args.target)}
 
 
 if __name__ == "__main__":
-    main()
+    arguments = lambda add: add("--target", type=int, default=5000)  # noqa: E731
+    module_main("bench.catalog.settings", arguments, measure)
