@@ -158,60 +158,92 @@ def unconfirmed(year: int) -> FeeQuote:
 def quote(procedure, year: int | None = None) -> FeeQuote:
     """The fee of ``procedure`` in ``year`` (this year in Bogotá by default)."""
     year = year or current_year()
+    return _QUOTE_BY_RULE.get(_rule_of(procedure), _quote_entity)(procedure, year)
+
+
+def _rule_of(procedure) -> str:
+    """The fee rule that decides the quote: a procedure that requires no payment is
+    quoted as free, whatever its rule, except an unverified fee or a contribution."""
+    rule = procedure.fee_rule
+    if rule not in ("UNKNOWN", "APORTE") and not procedure.requires_payment:
+        return "FREE"
+    return rule
+
+
+def _quote_unknown(procedure, year: int) -> FeeQuote:
+    return unconfirmed(year)
+
+
+def _quote_contribution(procedure, year: int) -> FeeQuote:
+    return FeeQuote(
+        CONTRIBUTION,
+        year,
+        procedure.fee_legal_basis,
+        explanation=_(
+            "%(how)s No son una tarifa de este trámite: se liquidan y pagan cada mes por la Planilla Integrada de Liquidación de Aportes (PILA). En este portal no se cobra nada."
+        )
+        % {"how": (procedure.fee_formula or "").strip().rstrip(".") + "."},
+    )
+
+
+def _quote_free(procedure, year: int) -> FeeQuote:
     basis = procedure.fee_legal_basis
-    rule, unit = procedure.fee_rule, procedure.fee_unit
-    units = Decimal(procedure.fee_amount or 0)
-    if rule == "UNKNOWN":
+    if not supports_gratuity(basis):
+        # A "free" without its source is what we did not find, not what the law says.
         return unconfirmed(year)
-    if rule == "APORTE":
+    return FeeQuote(FREE, year, basis)
+
+
+def _quote_entity(procedure, year: int) -> FeeQuote:
+    """A formula, a table or an unknown amount: never "free", never charged here."""
+    how = procedure.fee_formula or _("El valor depende de los datos de su solicitud.")
+    return FeeQuote(
+        ENTITY,
+        year,
+        procedure.fee_legal_basis,
+        explanation=_(
+            "%(how)s La entidad le informa el valor y cómo pagarlo; en línea no se cobra."
+        )
+        % {"how": how.rstrip(".") + "."},
+    )
+
+
+def _quote_fixed(procedure, year: int) -> FeeQuote:
+    units = Decimal(procedure.fee_amount or 0)
+    if units <= 0:
+        return _quote_entity(procedure, year)
+    if procedure.fee_unit == "COP":
+        return _quote_pesos(procedure, year, units)
+    return _quote_in_units(procedure, year, units)
+
+
+def _quote_pesos(procedure, year: int, units: Decimal) -> FeeQuote:
+    """A fixed amount in pesos holds only for the year the page was last reviewed."""
+    basis = procedure.fee_legal_basis
+    reviewed = procedure.last_reviewed
+    reviewed_year = reviewed.year if isinstance(reviewed, datetime.date) else None
+    if reviewed_year != year:
         return FeeQuote(
-            CONTRIBUTION,
+            UNAVAILABLE,
             year,
             basis,
             explanation=_(
-                "%(how)s No son una tarifa de este trámite: se liquidan y pagan cada mes por la Planilla Integrada de Liquidación de Aportes (PILA). En este portal no se cobra nada."
+                "El valor publicado es de %(old)s; la entidad aún no ha confirmado el de %(year)s. No se cobra en línea."
             )
-            % {"how": (procedure.fee_formula or "").strip().rstrip(".") + "."},
+            % {"old": reviewed_year or "—", "year": year},
         )
-    if not procedure.requires_payment or rule == "FREE":
-        if not supports_gratuity(basis):
-            # A "free" without its source is what we did not find, not what the law says.
-            return unconfirmed(year)
-        return FeeQuote(FREE, year, basis)
-    if rule != "FIXED" or units <= 0:
-        # A formula, a table or an unknown amount: never "free", never charged here.
-        how = procedure.fee_formula or _(
-            "El valor depende de los datos de su solicitud."
-        )
-        return FeeQuote(
-            ENTITY,
-            year,
-            basis,
-            explanation=_(
-                "%(how)s La entidad le informa el valor y cómo pagarlo; en línea no se cobra."
-            )
-            % {"how": how.rstrip(".") + "."},
-        )
-    if unit == "COP":
-        reviewed = procedure.last_reviewed
-        reviewed_year = reviewed.year if isinstance(reviewed, datetime.date) else None
-        if reviewed_year != year:
-            return FeeQuote(
-                UNAVAILABLE,
-                year,
-                basis,
-                explanation=_(
-                    "El valor publicado es de %(old)s; la entidad aún no ha confirmado el de %(year)s. No se cobra en línea."
-                )
-                % {"old": reviewed_year or "—", "year": year},
-            )
-        return FeeQuote(
-            ONLINE,
-            year,
-            basis,
-            amount=units.quantize(ONE_PESO, rounding=ROUND_HALF_UP),
-            explanation=_("Valor en pesos de %(year)s.") % {"year": year},
-        )
+    return FeeQuote(
+        ONLINE,
+        year,
+        basis,
+        amount=units.quantize(ONE_PESO, rounding=ROUND_HALF_UP),
+        explanation=_("Valor en pesos de %(year)s.") % {"year": year},
+    )
+
+
+def _quote_in_units(procedure, year: int, units: Decimal) -> FeeQuote:
+    """A fixed number of UVB, UVT or SMMLV/SMDLV, at the value of ``year``."""
+    basis, unit = procedure.fee_legal_basis, procedure.fee_unit
     name = UNIT_PARAMETERS.get(unit)
     if name is None:
         return FeeQuote(ENTITY, year, basis, explanation=procedure.fee_formula)
@@ -246,6 +278,15 @@ def quote(procedure, year: int | None = None) -> FeeQuote:
             "amount": format_cop(amount, whole_pesos=True),
         },
     )
+
+
+# One quote function per fee rule; any other rule (a formula, a table) is the entity's.
+_QUOTE_BY_RULE = {
+    "UNKNOWN": _quote_unknown,
+    "APORTE": _quote_contribution,
+    "FREE": _quote_free,
+    "FIXED": _quote_fixed,
+}
 
 
 def problems(procedure, quote_: FeeQuote) -> list[str]:

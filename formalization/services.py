@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -215,113 +216,151 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
         existing = Application.objects.filter(draft=draft).first()
         if existing is not None:
             return existing, False
-        try:
-            verdicts = registry.applicable(answers)
-            codes = [verdict.code for verdict in verdicts]
-            breakdown = fees.fee_breakdown(
-                answers, codes, on=calendar.to_bogota(now).date()
-            )
-        except fees.ParameterMissing as missing:
-            raise SubmissionError(MONEY_MISSING % {"year": missing.year}) from None
-        pages = {
-            page.code: page
-            for page in ProcedurePage.objects.live()
-            .filter(code__in=codes)
-            .select_related("entity")
-        }
-        missing = [code for code in codes if code not in pages]
-        if missing:
-            raise SubmissionError(
-                "Falta publicar en el catálogo: " + ", ".join(missing)
-            )
-        if not names.name_available(answers["razon_social"], exclude_draft=draft):
-            raise SubmissionError(NAME_TAKEN)
-        radicado = application_radicado_next(calendar.to_bogota(now).year)
-        total = breakdown.total_online
-        try:
-            # The unique name key settles two submits of one name at the same moment.
-            with transaction.atomic():
-                application = Application.objects.create(
-                    radicado=radicado,
-                    draft=draft,
-                    applicant=user,
-                    status=(
-                        Application.Status.AWAITING_PAYMENT
-                        if total > 0
-                        else Application.Status.IN_PROGRESS
-                    ),
-                    business_name=answers["razon_social"],
-                    business_name_key=names.name_key(answers["razon_social"]),
-                    answers=mapping.serializable(answers),
-                    fees=fees_as_json(breakdown),
-                    total_due=total,
-                    submitted_at=now,
-                    privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
-                )
-        except IntegrityError:
-            raise SubmissionError(NAME_TAKEN) from None
-        items = [
-            ApplicationItem(
-                application=application,
-                code=verdict.code,
-                procedure=pages[verdict.code],
-                reason=verdict.reason,
-                depends_on=registry.prerequisites(verdict.code, codes),
-                fee_due=breakdown.amount_due(verdict.code),
-                state=ApplicationItem.State.WAITING,
-                answers=mapping.case_answers(
-                    verdict.code, answers, application_radicado=radicado
-                ),
-                order=order,
-            )
-            for order, verdict in enumerate(verdicts)
-        ]
-        by_code = {item.code: item for item in items}
-        paid = total == 0
-        for item in items:
-            # Stored with the state the first advance gives them (one INSERT in all);
-            # the ones ready now are filed by that advance below.
-            state, note = _next_state(item, by_code, paid=paid)
-            if state is not READY:
-                item.state, item.note = state, note
-        ApplicationItem.objects.bulk_create(items)
-        PrivacyConsent.objects.get_or_create(
-            user=user,
-            notice_version=settings.PRIVACY_NOTICE_VERSION,
-            context="formalizacion",
-        )
-        _record_applicant(
-            draft,
-            "formalization.consent",
-            user=user,
-            radicado=radicado,
-            details={"privacy_notice": settings.PRIVACY_NOTICE_VERSION},
-        )
-        _record_applicant(
-            draft,
-            "formalization.submitted",
-            user=user,
-            radicado=radicado,
-            after={
-                "procedures": codes,
-                "total_due": str(total),
-                "status": application.status,
-            },
-            details={"answers": case_services._answers_digest(application.answers)},
-        )
+        plan = _submission_plan(draft, answers, now=now)
+        application = _application_create(draft, answers, plan, user=user, now=now)
+        _items_create(application, answers, plan)
+        _submission_record(draft, application, plan, user=user)
         draft.submitted_at = now
         draft.save(update_fields=["submitted_at", "updated_at"])
         # Files what is ready now and queues the consolidated receipt.
         application_advance(application, now=now)
-        case_services.notification_queue(
-            case=None,
-            key=f"application:{radicado}:submitted",
-            recipient=user.email,
-            subject=f"Radicado {radicado}: Formaliza tu empresa",
-            template="formalization/email/submitted.txt",
-            context={"application": application},
-        )
+        _submitted_notify(application, user=user)
     return application, True
+
+
+@dataclass(frozen=True)
+class _SubmissionPlan:
+    """What the answers file, checked before anything is written."""
+
+    verdicts: list
+    codes: list[str]
+    breakdown: fees.FeeBreakdown
+    pages: dict  # Code -> the live catalog page of that procedure.
+
+
+def _submission_plan(draft: Draft, answers: dict, *, now) -> _SubmissionPlan:
+    """The procedures from the registry and their fees; a SubmissionError when this
+    year's fees cannot be computed, a procedure is not published or the name is taken."""
+    try:
+        verdicts = registry.applicable(answers)
+        codes = [verdict.code for verdict in verdicts]
+        breakdown = fees.fee_breakdown(
+            answers, codes, on=calendar.to_bogota(now).date()
+        )
+    except fees.ParameterMissing as missing:
+        raise SubmissionError(MONEY_MISSING % {"year": missing.year}) from None
+    pages = {
+        page.code: page
+        for page in ProcedurePage.objects.live()
+        .filter(code__in=codes)
+        .select_related("entity")
+    }
+    missing = [code for code in codes if code not in pages]
+    if missing:
+        raise SubmissionError("Falta publicar en el catálogo: " + ", ".join(missing))
+    if not names.name_available(answers["razon_social"], exclude_draft=draft):
+        raise SubmissionError(NAME_TAKEN)
+    return _SubmissionPlan(verdicts, codes, breakdown, pages)
+
+
+def _application_create(
+    draft: Draft, answers: dict, plan: _SubmissionPlan, *, user, now
+) -> Application:
+    radicado = application_radicado_next(calendar.to_bogota(now).year)
+    total = plan.breakdown.total_online
+    try:
+        # The unique name key settles two submits of one name at the same moment.
+        with transaction.atomic():
+            return Application.objects.create(
+                radicado=radicado,
+                draft=draft,
+                applicant=user,
+                status=(
+                    Application.Status.AWAITING_PAYMENT
+                    if total > 0
+                    else Application.Status.IN_PROGRESS
+                ),
+                business_name=answers["razon_social"],
+                business_name_key=names.name_key(answers["razon_social"]),
+                answers=mapping.serializable(answers),
+                fees=fees_as_json(plan.breakdown),
+                total_due=total,
+                submitted_at=now,
+                privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
+            )
+    except IntegrityError:
+        raise SubmissionError(NAME_TAKEN) from None
+
+
+def _items_create(application: Application, answers: dict, plan: _SubmissionPlan):
+    """One item per applicable procedure, in the registry's order."""
+    items = [
+        ApplicationItem(
+            application=application,
+            code=verdict.code,
+            procedure=plan.pages[verdict.code],
+            reason=verdict.reason,
+            depends_on=registry.prerequisites(verdict.code, plan.codes),
+            fee_due=plan.breakdown.amount_due(verdict.code),
+            state=ApplicationItem.State.WAITING,
+            answers=mapping.case_answers(
+                verdict.code, answers, application_radicado=application.radicado
+            ),
+            order=order,
+        )
+        for order, verdict in enumerate(plan.verdicts)
+    ]
+    by_code = {item.code: item for item in items}
+    paid = application.total_due == 0
+    for item in items:
+        # Stored with the state the first advance gives them (one INSERT in all);
+        # the ones ready now are filed by that advance below.
+        state, note = _next_state(item, by_code, paid=paid)
+        if state is not READY:
+            item.state, item.note = state, note
+    ApplicationItem.objects.bulk_create(items)
+
+
+def _submission_record(
+    draft: Draft, application: Application, plan: _SubmissionPlan, *, user
+):
+    """The privacy consent, then the submission, on the run's audit chain."""
+    PrivacyConsent.objects.get_or_create(
+        user=user,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
+        context="formalizacion",
+    )
+    _record_applicant(
+        draft,
+        "formalization.consent",
+        user=user,
+        radicado=application.radicado,
+        details={"privacy_notice": settings.PRIVACY_NOTICE_VERSION},
+    )
+    _record_applicant(
+        draft,
+        "formalization.submitted",
+        user=user,
+        radicado=application.radicado,
+        after={
+            "procedures": plan.codes,
+            "total_due": str(application.total_due),
+            "status": application.status,
+        },
+        details={"answers": case_services._answers_digest(application.answers)},
+    )
+
+
+def _submitted_notify(application: Application, *, user):
+    radicado = application.radicado
+    case_services.notification_queue(
+        case=None,
+        key=f"application:{radicado}:submitted",
+        recipient=user.email,
+        subject=f"Radicado {radicado}: Formaliza tu empresa",
+        template="formalization/email/submitted.txt",
+        context={"application": application},
+    )
 
 
 def _documents_for(item: ApplicationItem) -> list[ValidatedUpload]:
