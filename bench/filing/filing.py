@@ -20,14 +20,6 @@ APPLICANT = "ciudadano"
 WARMUP = 3  # Filings per process before timing: WeasyPrint's fonts, connections.
 
 
-def pdf_bytes(size: int = 20_000) -> bytes:
-    """A small PDF that validate_upload accepts (bench/wizard/walk.py imports it)."""
-    head = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-    tail = b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    line = b"% relleno del documento escaneado de prueba 0123456789\n"
-    return head + line * max(0, (size - len(head) - len(tail)) // len(line)) + tail
-
-
 def blank_form():
     from catalog.models import ProcedurePage
     from procedures.forms import FilingForm
