@@ -1,4 +1,4 @@
-"""The apps import one way (DESIGN.md): ``cms → formalization → procedures →
+"""The apps import one way (the layers contract in pyproject.toml): ``cms → formalization → procedures →
 accounts → catalog → audit``. import-linter checks it in CI (``lint-imports``); these
 tests run the same contract, so the suite fails too when an import points upward."""
 
