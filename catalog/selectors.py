@@ -185,7 +185,7 @@ def catalog_search(params: Mapping[str, str]) -> dict:
         "query": query,
         "selected": selected,
         "clear_filters_href": _href(query, {}),
-        "active_filters": any(selected.values()),
+        "active_filters": sum(1 for value in selected.values() if value),
         "results": page,
         "paginator": paginator,
         "facets": facet_list,

@@ -16,9 +16,10 @@ class CmsConfig(AppConfig):
     verbose_name = "Ventanilla"
 
     def ready(self):
-        from . import cache, checks, two_factor  # noqa: F401
+        from . import cache, checks, shell, two_factor  # noqa: F401
 
         cache.connect_invalidation()
+        shell.connect_invalidation()
         pre_migrate.connect(
             _create_cache_tables, sender=self, dispatch_uid="cms.cache_tables"
         )

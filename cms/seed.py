@@ -1,7 +1,9 @@
 """Demo set-up: the page tree, groups with their permissions, the moderation
 workflow and the demo users. Every function is idempotent."""
 
+import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -19,8 +21,11 @@ from wagtail.models import (
 
 from accounts.models import ApplicantProfile
 from catalog.models import Entity, ProcedureIndexPage
+from catalog.seed import read_yaml_unique
 
-from .models import HomePage
+from .models import ContentPage, HomePage, SiteIdentity, SiteMapPage
+
+CONTENT_PAGES = Path(__file__).resolve().parent / "data" / "pages.yaml"
 
 DEMO_PASSWORD = "Ventanilla-2026"
 MODERATORS = "Moderadores del catálogo"
@@ -296,3 +301,52 @@ def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
 
 
 DEMO_CITIZEN_DOCUMENTS = {"ciudadano": "79123456"}
+
+
+@transaction.atomic
+def ensure_content_pages() -> dict[str, Page]:
+    """The footer's policy pages and the site map, below the home page, linked from
+    the site's identity settings. A page that exists (found by slug) is the
+    editors' own and is left as it is; a settings link they changed stays too."""
+    home = HomePage.objects.get()
+    identity = SiteIdentity.load()
+    pages = {}
+    for entry in read_yaml_unique(CONTENT_PAGES):
+        page = home.get_children().filter(slug=entry["slug"]).first()
+        if page is None:
+            page = ContentPage(
+                title=entry["title"],
+                slug=entry["slug"],
+                intro=entry["intro"],
+                body=entry["body"],
+                reviewed_on=_as_date(entry["reviewed_on"]),
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        pages[entry["setting"]] = page
+    site_map = SiteMapPage.objects.first()
+    if site_map is None:
+        site_map = SiteMapPage(
+            title="Mapa del sitio",
+            slug="mapa-del-sitio",
+            intro="Todas las secciones de Ventanilla en una sola página.",
+        )
+        home.add_child(instance=site_map)
+        site_map.save_revision().publish()
+    pages["site_map_page"] = site_map
+    changed = [
+        name for name, page in pages.items() if getattr(identity, f"{name}_id") is None
+    ]
+    for name in changed:
+        setattr(identity, name, pages[name])
+    if changed:
+        identity.save(update_fields=changed)
+    return pages
+
+
+def _as_date(value) -> datetime.date:
+    return (
+        value
+        if isinstance(value, datetime.date)
+        else datetime.date.fromisoformat(value)
+    )

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,7 +17,21 @@ from procedures import views as procedure_views
 from . import two_factor
 from .api import api_router
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the
+    static file (its hashed name in production), without a trip to Wagtail."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("img/favicon.ico")
+
+
 urlpatterns = [
+    path(
+        "favicon.ico",
+        cache_control(max_age=86400, public=True)(FaviconView.as_view()),
+        name="favicon",
+    ),
     # Wagtail's site history report, narrowed to the editor's entities: these paths
     # come first, so Wagtail's own view at the same URL (and name) is never reached.
     path(

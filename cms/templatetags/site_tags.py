@@ -21,3 +21,11 @@ def language_links(context):
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def site_footer():
+    """The footer's contact data and policy links, kept in memory (cms.shell)."""
+    from cms.shell import footer
+
+    return footer()

@@ -45,6 +45,7 @@ class Command(BaseCommand):
             )
         index = seed.ensure_site()
         counts = load_catalog(index)
+        seed.ensure_content_pages()
         seed.ensure_groups(index)
         seed.ensure_workflow(index)
         users = seed.ensure_demo_users()
