@@ -232,11 +232,18 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
             "catalog.add_entity",
             "catalog.change_servicepoint",
             "catalog.add_servicepoint",
+            # The footer's contact data and policy pages (Settings › Identidad).
+            "cms.change_siteidentity",
         ),
     )
     _page_permissions(
         moderators, index, ("add_page", "change_page", "publish_page", "lock_page")
     )
+    # The policy pages and the site map, beside the catalog below the home page.
+    for page in Page.objects.type(ContentPage, SiteMapPage).child_of(
+        index.get_parent()
+    ):
+        _page_permissions(moderators, page, ("add_page", "change_page", "publish_page"))
     for entity in Entity.objects.all():
         editors, _ = Group.objects.get_or_create(name=editor_group_name(entity.code))
         editors.permissions.add(*admin_access)

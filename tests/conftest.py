@@ -21,9 +21,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from cms.shell import invalidate_footer
+
     cache.clear()
+    invalidate_footer()  # The footer's in-process copy outlives a rolled-back test.
     yield
     cache.clear()
+    invalidate_footer()
 
 
 @pytest.fixture(autouse=True)
