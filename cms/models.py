@@ -88,7 +88,7 @@ class SiteMapPage(PublicSiteURLMixin, Page):
         from .shell import site_map_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = site_map_sections(self, request)
+        context.update(site_map_sections(self, request))
         return context
 
 

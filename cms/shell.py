@@ -61,6 +61,18 @@ def invalidate_footer(**kwargs) -> None:
         _cached = None
 
 
+def _invalidate_for_page(instance=None, **kwargs) -> None:
+    """Only a page the footer links (live or not) changes the footer: publishing
+    the catalog's pages leaves it, and the pages' query counts, alone."""
+    cached = _cached
+    if (
+        cached is not None
+        and instance is not None
+        and instance.pk in cached[1]["page_ids"]
+    ):
+        invalidate_footer()
+
+
 def _defaults() -> dict:
     from .models import SiteIdentity
 
@@ -69,6 +81,7 @@ def _defaults() -> dict:
     }
     data = {name: fields[name].get_default() for name in CONTACT_FIELDS}
     data["links"] = {}
+    data["page_ids"] = frozenset()
     return data
 
 
@@ -82,6 +95,7 @@ def _load() -> dict:
     data["links"] = {
         name: pages[pk].get_url() for name, pk in ids.items() if pk in pages
     }
+    data["page_ids"] = frozenset(pk for pk in ids.values() if pk)
     return data
 
 
@@ -97,23 +111,24 @@ def connect_invalidation() -> None:
         (page_unpublished, "footer-unpublish"),
         (post_page_move, "footer-move"),
     ):
-        signal.connect(invalidate_footer, weak=False, dispatch_uid=uid)
+        signal.connect(_invalidate_for_page, weak=False, dispatch_uid=uid)
     post_save.connect(
         invalidate_footer, sender=SiteIdentity, weak=False, dispatch_uid="footer-save"
     )
     post_delete.connect(
-        invalidate_footer, sender=Page, weak=False, dispatch_uid="footer-delete"
+        _invalidate_for_page, sender=Page, weak=False, dispatch_uid="footer-delete"
     )
 
 
-def site_map_sections(site_map_page, request=None) -> list[dict]:
-    """The live, public pages below the home page, one level of children each
-    (content pages' own pages; the catalog's life events as its entries). The
-    200+ procedure pages are reached through the catalog, not listed here."""
+def site_map_sections(site_map_page, request=None) -> dict:
+    """The live, public pages below the home page: ``sections`` are those with
+    entries of their own (the catalog's life events, a content page's children),
+    ``pages`` the rest (the policies). The 200+ procedure pages are reached through
+    the catalog, not listed here."""
     from catalog.models import LifeEvent, ProcedureIndexPage
 
     home = site_map_page.get_parent()
-    sections = []
+    sections, pages = [], []
     for page in home.get_children().live().public():
         if page.pk == site_map_page.pk:
             continue
@@ -128,5 +143,5 @@ def site_map_sections(site_map_page, request=None) -> list[dict]:
                 {"title": child.title, "url": child.get_url(request)}
                 for child in page.get_children().live().public()
             ]
-        sections.append(entry)
-    return sections
+        (sections if entry["children"] else pages).append(entry)
+    return {"sections": sections, "pages": pages}
