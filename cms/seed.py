@@ -227,6 +227,14 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
             "catalog.add_entity",
             "catalog.change_servicepoint",
             "catalog.add_servicepoint",
+            # Catalog search: synonyms, promoted results and what people search.
+            "catalog.add_searchsynonym",
+            "catalog.change_searchsynonym",
+            "catalog.delete_searchsynonym",
+            "catalog.view_searchqueryday",
+            "wagtailsearchpromotions.add_searchpromotion",
+            "wagtailsearchpromotions.change_searchpromotion",
+            "wagtailsearchpromotions.delete_searchpromotion",
         ),
     )
     _page_permissions(
