@@ -21,12 +21,19 @@ class CatalogConfig(AppConfig):
         from .search import forget_config
         from .spelling import forget_vocabulary
 
+        # Promotions name pages by id and the search filters out what is not live, so
+        # publishing changes only the vocabulary the spelling draws from.
+        page_published.connect(
+            forget_vocabulary, weak=False, dispatch_uid="search-publish"
+        )
+        page_unpublished.connect(
+            forget_vocabulary, weak=False, dispatch_uid="search-unpublish"
+        )
+
         def forget(sender, **kwargs):
             forget_config()
             forget_vocabulary()
 
-        page_published.connect(forget, weak=False, dispatch_uid="search-publish")
-        page_unpublished.connect(forget, weak=False, dispatch_uid="search-unpublish")
         watched = {
             ("catalog", "searchsynonym"),
             ("wagtailsearchpromotions", "searchpromotion"),

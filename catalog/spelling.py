@@ -49,6 +49,10 @@ class Vocabulary:
     sounds: dict[str, str]  # candidate -> its folded sound
     phrases: dict[str, str]  # query_key -> the name as written (accents kept)
     surface: dict[str, str]  # normalized word -> its usual written form
+    # A candidate's sound and its sound less one letter -> the candidates: the words
+    # within one or two edits of a typo are looked up, not compared one by one.
+    deletions: dict[str, tuple[str, ...]]
+    by_initial: dict[str, tuple[str, ...]]
 
     def is_known(self, word: str) -> bool:
         index = bisect_left(self.known, word)
@@ -84,13 +88,27 @@ def build_vocabulary() -> Vocabulary:
         for term in synonym.term_list():
             add_name(term)
     known.update(candidates)
+    sounds = {word: sound(word) for word in candidates if len(word) >= MIN_WORD}
+    deletions: dict[str, set] = {}
+    by_initial: dict[str, set] = {}
+    for word, heard in sounds.items():
+        for variant in _one_less(heard):
+            deletions.setdefault(variant, set()).add(word)
+        by_initial.setdefault(word[0], set()).add(word)
     return Vocabulary(
         known=tuple(sorted(known)),
-        candidates=dict(candidates),
-        sounds={word: sound(word) for word in candidates},
+        candidates={word: candidates[word] for word in sounds},
+        sounds=sounds,
         phrases=phrases,
         surface={word: forms.most_common(1)[0][0] for word, forms in written.items()},
+        deletions={key: tuple(sorted(words)) for key, words in deletions.items()},
+        by_initial={key: tuple(sorted(words)) for key, words in by_initial.items()},
     )
+
+
+def _one_less(word: str) -> set[str]:
+    """The word and every way of dropping one of its letters."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def vocabulary() -> Vocabulary:
@@ -134,21 +152,35 @@ def distance(a: str, b: str, limit: int) -> int:
 
 
 def correct_word(word: str, words: Vocabulary) -> str | None:
-    """The catalog word closest to a word the catalog does not use, or None."""
+    """The catalog word closest to a word the catalog does not use, or None.
+
+    Candidates come from the deletion index (a typo and a word that differ by one
+    letter, or by a swap or a change of one, share a variant less one letter) and, for
+    longer words, from the words with the same initial: never the whole vocabulary.
+    """
     if len(word) < MIN_WORD or word.isdigit() or words.is_known(word):
         return None
     limit = 1 if len(word) <= 5 else 2
     heard = sound(word)
+    pool = {
+        candidate
+        for variant in _one_less(heard)
+        for candidate in words.deletions.get(variant, ())
+    }
+    if not pool and limit > 1:
+        pool = set(words.by_initial.get(word[0], ()))
     best, best_key = None, None
-    for candidate, uses in words.candidates.items():
-        if abs(len(candidate) - len(word)) > limit or len(candidate) < MIN_WORD:
+    for candidate in pool:
+        if abs(len(candidate) - len(word)) > limit:
             continue
-        score = min(
-            distance(word, candidate, limit),
-            distance(heard, words.sounds[candidate], limit),
-        )
+        score = distance(heard, words.sounds[candidate], limit)
         if score <= limit:
-            key = (score, -uses, candidate)
+            key = (
+                score,
+                distance(word, candidate, limit + 1),
+                -words.candidates[candidate],
+                candidate,
+            )
             if best_key is None or key < best_key:
                 best, best_key = candidate, key
     return best
