@@ -205,8 +205,8 @@ def catalog_search(params: Mapping[str, str]) -> dict:
 
 def _suggestions(query: str, config) -> tuple[list, str | None]:
     """Nothing matched: "¿Quiso decir…?" with what the correction finds, or else the
-    procedures that hold some of the words (rarer words first). Three queries at most,
-    whatever the catalog's size."""
+    procedures that hold some of the words (rarer words first). At most four queries
+    and the vocabulary from the cache, whatever the catalog's size."""
     correction = spelling.did_you_mean(query)
     rows = []
     if correction:
