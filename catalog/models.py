@@ -770,3 +770,75 @@ class ProcedureIndexPage(PublicSiteURLMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(catalog_search(request.GET))
         return context
+
+    def serve(self, request, *args, **kwargs):
+        from .search_log import RESULTS_HEADER
+
+        response = super().serve(request, *args, **kwargs)
+        found = (getattr(response, "context_data", None) or {}).get("search_count")
+        if found is not None:
+            # Read (and removed) by catalog.search_log.SearchLogMiddleware.
+            response[RESULTS_HEADER] = str(found)
+        return response
+
+
+class SearchSynonym(models.Model):
+    """Words or phrases that mean the same thing in a catalog search.
+
+    Editors keep these in the admin (no deploy): a query that contains any of the
+    terms also finds the procedures that use another of them, so "permiso de
+    construcción" finds "Licencia de construcción".
+    """
+
+    terms = models.TextField(
+        _("términos"),
+        help_text=_(
+            "Una palabra o frase por línea o separadas por comas. Quien busque "
+            "cualquiera de ellas encuentra los trámites que usan las demás."
+        ),
+    )
+    note = models.CharField(_("nota para editores"), max_length=200, blank=True)
+
+    panels = [FieldPanel("terms"), FieldPanel("note")]
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("sinónimos de búsqueda")
+        verbose_name_plural = _("sinónimos de búsqueda")
+
+    def __str__(self):
+        return ", ".join(self.term_list()[:4])
+
+    def term_list(self) -> list[str]:
+        """The terms as editors wrote them (accents kept), without blanks or repeats."""
+        seen, terms = set(), []
+        for term in self.terms.replace("\n", ",").replace(";", ",").split(","):
+            term = " ".join(term.split())
+            if term and term.lower() not in seen:
+                seen.add(term.lower())
+                terms.append(term)
+        return terms
+
+
+class SearchQueryDay(models.Model):
+    """How often one catalog query was searched on one day, and how often it found
+    nothing. Anonymous by construction: no user, no IP, no time of day; the text is
+    normalized and long digit runs (document numbers) are blanked out."""
+
+    day = models.DateField(_("día"))
+    query = models.CharField(_("búsqueda"), max_length=100)
+    searches = models.PositiveIntegerField(_("búsquedas"), default=0)
+    zero_results = models.PositiveIntegerField(_("sin resultados"), default=0)
+
+    class Meta:
+        verbose_name = _("búsqueda del día")
+        verbose_name_plural = _("búsquedas por día")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "query"], name="catalog_search_query_day_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="catalog_search_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.query} ({self.searches})"

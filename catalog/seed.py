@@ -24,9 +24,11 @@ from .models import (
     LifeEvent,
     ProcedureIndexPage,
     ProcedurePage,
+    SearchSynonym,
     ServicePoint,
 )
 from .quality import scrub
+from .search import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -488,4 +490,44 @@ def load_catalog(
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+    if only is None:
+        counts.reference["search"] = load_search_data(data_dir)
     return counts
+
+
+def load_search_data(data_dir: Path = DATA_DIR) -> int:
+    """The first synonyms and promoted results (search.yaml); editors own them after
+    that, so what is already there stays as they left it. Returns what was created."""
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    path = data_dir / "search.yaml"
+    if not path.exists():
+        return 0
+    data = read_yaml_unique(path)
+    created = 0
+    taken = {
+        normalize(term)
+        for synonym in SearchSynonym.objects.all()
+        for term in synonym.term_list()
+    }
+    for terms in data.get("synonyms", []):
+        if not any(normalize(term) in taken for term in terms):
+            SearchSynonym.objects.create(terms="\n".join(terms))
+            taken.update(normalize(term) for term in terms)
+            created += 1
+    pages = {page.code: page for page in ProcedurePage.objects.all()}
+    for promotion in data.get("promotions", []):
+        query = Query.get(promotion["query"])
+        if query.editors_picks.exists():
+            continue
+        for order, item in enumerate(promotion["procedures"]):
+            if item["code"] not in pages:
+                raise CatalogDataError(f"search.yaml: trámite {item['code']} no existe")
+            SearchPromotion.objects.create(
+                query=query,
+                page=pages[item["code"]],
+                sort_order=order,
+                description=item.get("description") or "",
+            )
+            created += 1
+    return created

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import fees, search
+from . import fees, search, spelling
 from .models import Entity, LifeEvent, ProcedurePage
 
 PAGE_SIZE = 20
@@ -158,8 +158,12 @@ def catalog_search(params: Mapping[str, str]) -> dict:
         for key in ("entidad", "evento", "publico", "nivel", "costo")
     }
     matched = _apply_filters(published_procedures(), selected)
-    ordered = search.search(matched, query) if query else matched.order_by("title")
-    rows = list(ordered.values_list("pk", "entity_id", "digital_level", "fee_rule"))
+    facet_fields = ("pk", "entity_id", "digital_level", "fee_rule")
+    config = search.search_config() if query else None
+    if query:
+        rows = search.ranked_rows(matched, query, facet_fields, config)
+    else:
+        rows = list(matched.order_by("title").values_list(*facet_fields))
     paginator = Paginator([row[0] for row in rows], PAGE_SIZE)
     page = paginator.get_page(params.get("pagina"))
     by_pk = (
@@ -168,13 +172,15 @@ def catalog_search(params: Mapping[str, str]) -> dict:
         .in_bulk()
     )
     page.object_list = [by_pk[pk] for pk in page.object_list]
-    suggestions = []
-    if query and not rows:
-        suggestions = list(
-            search.search(
-                published_procedures(), query, match_all=False
-            ).select_related("entity")[:5]
+    promoted = set(config.promotions.get(search.query_key(query), ())) if query else ()
+    for procedure in page.object_list:
+        procedure.promoted = procedure.pk in promoted
+        procedure.promotion_note = (
+            config.promotion_notes.get(procedure.pk, "") if procedure.promoted else ""
         )
+    suggestions, correction = [], None
+    if query and not rows:
+        suggestions, correction = _suggestions(query, config)
     _add_links(query, selected, page)
     facet_list = facets(rows, selected)
     for facet in facet_list:
@@ -190,8 +196,30 @@ def catalog_search(params: Mapping[str, str]) -> dict:
         "paginator": paginator,
         "facets": facet_list,
         "suggestions": suggestions,
+        "correction": correction,
+        "correction_href": _href(correction, selected) if correction else "",
+        "search_count": paginator.count if query else None,
         "life_events": list(LifeEvent.objects.all()) if not rows else [],
     }
+
+
+def _suggestions(query: str, config) -> tuple[list, str | None]:
+    """Nothing matched: "¿Quiso decir…?" with what the correction finds, or else the
+    procedures that hold some of the words (rarer words first). At most four queries
+    and the vocabulary from the cache, whatever the catalog's size."""
+    correction = spelling.did_you_mean(query)
+    rows = []
+    if correction:
+        rows = search.ranked_rows(published_procedures(), correction, config=config)
+        if not rows:
+            rows = search.ranked_any_rows(
+                published_procedures(), correction, config=config
+            )
+    if not rows:
+        rows = search.ranked_any_rows(published_procedures(), query, config=config)
+    ids = [row[0] for row in rows[:5]]
+    by_pk = ProcedurePage.objects.filter(pk__in=ids).select_related("entity").in_bulk()
+    return [by_pk[pk] for pk in ids], correction
 
 
 def _href(

@@ -2,12 +2,17 @@
 
 import csv
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
 from audit.exports import spreadsheet_safe
 
+from . import search_log
 from .exports import EXPORT_COLUMNS, export_rows
+
+SEARCH_REPORT_PERMISSION = "catalog.view_searchqueryday"
 
 
 @require_GET
@@ -31,3 +36,13 @@ def procedures_json(request):
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def search_report(request):
+    """Editors' report: what people searched in the last 30 days, and what found
+    nothing (to add a synonym, a promotion or the missing procedure)."""
+    if not request.user.has_perm(SEARCH_REPORT_PERMISSION):
+        raise PermissionDenied
+    return TemplateResponse(
+        request, "catalog/admin/search_report.html", search_log.report()
+    )

@@ -1,13 +1,15 @@
 from django.http import JsonResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import checks, parameters
-from .models import Audience, Entity, LifeEvent, ServicePoint
+from . import checks, parameters, views
+from .models import Audience, Entity, LifeEvent, SearchSynonym, ServicePoint
 
 
 class ParametersMissingPanel(Component):
@@ -86,11 +88,45 @@ class AudienceViewSet(SnippetViewSet):
     list_display = ["name", "code"]
 
 
+class SearchSynonymViewSet(SnippetViewSet):
+    model = SearchSynonym
+    icon = "search"
+    list_display = ["__str__", "note"]
+    search_fields = ["terms", "note"]
+
+
 class CatalogViewSetGroup(SnippetViewSetGroup):
-    items = (EntityViewSet, ServicePointViewSet, LifeEventViewSet, AudienceViewSet)
+    items = (
+        EntityViewSet,
+        ServicePointViewSet,
+        LifeEventViewSet,
+        AudienceViewSet,
+        SearchSynonymViewSet,
+    )
     menu_icon = "folder-open-inverse"
     menu_label = _("Catálogo")
     menu_name = "catalogo"
 
 
 register_snippet(CatalogViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_search_report_url():
+    return [path("busquedas/", views.search_report, name="catalog_search_report")]
+
+
+class SearchReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(views.SEARCH_REPORT_PERMISSION)
+
+
+@hooks.register("register_reports_menu_item")
+def register_search_report_menu_item():
+    return SearchReportMenuItem(
+        _("Búsquedas del catálogo"),
+        reverse("catalog_search_report"),
+        name="catalog-searches",
+        icon_name="search",
+        order=1310,
+    )

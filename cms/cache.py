@@ -37,6 +37,7 @@ KNOWN_PARAMETERS = {
     "pagina": re.compile(r"[1-9][0-9]{0,3}"),
 }
 MAX_QUERY_STRING = 300
+PAGE_NEUTRAL_MODELS = frozenset(["catalog.searchqueryday"])
 
 
 def query_key(request) -> str | None:
@@ -96,7 +97,18 @@ def connect_invalidation() -> None:
     post_page_move.connect(invalidate, weak=False, dispatch_uid="anon-cache-move")
 
     def on_model_change(sender, **kwargs):
-        if sender._meta.app_label in ("catalog", "wagtailcore", "cms"):
+        # Search promotions change what the catalog lists for a query; the count of
+        # searches (written by searches themselves) changes no page.
+        if (
+            sender._meta.app_label
+            in (
+                "catalog",
+                "wagtailcore",
+                "cms",
+                "wagtailsearchpromotions",
+            )
+            and sender._meta.label_lower not in PAGE_NEUTRAL_MODELS
+        ):
             invalidate()
 
     post_save.connect(on_model_change, weak=False, dispatch_uid="anon-cache-save")

@@ -234,6 +234,14 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
             "catalog.add_servicepoint",
             # The footer's contact data and policy pages (Settings › Identidad).
             "cms.change_siteidentity",
+            # Catalog search: synonyms, promoted results and what people search.
+            "catalog.add_searchsynonym",
+            "catalog.change_searchsynonym",
+            "catalog.delete_searchsynonym",
+            "catalog.view_searchqueryday",
+            "wagtailsearchpromotions.add_searchpromotion",
+            "wagtailsearchpromotions.change_searchpromotion",
+            "wagtailsearchpromotions.delete_searchpromotion",
         ),
     )
     _page_permissions(

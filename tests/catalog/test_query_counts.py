@@ -89,3 +89,22 @@ def test_procedure_and_filing_pages_do_not_follow_the_form_size(client, demo_use
     # One more fileable procedure changes neither.
     _clone(ProcedurePage.objects.get(pk=largest.pk), 1, title="Otro", with_form=True)
     assert _queries(client, f"{largest.url}radicar/")[0] == large_form
+
+
+def test_search_queries_do_not_follow_the_catalog_size(client):
+    """A search, a promoted query and a typo ("¿Quiso decir…?") issue as many queries
+    with a dozen more matching procedures as before (caches warm, as in service)."""
+    urls = [
+        "/tramites/?q=licencia",
+        "/tramites/?q=licencia+de+funcionamiento",
+        "/tramites/?q=licensia+de+construccion",
+    ]
+    before = [_queries(client, url)[0] for url in urls]
+    source = ProcedurePage.objects.get(code="CURADURIAS-002")
+    for number in range(12):
+        _clone(
+            source, number, title="Licencia de construcción de prueba", with_form=False
+        )
+    after = [_queries(client, url)[0] for url in urls]
+    assert before == after
+    assert _queries(client, urls[2])[1].context["correction"]

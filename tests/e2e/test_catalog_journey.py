@@ -44,3 +44,11 @@ def test_empty_search_suggests_alternatives(page, assert_accessible):
     assert page.get_by_text("No encontramos trámites").is_visible()
     assert page.get_by_text("Quizás le sirvan estos trámites").is_visible()
     assert_accessible(page)
+    # A typo: "¿Quiso decir…?" in the catalog's words, then the promoted procedure.
+    page.goto("/tramites/?q=camara+comersio")
+    page.get_by_role("link", name="cámara de comercio", exact=True).click()
+    page.wait_for_url("**q=c%C3%A1mara+de+comercio**")
+    first = page.locator(".procedure-card").first
+    assert "Recomendado para su búsqueda" in first.inner_text()
+    assert "Matrícula mercantil de persona natural" in first.inner_text()
+    assert_accessible(page)
