@@ -9,11 +9,10 @@ to time the wait for the entity's counter row lock and how long it is held.
 """
 
 import base64
-import multiprocessing
 import time
 import uuid
 
-from bench.common import module_main, summarize_ms
+from bench.common import forked, module_main, summarize_ms
 
 PROCEDURE_CODE = "SDH-002"
 APPLICANT = "ciudadano"
@@ -41,9 +40,9 @@ def form_data() -> dict:
 
 
 class Filer:
-    """Everything one process needs to file, plus the lock timings."""
+    """Everything one process needs to file, warmed up, plus the lock timings."""
 
-    def __init__(self):
+    def __init__(self, _index=0):
         from django.contrib.auth import get_user_model
         from django.db import transaction
 
@@ -62,9 +61,7 @@ class Filer:
         if not form.is_valid():
             raise SystemExit(f"{PROCEDURE_CODE}: {form.errors.as_json()}")
         self.answers, self.documents = form.answers(), form.validated_documents
-        self.services = services
-        self.lock_wait_ms: list[float] = []
-        self.lock_held_ms: list[float] = []
+        self.services, self.lock_wait_ms, self.lock_held_ms = services, [], []
         original = services.radicado_next
 
         def timed_radicado_next(entity, year):
@@ -97,20 +94,25 @@ class Filer:
             raise RuntimeError(f"case_file did not file (returned {case})")
         return (time.perf_counter() - started) * 1000
 
+    def file_many(self, filings: int) -> tuple[list, list, list]:
+        samples = [self.file() for _ in range(filings)]
+        return samples, self.lock_wait_ms, self.lock_held_ms
 
-def summary(samples, seconds, lock_wait, lock_held, processes=1) -> dict:
+
+def summary(runs: list[tuple], seconds: float) -> dict:
     from django.conf import settings
 
+    samples, waits, helds = ([x for run in runs for x in run[i]] for i in range(3))
     return {
         "eager_tasks": bool(settings.CELERY_TASK_ALWAYS_EAGER),
-        "processes": processes,
+        "processes": len(runs),
         "filings": len(samples),
-        "warmup_filings": WARMUP * processes,
+        "warmup_filings": WARMUP * len(runs),
         "seconds": round(seconds, 2),
         "per_s": round(len(samples) / seconds, 1),
         "latency_ms": summarize_ms(samples),
-        "lock_wait_ms": summarize_ms(lock_wait),
-        "lock_held_ms": summarize_ms(lock_held),
+        "lock_wait_ms": summarize_ms(waits),
+        "lock_held_ms": summarize_ms(helds),
     }
 
 
@@ -120,54 +122,9 @@ def sequential(filings: int) -> dict:
     filer = Filer()
     mail.outbox = []
     started = time.perf_counter()
-    samples = [filer.file() for _ in range(filings)]
-    total = time.perf_counter() - started
-    result = summary(samples, total, filer.lock_wait_ms, filer.lock_held_ms)
+    run = filer.file_many(filings)
+    result = summary([run], time.perf_counter() - started)
     return {**result, "emails_sent": len(getattr(mail, "outbox", []))}
-
-
-def _worker(filings, ready, go, results):
-    from django.db import connections
-
-    connections.close_all()  # A forked child opens its own connection.
-    try:
-        filer = Filer()
-        ready.put(True)
-        go.wait()
-        samples = [filer.file() for _ in range(filings)]
-        results.put((samples, filer.lock_wait_ms, filer.lock_held_ms, time.time()))
-    except BaseException as error:  # Reported by the parent, then re-raised.
-        results.put(repr(error))
-        raise
-    finally:
-        connections.close_all()
-
-
-def concurrent(processes: int, filings: int) -> dict:
-    """``processes`` forked processes, each with its own connection, file at once."""
-    from django.db import connections
-
-    context = multiprocessing.get_context("fork")
-    ready, results, go = context.Queue(), context.Queue(), context.Event()
-    connections.close_all()
-    procs = [
-        context.Process(target=_worker, args=(filings, ready, go, results))
-        for _ in range(processes)
-    ]
-    for proc in procs:
-        proc.start()
-    for _ in procs:
-        ready.get(timeout=300)  # Every child warmed up.
-    started = time.time()
-    go.set()
-    outcomes = [results.get(timeout=1800) for _ in procs]
-    for proc in procs:
-        proc.join()
-    if errors := [o for o in outcomes if isinstance(o, str)]:
-        raise SystemExit(f"concurrent filing failed: {errors[:3]}")
-    samples, waits, helds = ([x for o in outcomes for x in o[i]] for i in range(3))
-    seconds = max(o[3] for o in outcomes) - started
-    return summary(samples, seconds, waits, helds, processes)
 
 
 SERIES = """
@@ -198,30 +155,20 @@ def verify() -> dict:
 
     with connection.cursor() as cursor:
         cursor.execute(SERIES)
-        keys = (
-            "entity",
-            "year",
-            "cases",
-            "distinct",
-            "min",
-            "max",
-            "numbers",
-            "counter",
-        )
-        series = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
-        for s in series:
-            n, distinct, numbers = s["cases"], s.pop("distinct"), s.pop("numbers")
-            s["unique"] = distinct == n and numbers == n
-            s["gapless"] = s["min"] == 1 and s["max"] == n and numbers == n
-            s["counter_matches"] = s["counter"] == s["max"]
+        keys = ("entity", "year", "cases", "distinct", "min", "max", "numbers")
+        series = [dict(zip((*keys, "counter"), row, strict=True)) for row in cursor]
         cursor.execute(COUNTS)
         cases, uploads, acks, notifications, sent, filed_events = cursor.fetchone()
+    for s in series:
+        n, distinct, numbers = s["cases"], s.pop("distinct"), s.pop("numbers")
+        s["unique"] = distinct == n and numbers == n
+        s["gapless"] = s["min"] == 1 and s["max"] == n and numbers == n
+        s["counter_matches"] = s["counter"] == s["max"]
     documents = len(blank_form()[1].document_specs)
     ok = all(s["unique"] and s["gapless"] and s["counter_matches"] for s in series)
+    ok = ok and uploads == documents * cases and cases == notifications == filed_events
     return {
-        "ok": ok
-        and uploads == documents * cases
-        and cases == notifications == filed_events,
+        "ok": ok,
         "series": series,
         "cases": cases,
         "uploads": uploads,
@@ -237,7 +184,11 @@ def measure(args) -> dict:
     if args.phase == "sequential":
         return sequential(args.filings)
     if args.phase == "concurrent":
-        return concurrent(args.processes, args.filings)
+        # Each forked process warms up its Filer, then all file at once.
+        runs, seconds = forked(
+            args.processes, Filer, lambda f: f.file_many(args.filings)
+        )
+        return summary(runs, seconds)
     return form_data() if args.phase == "form" else verify()
 
 

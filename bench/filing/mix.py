@@ -1,115 +1,105 @@
-"""Filing drawn at random from ALL fileable procedures, in-process, on a seeded database.
+"""Filing drawn at random from ALL fileable procedures, in-process (run by run.py on
+a copy of the seeded database, tasks eager or only enqueued).
 
-    DJANGO_SETTINGS_MODULE=bench.filing.settings DATABASE_URL=postgres://.../<seeded db> \\
-        .venv/bin/python -m bench.filing.mix --filings 400 [--tasks eager] --out r.json
+    python -m bench.filing.mix --filings 400 --out r.json
 
 Each filing is what the filing view does once the citizen posts: the procedure's own
 ``FilingForm`` validated (``procedures.sample_answers``), then ``case_file``; timed
-(wall and CPU) and SQL-counted. ``--tasks broker`` (default) points CELERY_BROKER_URL
-at ``--broker-url`` (no worker; emptied at the end) so tasks are only enqueued, as in
-production: the p95 target is about that. Also checks that SQL queries depend only on
-the number of documents and that catalog pages issue as many queries whatever the
-number of forms they show. bench/README.md has the details.
+(wall and CPU) and SQL-counted. Also checks that SQL queries depend only on the
+number of documents and that catalog pages issue as many queries whatever the number
+of forms they show.
 """
 
-import argparse
-import json
-import os
 import random
-import sys
 import time
 import uuid
-from pathlib import Path
 
-from bench import targets
-from bench.common import BenchError, Broker, captured, summarize_ms
+from bench.common import captured, get_with_sql, module_main, summarize_ms
 
 APPLICANT = "ciudadano"
 WARMUP = 5
+SEED = 11
 
 
-def _file_all(count: int, seed: int) -> dict:
-    from django.contrib.auth import get_user_model
-
+def file_one(procedure, applicant) -> tuple[dict, int]:
+    """One filing, timed and SQL-counted; its number of documents."""
     from procedures import services
     from procedures.forms import FilingForm
-    from procedures.sample_answers import (
-        fileable_procedures,
-        valid_answers,
-        valid_files,
-    )
+    from procedures.sample_answers import valid_answers, valid_files
+
+    blank = FilingForm(procedure)
+    data = {**valid_answers(blank), "submission_token": str(uuid.uuid4())}
+    data["accept_privacy"] = "on"
+    files = valid_files(blank)  # Built outside the timing, as a browser would.
+    with captured() as capture:
+        cpu_started = time.process_time()
+        form = FilingForm(procedure, data, files, applicant=applicant)
+        if not form.is_valid():
+            raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
+        case, created = services.case_file(
+            procedure=procedure,
+            applicant=applicant,
+            answers=form.answers(),
+            documents=form.validated_documents,
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        capture["cpu_ms"] = (time.process_time() - cpu_started) * 1000
+    if not created:
+        raise SystemExit(f"{procedure.code}: not filed")
+    return capture, len(form.validated_documents)
+
+
+def file_all(count: int) -> dict:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from procedures.sample_answers import fileable_procedures
 
     applicant = get_user_model().objects.get(username=APPLICANT)
-    procedures = fileable_procedures()
-    rng = random.Random(seed)
-    samples, per_procedure, entities_filed = [], {}, set()
+    procedures, rng = fileable_procedures(), random.Random(SEED)
+    samples, entities_filed = [], set()
     for number in range(WARMUP + count):
         procedure = rng.choice(procedures)
-        blank = FilingForm(procedure)
-        data = {**valid_answers(blank), "submission_token": str(uuid.uuid4())}
-        data["accept_privacy"] = "on"
-        files = valid_files(blank)  # Built outside the timing, as a browser would.
-        with captured() as capture:
-            cpu_started = time.process_time()
-            form = FilingForm(procedure, data, files, applicant=applicant)
-            if not form.is_valid():
-                raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
-            case, created = services.case_file(
-                procedure=procedure,
-                applicant=applicant,
-                answers=form.answers(),
-                documents=form.validated_documents,
-                submission_token=form.cleaned_data["submission_token"],
-            )
-            cpu = (time.process_time() - cpu_started) * 1000
-        if not created:
-            raise SystemExit(f"{procedure.code}: not filed")
+        capture, documents = file_one(procedure, applicant)
         # An entity's first filing of the year creates its radicado counter row (3
         # queries more, once a year): reported, but not one of the per-filing counts.
         first_of_entity = procedure.entity_id not in entities_filed
         entities_filed.add(procedure.entity_id)
-        if number < WARMUP:
-            continue
-        documents, queries = len(form.validated_documents), len(capture["queries"])
-        sample = {
-            "code": procedure.code,
-            "ms": round(capture["ms"], 2),
-            "cpu_ms": round(cpu, 2),
-            "queries": queries,
-            "documents": documents,
-            "questions": len(procedure.online_form),
-            "queries_beyond_documents": queries - documents,
-            "first_of_entity": first_of_entity,
-        }
-        samples.append(sample)
-        per_procedure.setdefault(procedure.code, sample)
-    by_documents: dict[int, set] = {}
-    by_questions: dict[int, set] = {}
+        if number >= WARMUP:
+            samples.append(
+                {
+                    "code": procedure.code,
+                    "ms": round(capture["ms"], 2),
+                    "cpu_ms": round(capture["cpu_ms"], 2),
+                    "queries": len(capture["queries"]),
+                    "documents": documents,
+                    "questions": len(procedure.online_form),
+                    "first_of_entity": first_of_entity,
+                }
+            )
+    by_documents, by_questions = {}, {}
     for s in samples:
-        if s["first_of_entity"]:
-            continue
-        by_documents.setdefault(s["documents"], set()).add(s["queries"])
-        by_questions.setdefault(s["questions"], set()).add(
-            s["queries_beyond_documents"]
-        )
+        if not s["first_of_entity"]:
+            by_documents.setdefault(s["documents"], set()).add(s["queries"])
+            beyond = s["queries"] - s["documents"]
+            by_questions.setdefault(s["questions"], set()).add(beyond)
     return {
+        "tasks": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "broker",
         "fileable_procedures": len(procedures),
-        "distinct_procedures_filed": len(per_procedure),
+        "distinct_procedures_filed": len({s["code"] for s in samples}),
         "first_filings_of_an_entity": sum(s["first_of_entity"] for s in samples),
         "latency_ms": summarize_ms([s["ms"] for s in samples]),
         "cpu_ms": summarize_ms([s["cpu_ms"] for s in samples]),
         "queries": summarize_ms([float(s["queries"]) for s in samples]),
-        "queries_by_documents": {
-            str(k): sorted(v) for k, v in sorted(by_documents.items())
-        },
+        "queries_by_documents": {k: sorted(v) for k, v in sorted(by_documents.items())},
         "queries_beyond_documents_by_questions": {
-            str(k): sorted(v) for k, v in sorted(by_questions.items())
+            k: sorted(v) for k, v in sorted(by_questions.items())
         },
         "samples": samples,
     }
 
 
-def queries_verdict(by_documents: dict[str, list[int]]) -> bool:
+def queries_follow_documents(by_documents: dict) -> bool:
     """One count per number of documents, whatever the procedure and its questions;
     documents cost a constant (their rows' INSERT and the applicant's data key) and
     then at most one query each: q(1) <= q(0) + 2 and q(m) - q(n) <= m - n."""
@@ -127,7 +117,7 @@ def queries_verdict(by_documents: dict[str, list[int]]) -> bool:
     )
 
 
-def _catalog_queries() -> dict:
+def catalog_queries() -> list[dict]:
     """Queries of the catalog's list pages and of procedure pages, against how many
     online forms each shows: the counts must not follow the forms."""
     from django.test import Client
@@ -139,14 +129,8 @@ def _catalog_queries() -> dict:
     pages = [(f"/tramites/?pagina={n}", None) for n in (1, 2, 3, 4)]
     pages += [(p.url, p) for p in (by_size[0], by_size[len(by_size) // 2], by_size[-1])]
     for url, page in pages:
-        client.get(url)  # Warm the per-process caches (site root, locale).
-        with captured() as capture:
-            response = client.get(url)
-        row = {
-            "url": url,
-            "status": response.status_code,
-            "queries": len(capture["queries"]),
-        }
+        response, capture = get_with_sql(client, url)
+        row = {"url": url, "queries": len(capture["queries"])}
         if page is None:  # The "Radicación en línea aquí" badge of each listed form.
             row["online_forms_listed"] = response.content.decode().count(
                 "badge badge-online"
@@ -154,73 +138,27 @@ def _catalog_queries() -> dict:
         else:
             row["questions"] = len(page.online_form)
         rows.append(row)
-    return {"pages": rows}
+    return rows
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--filings", type=int, default=400)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument(
-        "--tasks",
-        choices=("broker", "eager"),
-        default="broker",
-        help="broker: PDF and e-mail only enqueued (the target); eager: inside the call",
-    )
-    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/13")
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.filing.settings")
-    # The catalog's own queries, not the anonymous page cache's hit.
-    os.environ.setdefault("ANONYMOUS_PAGE_CACHE_SECONDS", "0")
-    # bench.filing.settings runs tasks eagerly exactly when this is empty.
-    os.environ["CELERY_BROKER_URL"] = args.broker_url if args.tasks == "broker" else ""
-    try:
-        broker = Broker(args.broker_url) if args.tasks == "broker" else None
-    except BenchError as error:
-        raise SystemExit(str(error)) from error
-    import django
-
-    django.setup()
-    from django.core.cache import cache
-
-    cache.clear()
-    load_start = [round(x, 2) for x in os.getloadavg()]
-    try:
-        filing = _file_all(args.filings, args.seed)
-    finally:
-        if broker is not None:
-            broker.purge()
-    filing["tasks"] = args.tasks
-    catalog = _catalog_queries()
-    lists = {r["queries"] for r in catalog["pages"] if "pagina=" in r["url"]}
-    pages = {r["queries"] for r in catalog["pages"] if "pagina=" not in r["url"]}
-    p95 = filing["latency_ms"]["p95"]
-    verdicts = {
+def measure(args) -> dict:
+    filing = file_all(args.filings)
+    pages = catalog_queries()
+    lists = {r["queries"] for r in pages if "pagina=" in r["url"]}
+    procedures = {r["queries"] for r in pages if "pagina=" not in r["url"]}
+    checks = {
         "queries depend only on the documents, at most one more per document": (
-            queries_verdict(filing["queries_by_documents"])
+            queries_follow_documents(filing["queries_by_documents"])
         ),
         "catalog list queries constant": len(lists) == 1,
-        "procedure page queries constant": len(pages) == 1,
+        "procedure page queries constant": len(procedures) == 1,
     }
-    if args.tasks == "broker":
-        limit = targets.limit("filing.mix_p95_ms")
-        verdicts[targets.label("filing.mix_p95_ms")] = p95 < limit
-    load = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
-    summary = {k: v for k, v in filing.items() if k != "samples"}
-    print(json.dumps({"filing": summary, "catalog": catalog}, indent=1))
-    print("load average (1, 5, 15 min):", load)
-    for target, ok in verdicts.items():
-        print(f"{'PASS' if ok else 'FAIL'}  {target}")
-    if args.tasks == "eager":
-        print(f"INFO  p95 {p95} ms with the PDF and e-mail inside the call (no target)")
-    if args.out:
-        results = {"filing": filing, "catalog": catalog, "verdicts": verdicts}
-        results["load_average_1_5_15"] = load
-        args.out.write_text(json.dumps(results, indent=1, default=str))
-    return 0 if all(verdicts.values()) else 1
+    return {"filing": filing, "catalog": pages, "checks": checks}
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    sys.exit(main())
+    module_main(
+        "bench.filing.settings",
+        lambda add: add("--filings", type=int, default=400),
+        measure,
+    )

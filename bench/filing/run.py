@@ -1,33 +1,26 @@
 #!/usr/bin/env python3
-"""Filing benchmark: case_file throughput and p95, and the officers' queue at scale.
+"""Filing benchmark: case_file throughput and p95, filing across the catalog, and
+the officers' queue at scale.
 
     .venv/bin/python bench/filing/run.py [--filings 500] [--cases 100000,1000000]
 
 Needs PostgreSQL, Redis and gunicorn in the venv; bench/README.md says what each step
-(filing.py: sequential, concurrent, HTTP, verify; bulk.py + officer_queue.py) measures.
+(filing.py: sequential, concurrent, HTTP, verify; mix.py; bulk.py + officer_queue.py)
+measures.
 """
 
 import base64
-import json
 import re
 import sys
-import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
-from bench.common import (
-    BenchError,
-    Gunicorn,
-    Runner,
-    log,
-    log_problems,
-    recreate_database,
-    summarize_ms,
-)
+from bench.common import BenchError, Gunicorn, Runner, grown, log, summarize_ms
 
 CITIZEN, DEMO_PASSWORD = "ciudadano", "Ventanilla-2026"  # cms/seed.py
 LOGIN = "/cuenta/ingresar/"
@@ -35,9 +28,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def queries_of(entry: dict) -> str:
-    return "/".join(
-        str(x) for x in sorted({u["queries"] for u in entry["urls"].values()})
-    )
+    counts = sorted({u["queries"] for u in entry["urls"].values()})
+    return "/".join(str(x) for x in counts)
 
 
 class FilingBench(Runner):
@@ -49,10 +41,11 @@ class FilingBench(Runner):
         add("--filings", type=int, default=500, help="(a) sequential case_file calls")
         add("--processes", type=int, default=4, help="(b) concurrent processes")
         add("--per-process", type=int, default=200, help="(b) filings per process")
-        add("--modes", default="eager,broker", help="task modes for (a) and (b)")
+        add("--modes", default="eager,broker", help="task modes for (a), (b) and mix")
         add("--http-filings", type=int, default=200, help="(c) 0 to skip")
         add("--http-connections", type=int, default=4)
         add("--workers", type=int, default=2, help="gunicorn sync workers for (c)")
+        add("--mix-filings", type=int, default=400, help="across the catalog; 0: skip")
         add("--cases", default="100000,1000000", help="queue sizes; empty to skip")
         add("--queue-requests", type=int, default=200)
 
@@ -67,36 +60,30 @@ class FilingBench(Runner):
         self.gunicorn = bool(self.cfg.http_filings)
         super().preflight()
 
-    @property
-    def queue_db(self) -> str:
-        return f"{self.cfg.db_name}_queue"
-
     def databases(self) -> list[str]:
-        return [self.queue_db, self.cfg.db_name]
-
-    def phase(self, name: str, module: str, args, **kwargs) -> dict:
-        log(f"{name}: {module} {' '.join(args)}")
-        with self.load.phase(name):
-            return self.run_module(module, args, **kwargs)
+        return [f"{self.cfg.db_name}_{s}" for s in ("queue", "mix")] + [
+            self.cfg.db_name
+        ]
 
     def measure(self) -> None:
-        cfg = self.cfg
+        cfg, queue_db, mix_db = self.cfg, *self.databases()[:2]
         with self.load.phase("setup"):
             self.results["setup"] = self.setup_database()
-            # The queue gets a copy of the seeded database: filings do not mix with it.
-            recreate_database(self, self.queue_db, template=cfg.db_name)
+            # Copies of the seeded database: their filings do not mix with these.
+            self.recreate(queue_db, template=cfg.db_name)
+            self.recreate(mix_db, template=cfg.db_name)
         filing = self.results["filing"] = {}
         for mode in cfg.modes:
-            broker = mode == "broker"
-            filing[f"sequential_{mode}"] = self.phase(
-                f"sequential_{mode}", "filing.filing",
-                ["sequential", f"--filings={cfg.filings}"], broker=broker,
-            )  # fmt: skip
-            filing[f"concurrent_{mode}"] = self.phase(
-                f"concurrent_{mode}", "filing.filing",
-                ["concurrent", f"--processes={cfg.processes}",
-                 f"--filings={cfg.per_process}"], broker=broker,
-            )  # fmt: skip
+            broker, args = mode == "broker", [f"--filings={cfg.filings}"]
+            name = f"sequential_{mode}"
+            filing[name] = self.phase(
+                name, "filing.filing", ["sequential", *args], broker=broker
+            )
+            args = [f"--processes={cfg.processes}", f"--filings={cfg.per_process}"]
+            name = f"concurrent_{mode}"
+            filing[name] = self.phase(
+                name, "filing.filing", ["concurrent", *args], broker=broker
+            )
         if cfg.http_filings:
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
             with self.load.phase("http_broker"):
@@ -108,16 +95,23 @@ class FilingBench(Runner):
         )
         filing["broker_tasks"] = {"expected": expected, "queued": self.broker.queued()}
         filing["verify"] = self.run_module("filing.filing", ["verify"])
+        self.results["mix"] = {
+            mode: self.phase(
+                f"mix_{mode}", "filing.mix", [f"--filings={cfg.mix_filings}"],
+                database=mix_db, broker=mode == "broker",
+            )
+            for mode in (cfg.modes if cfg.mix_filings else [])
+        }  # fmt: skip
         queue = self.results["queue"] = {}
         for total in cfg.cases:
+            args = [f"--total={total}"]
             bulk = self.phase(
-                f"bulk_{total}", "filing.bulk", [f"--total={total}"],
-                database=self.queue_db, timeout=1200,
-            )  # fmt: skip
+                f"bulk_{total}", "filing.bulk", args, database=queue_db, timeout=1200
+            )
+            args = [f"--requests={cfg.queue_requests}"]
             current = self.phase(
-                f"queue_{total}", "filing.officer_queue",
-                [f"--requests={cfg.queue_requests}"], database=self.queue_db,
-            )  # fmt: skip
+                f"queue_{total}", "filing.officer_queue", args, database=queue_db
+            )
             queue[str(total)] = {"bulk": bulk, "current": current}
 
     def http_filings(self) -> dict:
@@ -130,9 +124,8 @@ class FilingBench(Runner):
             name: (filename, base64.b64decode(body), content_type)
             for name, (filename, content_type, body) in spec["files"].items()
         }
-        with Gunicorn(
-            cfg.workers, self.env(broker=True), log_path, ready_path=LOGIN
-        ) as server:
+        env = self.env(broker=True)
+        with Gunicorn(cfg.workers, env, log_path, ready_path=LOGIN) as server:
             session = requests.Session()
             page = session.get(server.base + LOGIN, timeout=30)
             credentials = {"username": CITIZEN, "password": DEMO_PASSWORD}
@@ -143,12 +136,12 @@ class FilingBench(Runner):
             if login.status_code != 302:
                 raise BenchError(f"login as {CITIZEN} answered {login.status_code}")
             form_url = f"{server.base}{spec['url']}radicar/"
-            form = session.get(form_url, timeout=30)
-            found = TOKEN.search(form.text)
-            if form.status_code != 200 or not found:
-                raise BenchError(f"GET {form_url} answered {form.status_code}")
+            found = TOKEN.search(form := session.get(form_url, timeout=30).text)
+            if not found:
+                raise BenchError(f"GET {form_url} showed no form: {form[:200]}")
 
-            def post(client) -> tuple[float, bool, str]:
+            def post(client) -> tuple[float, str]:
+                """One filing; its time and, if it failed, what it answered."""
                 data = {**spec["data"], "csrfmiddlewaretoken": found.group(1)}
                 data.update(submission_token=str(uuid.uuid4()), accept_privacy="on")
                 started = time.perf_counter()
@@ -160,50 +153,36 @@ class FilingBench(Runner):
                 ok = response.status_code == 302 and where.startswith(
                     "/mis-tramites/SDH-"
                 )
-                return elapsed, ok, f"{response.status_code} {where}"
+                return elapsed, "" if ok else f"{response.status_code} {where}"
 
-            warmup = (
-                2 * cfg.workers
-            )  # Each worker's first requests load code, templates.
-            for _ in range(warmup):
-                if not (outcome := post(session))[1]:
-                    raise BenchError(
-                        f"filing over HTTP failed: {outcome[2]}; see {log_path}"
-                    )
-            samples, failures, lock = [], [], threading.Lock()
-
-            def client_thread(count: int) -> None:
+            def client_thread(count: int) -> list[tuple[float, str]]:
                 client = requests.Session()
                 client.cookies.update(session.cookies)
-                for _ in range(count):
-                    elapsed, ok, what = post(client)
-                    with lock:
-                        samples.append(elapsed)
-                        failures.extend([] if ok else [what])
+                return [post(client) for _ in range(count)]
 
+            warmup = 2 * cfg.workers  # Each worker's first requests load code.
+            for _ in range(warmup):
+                if failure := post(session)[1]:
+                    raise BenchError(f"filing over HTTP: {failure}; see {log_path}")
             n, extra = divmod(cfg.http_filings, cfg.http_connections)
-            threads = [
-                threading.Thread(target=client_thread, args=(n + (i < extra),))
-                for i in range(cfg.http_connections)
-            ]
+            counts = [n + (i < extra) for i in range(cfg.http_connections)]
             started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            with ThreadPoolExecutor(cfg.http_connections) as pool:
+                posts = [p for run in pool.map(client_thread, counts) for p in run]
             total = time.perf_counter() - started
+            failures = [what for _ms, what in posts if what]
         return {
             "eager_tasks": False,
             "workers": cfg.workers,
             "connections": cfg.http_connections,
-            "filings": len(samples),
+            "filings": len(posts),
             "warmup_filings": warmup,
             "failures": failures[:10],
             "failed": len(failures),
             "seconds": round(total, 2),
-            "per_s": round(len(samples) / total, 1),
-            "latency_ms": summarize_ms(samples),
-            "server_log_problems": log_problems(log_path),
+            "per_s": round(len(posts) / total, 1),
+            "latency_ms": summarize_ms([ms for ms, _what in posts]),
+            "server_log_problems": server.problems(),
         }
 
     def evaluate(self) -> None:
@@ -247,46 +226,73 @@ class FilingBench(Runner):
                 http["failed"] == 0 and not problems,
                 f"{http['failed']} failed of {http['filings']}{problems}",
             )
+        for mode, mix in self.results["mix"].items():
+            for what, ok in mix["checks"].items():
+                verdict(f"mix [{mode}]: {what}", ok, "")
+            if mode == "broker":
+                self.verdict_p95(
+                    "filing.mix_p95_ms", mix["filing"]["latency_ms"], " [mix]"
+                )
+            else:
+                p95 = mix["filing"]["latency_ms"]["p95"]
+                verdict(
+                    "mix [eager]: PDF and e-mail inside the call", None, f"p95 {p95} ms"
+                )
         queue = self.results["queue"]
-        big = queue.get(str(targets.limit("filing.queue_cases")))
-        name = f"{targets.label('filing.queue_p95_ms')} at {targets.label('filing.queue_cases')}"
-        if big:
-            p95 = big["current"]["latency_ms"]["p95"]
-            verdict(
-                name, p95 < targets.limit("filing.queue_p95_ms"), f"p95 {p95:.1f} ms"
-            )
+        name = f" at {targets.label('filing.queue_cases')}"
+        if big := queue.get(str(targets.limit("filing.queue_cases"))):
+            self.verdict_p95("filing.queue_p95_ms", big["current"]["latency_ms"], name)
         else:
-            verdict(name, None, "not run (see --cases)")
+            verdict(
+                targets.label("filing.queue_p95_ms") + name,
+                None,
+                "not run (see --cases)",
+            )
         if len(queue) >= 2:
             # Per URL listing cases at every size (an empty page skips its query).
-            grown = []
-            for url in next(iter(queue.values()))["current"]["urls"]:
-                counts = [v["current"]["urls"][url] for v in queue.values()]
-                if (
-                    all(u["rows"] for u in counts)
-                    and len({u["queries"] for u in counts}) > 1
-                ):
-                    grown.append(f"{url} {[u['queries'] for u in counts]}")
+            listing = [
+                url
+                for url in next(iter(queue.values()))["current"]["urls"]
+                if all(v["current"]["urls"][url]["rows"] for v in queue.values())
+            ]
+            more = grown(
+                {
+                    size: {url: v["current"]["urls"][url]["queries"] for url in listing}
+                    for size, v in queue.items()
+                }
+            )
             sizes = ", ".join(
                 f"{int(k):,}: {queries_of(v['current'])}" for k, v in queue.items()
             )
-            tail = (
-                f"; grew: {grown}" if grown else " (fewer only where a page is empty)"
-            )
+            tail = f"; grew: {more}" if more else " (fewer only where a page is empty)"
             verdict(
                 "queue SQL queries per request do not grow with the table",
-                not grown,
+                not more,
                 sizes + tail,
             )
 
-    def report(self) -> list[str]:
-        """The figures as JSON (plans and radicados only in the saved results)."""
+    def shown(self) -> dict:
+        """The figures (plans, radicados and samples only in the saved results)."""
+        keys = (
+            "filings",
+            "seconds",
+            "per_s",
+            "latency_ms",
+            "lock_wait_ms",
+            "lock_held_ms",
+        )
         filing = {
-            key: {k: r[k] for k in ("filings", "seconds", "per_s", "latency_ms",
-                                    "lock_wait_ms", "lock_held_ms") if k in r}
+            key: {k: r[k] for k in keys if k in r}
             for key, r in self.results["filing"].items()
             if "latency_ms" in r
-        }  # fmt: skip
+        }
+        mix = {
+            mode: {
+                "filing": {k: v for k, v in r["filing"].items() if k != "samples"},
+                "catalog": r["catalog"],
+            }
+            for mode, r in self.results["mix"].items()
+        }
         queue = {
             size: {
                 "distribution": entry["bulk"]["distribution"],
@@ -301,7 +307,7 @@ class FilingBench(Runner):
             }
             for size, entry in self.results["queue"].items()
         }  # fmt: skip
-        return [json.dumps({"filing": filing, "queue": queue}, indent=1)]
+        return {"filing": filing, "mix": mix, "queue": queue}
 
 
 if __name__ == "__main__":

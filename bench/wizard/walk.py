@@ -25,11 +25,14 @@ NAMES = {  # The business name of each run must be new (homonymy check, F01).
     "agencia": "Rutas del Páramo {}",
 }
 WARMUP_RUNS = 2  # Templates, code paths, connections.
-PDF_HEAD = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-PDF_TAIL = b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = (  # 20 kB, as a small scan.
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+    + b"% relleno del documento escaneado de prueba 0123456789\n" * 362
+    + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
-def _repeated(queries) -> list[dict]:
+def repeated(queries) -> list[dict]:
     """The same query (literals aside) issued more than once in one request."""
     counts = collections.Counter(
         re.sub(r"\b\d+\b", "?", re.sub(r"'(?:[^']|'')*'", "?", q["sql"]))
@@ -47,11 +50,8 @@ class Walker:
 
         from catalog.models import ProcedurePage
         from formalization.views import FormalizationWizard
-        from tests.formalization.personas import PERSONAS
 
-        self.tag, self.personas, self.run_index = uuid.uuid4().hex[:5], PERSONAS, 0
-        padding = b"% relleno del documento escaneado de prueba 0123456789\n" * 362
-        self.pdf = PDF_HEAD + padding + PDF_TAIL  # 20 kB, as a small scan.
+        self.tag, self.run_index = uuid.uuid4().hex[:5], 0
         users = get_user_model()
         self.client = Client()
         self.client.force_login(users.objects.get(username="ciudadano"))  # A session.
@@ -82,7 +82,7 @@ class Walker:
         FormalizationWizard._evaluate = timed_evaluate
 
     def timed(self, kind, label, call, *, application=None, persona="restaurante"):
-        """Time ``call`` with its SQL and the messages it published; given the
+        """``call`` timed with its SQL and the messages it published; given the
         ``application``, also what it filed. Recorded unless ``self.record`` is off."""
         before = self.filed(application) if application else set()
         queued = self.broker.queued()
@@ -112,34 +112,23 @@ class Walker:
             self.sql_examples[f"{persona} {kind}:{label}"] = [
                 {"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in queries
             ]
-            row["repeated_sql"] = _repeated(queries)
+            row["repeated_sql"] = repeated(queries)
             row["task_names"] = self.broker.task_names(row["enqueued"])
         if self.record:
             self.samples.append(row)
         return response, row
 
     def filed(self, application) -> set[str]:
-        return set(
-            application.items.filter(state="radicado").values_list("code", flat=True)
-        )
-
-    def documents(self, page) -> dict:
-        """One PDF per document the step's form asks for, as the tests upload."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from formalization.registry import needed_documents
-
-        return {
-            f"documentos-{name}": SimpleUploadedFile(
-                f"{name}.pdf", self.pdf, content_type="application/pdf"
-            )
-            for name in needed_documents(page.context_data["form"].answers)
-        }
+        items = application.items.filter(state="radicado")
+        return set(items.values_list("code", flat=True))
 
     def walk(self, persona):
         """One run of the wizard to the submit; returns the Application."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         from formalization.models import Application
-        from tests.formalization.personas import post_data
+        from formalization.registry import needed_documents
+        from tests.formalization.personas import PERSONAS, post_data
 
         self.run_index += 1
         start = partial(self.client.post, "/formaliza/")
@@ -148,18 +137,20 @@ class Walker:
         run_id = match and match.group(1)
         while match:
             step, url = match.group(2), match.group(0)
-            page, _row = self.timed(
-                "get", step, partial(self.client.get, url), persona=persona
-            )
-            answers = dict(self.personas[persona]["steps"][step])
+            get = partial(self.client.get, url)
+            page, _row = self.timed("get", step, get, persona=persona)
+            answers = dict(PERSONAS[persona]["steps"][step])
             if step == "empresa":
                 name = NAMES[persona].format(f"{self.tag}{self.run_index}")
                 answers["razon_social"] = name
             data = post_data(run_id.replace("-", ""), step, answers)
-            kind = {"documentos": "documents", "confirmacion": "submit"}
-            kind = kind.get(step, "step")
-            if kind == "documents":
-                data.update(self.documents(page))
+            kind = {"documentos": "documents", "confirmacion": "submit"}.get(
+                step, "step"
+            )
+            if kind == "documents":  # One PDF per document the answers ask for.
+                for name in needed_documents(page.context_data["form"].answers):
+                    pdf = SimpleUploadedFile(f"{name}.pdf", PDF, "application/pdf")
+                    data[f"documentos-{name}"] = pdf
             post = partial(self.client.post, url, data)
             response, row = self.timed(kind, step, post, persona=persona)
             match = STEP_URL.search(response.get("Location", ""))
@@ -262,16 +253,16 @@ def profile_run(walker: Walker, top: int) -> dict:
     walker.record = walker.keep_sql = False
     profiler.runcall(walker.walk, "restaurante")
     out = {}
-    for key, restrict in (
-        ("cumulative", ()),
-        ("tottime", ()),
-        ("project_cumulative", (r"formalization/",)),
-    ):
+    for key, restrict in (("cumulative", ()), ("tottime", ())):
         buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer)
-        stats.sort_stats(key.removeprefix("project_")).print_stats(*restrict, top)
+        pstats.Stats(profiler, stream=buffer).sort_stats(key).print_stats(
+            *restrict, top
+        )
         out[key] = buffer.getvalue()
-    return out
+    buffer = io.StringIO()
+    stats = pstats.Stats(profiler, stream=buffer).sort_stats("cumulative")
+    stats.print_stats(r"formalization/", top)
+    return {**out, "project_cumulative": buffer.getvalue()}
 
 
 def measure(args) -> dict:
@@ -281,6 +272,7 @@ def measure(args) -> dict:
     from catalog.models import ProcedurePage
     from formalization.models import Application
     from procedures.models import CaseDocument
+    from tests.formalization.personas import PERSONAS
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("CELERY_TASK_ALWAYS_EAGER is on: set CELERY_BROKER_URL")
@@ -291,7 +283,7 @@ def measure(args) -> dict:
     for i in range(args.runs):
         walker.keep_sql = i == 0
         cascades.append(walker.restaurante(cascade=i < args.cascade_runs))
-    for key in sorted(set(walker.personas) - {"restaurante"}):
+    for key in sorted(set(PERSONAS) - {"restaurante"}):
         for i in range(args.other_runs):
             walker.keep_sql = i == 0
             walker.walk(key)
