@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 RESULTS_DIR = ROOT / "bench" / "results"
+# The PostgreSQL server, as its client tools read it; DATABASE_URL is built from it.
+PG = {
+    "PGHOST": os.environ.get("PGHOST", "127.0.0.1"),
+    "PGPORT": os.environ.get("PGPORT", "5432"),
+    "PGUSER": os.environ.get("PGUSER", "postgres"),
+}
 
 
 class BenchError(RuntimeError):
@@ -48,6 +54,13 @@ def summarize_ms(samples: list[float]) -> dict:
     stats.update({f"p{p}": percentile(samples, p) for p in (50, 95, 99)})
     stats["max"] = max(samples)
     return {k: v if k == "n" else round(v, 2) for k, v in stats.items()}
+
+
+def brief(value, drop: set[str]):
+    """``value`` without the keys in ``drop``, at any depth: the printed figures."""
+    if isinstance(value, dict):
+        return {k: brief(v, drop) for k, v in value.items() if k not in drop}
+    return [brief(v, drop) for v in value] if isinstance(value, list) else value
 
 
 def grown(counts_by_size: dict[str, dict[str, int]]) -> list[str]:
@@ -91,77 +104,50 @@ def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
         connection.close()
 
 
-class Gunicorn:
-    """gunicorn in its own process group (stopping it stops its workers), ready once
-    ``ready_path`` answers 200."""
-
-    running: set["Gunicorn"] = set()
-
-    def __init__(self, workers: int, env: dict, log_path: Path, *, ready_path: str):
-        self.workers, self.env, self.log_path = workers, env, log_path
-        self.ready_path, self.process = ready_path, None
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "Gunicorn":
-        cmd = [VENV_BIN / "gunicorn", "cms.wsgi:application", "--log-level=warning"]
-        cmd += [f"--bind=127.0.0.1:{self.port}", f"--workers={self.workers}"]
-        cmd += ["--timeout=60", "--graceful-timeout=5", f"--chdir={ROOT}"]
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        Gunicorn.running.add(self)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    def _wait_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited; see {self.log_path}")
+@contextlib.contextmanager
+def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
+    """gunicorn in its own process group (stopping it stops its workers): its port,
+    once ``ready_path`` answers 200."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [VENV_BIN / "gunicorn", "cms.wsgi:application", "--log-level=warning"]
+    cmd += [f"--bind=127.0.0.1:{port}", f"--workers={workers}", f"--chdir={ROOT}"]
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            [*cmd, "--timeout=60", "--graceful-timeout=5"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
             with contextlib.suppress(OSError):
-                if http_get(self.port, self.ready_path)[0] == 200:
-                    return
+                if http_get(port, ready_path)[0] == 200:
+                    break
             time.sleep(0.2)
-        raise BenchError(f"gunicorn not ready after {seconds} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
+        else:
+            raise BenchError(f"gunicorn did not answer; see {log_path}")
+        yield port
+    finally:
         # The process group id is gunicorn's pid (start_new_session): only ours.
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(wait)
-                break
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # Orphaned workers, if any.
-        Gunicorn.running.discard(self)
-        self.process = None
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # What is left, workers included.
+        process.wait()
 
-    def problems(self) -> list[str]:
-        """Lines of the log that make the figures suspect (errors, timeouts)."""
-        if not self.log_path.exists():
-            return []
-        markers = ("Traceback", "WORKER TIMEOUT", "[ERROR]", "[CRITICAL]")
-        lines = self.log_path.read_text(errors="replace").splitlines()
-        return [line for line in lines if any(m in line for m in markers)][:20]
+
+def log_problems(path: Path) -> list[str]:
+    """Lines of gunicorn's log that make its figures suspect (errors, timeouts)."""
+    markers = ("Traceback", "WORKER TIMEOUT", "[ERROR]", "[CRITICAL]")
+    lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+    return [line for line in lines if any(m in line for m in markers)][:20]
 
 
 def _cpu_jiffies() -> tuple[int, int]:
@@ -220,10 +206,6 @@ class Broker:
     def queued(self) -> int:
         return int(self.client.llen("celery"))
 
-    def task_names(self, last: int) -> list[str]:
-        raw = self.client.lrange("celery", 0, last - 1) if last else []
-        return [json.loads(m).get("headers", {}).get("task", "?") for m in raw]
-
     def purge(self) -> None:
         foreign = self.foreign_keys()
         if foreign:
@@ -233,14 +215,8 @@ class Broker:
 
 def commit() -> str:
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        git = ["git", "-C", str(ROOT)]
-        head = subprocess.check_output(
-            [*git, "rev-parse", "--short", "HEAD"], text=True
-        )
-        dirty = subprocess.check_output(
-            [*git, "status", "--porcelain", "-uno"], text=True
-        )
-        return head.strip() + ("+changes" if dirty.strip() else "")
+        describe = ["git", "-C", ROOT, "describe", "--always", "--dirty=+changes"]
+        return subprocess.check_output(describe, text=True).strip()
     return "unknown"
 
 
@@ -252,27 +228,25 @@ def _exit_on_signal(signum, frame):
 class Runner:
     """One benchmark: a subclass names itself, adds its arguments and writes
     ``measure`` (fills ``self.results``), ``evaluate`` (``self.verdict`` per target)
-    and ``shown`` (what the report prints as JSON); the rest is here."""
+    and ``shown`` (the figures printed; the results file holds everything)."""
 
-    name = ""  # bench/results/<name>-<timestamp>.json, bench.<name>.settings.
+    name = ""  # bench/results/<name>-<timestamp>.json
     db_name = ""
     tools = ("psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = False  # Serves the site: gunicorn must be in the venv.
     broker_url = ""  # Default of --broker-url; empty: no broker.
+    scratch_media = True  # Uploads, media and checkpoints in the scratch directory.
 
     def __init__(self, cfg: argparse.Namespace):
         self.cfg, self.results, self.load = cfg, {}, Load()
-        self.pg_options = ["-h", cfg.pg_host, "-p", str(cfg.pg_port), "-U", cfg.pg_user]
         self.broker: Broker | None = None
         self.scratch = Path(tempfile.gettempdir()) / f"ventanilla-bench-{self.name}"
 
     @classmethod
-    def add_arguments(cls, add) -> None:
-        """The runner's own options (``add`` is ``parser.add_argument``)."""
+    def add_arguments(cls, add) -> None: ...  # ``add`` is parser.add_argument.
 
     @classmethod
-    def check_arguments(cls, cfg, parser) -> None:
-        """Reject inconsistent options with ``parser.error``."""
+    def check_arguments(cls, cfg, parser) -> None: ...  # May call parser.error.
 
     @classmethod
     def parse_args(cls, argv=None) -> argparse.Namespace:
@@ -286,9 +260,6 @@ class Runner:
         if cls.broker_url:
             add("--broker-url", default=cls.broker_url, help="Redis db, no worker")
         add("--db-name", default=cls.db_name)
-        add("--pg-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-        add("--pg-port", default=os.environ.get("PGPORT", "5432"))
-        add("--pg-user", default=os.environ.get("PGUSER", "postgres"))
         add("--keep", action="store_true", help="keep the databases afterwards")
         cfg = parser.parse_args(argv)
         cls.check_arguments(cfg, parser)
@@ -301,14 +272,18 @@ class Runner:
         return [self.cfg.db_name]
 
     def env(self, database: str | None = None, *, broker=False, **extra) -> dict:
-        cfg, env = self.cfg, dict(os.environ)
+        cfg, env = self.cfg, {**os.environ, **PG}
+        server = f"{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}"
         env.update(
-            DJANGO_SETTINGS_MODULE=f"bench.{self.name}.settings",
-            DATABASE_URL=f"postgres://{cfg.pg_user}@{cfg.pg_host}:{cfg.pg_port}/"
-            + (database or cfg.db_name),
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            DATABASE_URL=f"postgres://{server}/{database or cfg.db_name}",
             PYTHONPATH=str(ROOT),
-            **{k: str(v) for k, v in extra.items()},
         )
+        if self.scratch_media:
+            env["AUDIT_CHECKPOINT_DIR"] = str(self.scratch / "audit-checkpoints")
+            env["DJANGO_MEDIA_ROOT"] = str(self.scratch / "media")
+            env["DJANGO_PRIVATE_MEDIA_ROOT"] = str(self.scratch / "private-media")
+        env.update({k: str(v) for k, v in extra.items()})
         # Base settings: CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
         env.pop("CELERY_BROKER_URL", None)
         if broker:
@@ -333,8 +308,8 @@ class Runner:
             return self.run_module(module, args, **kwargs)
 
     def pg(self, tool: str, *args: str, timeout: float = 300) -> str:
-        """A PostgreSQL client tool with the runner's connection options."""
-        return run([tool, *self.pg_options, *args], timeout=timeout)
+        """A PostgreSQL client tool (PGHOST, PGPORT, PGUSER or their defaults)."""
+        return run([tool, *args], timeout=timeout, env={**os.environ, **PG})
 
     def psql(self, sql: str) -> str:
         return self.pg("psql", "-d", "postgres", "-tAc", sql).strip()
@@ -378,10 +353,6 @@ class Runner:
         if self.gunicorn and not (VENV_BIN / "gunicorn").exists():
             raise BenchError(f"gunicorn not found in {VENV_BIN}")
         self.psql("SELECT 1")
-        try:
-            import redis  # noqa: F401
-        except ImportError as error:
-            raise BenchError("run with the project's .venv/bin/python") from error
         if self.broker_url:
             self.broker = Broker(self.cfg.broker_url)
             if self.broker.queued():
@@ -398,16 +369,6 @@ class Runner:
         p95 = latency["p95"]
         ok = valid and p95 < targets.limit(key)
         self.verdict(targets.label(key) + what, ok, f"p95 {p95:.1f} ms")
-
-    def measure(self) -> None:
-        raise NotImplementedError
-
-    def evaluate(self) -> None:
-        raise NotImplementedError
-
-    def shown(self) -> dict:
-        """The figures the report prints (the results file holds everything)."""
-        raise NotImplementedError
 
     def report(self) -> list[str]:
         lines = [json.dumps(self.shown(), indent=1, ensure_ascii=False), ""]
@@ -430,11 +391,8 @@ class Runner:
         self.preflight()
         self.results.update(
             started_at=datetime.datetime.now(datetime.UTC).isoformat(),
-            host={
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "commit": commit(),
-            },
+            host={"cpus": os.cpu_count(), "python": platform.python_version()},
+            commit=commit(),
             config=vars(self.cfg),
             load=self.load.phases,
         )
@@ -472,9 +430,8 @@ class Runner:
 
     @classmethod
     def main(cls, script: str) -> int:
-        """Run the benchmark: whatever happens, gunicorns are stopped, the run cleans
-        up and its results are saved. Exit status: 0 every target passes, 1 one
-        fails, 2 the benchmark could not run."""
+        """Run the benchmark, clean up and save the results whatever happens. Exit
+        status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
         if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
             # Started with another interpreter (e.g. ./run.py): use the project's venv.
             os.execv(PYTHON, [PYTHON, script, *sys.argv[1:]])
@@ -491,8 +448,6 @@ class Runner:
             bench.results["error"] = "interrupted"
             status = 130
         finally:
-            for server in list(Gunicorn.running):
-                server.stop()
             bench.cleanup()
             if path := bench.save():
                 print(f"results: {path.relative_to(ROOT)}")
@@ -503,9 +458,8 @@ class Runner:
 
 
 def module_main(settings: str, arguments, measure) -> None:
-    """The ``main`` of a measuring module run by a runner: its options
-    (``arguments(add)``) and ``--out``, Django set up with ``settings`` unless
-    DJANGO_SETTINGS_MODULE says otherwise, ``measure(args)`` written there as JSON."""
+    """A measuring module's main: its options (``arguments(add)``) and ``--out``,
+    Django set up, ``measure(args)`` written to ``--out`` as JSON."""
     doc = sys.modules["__main__"].__doc__ or ""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     arguments(parser.add_argument)

@@ -62,7 +62,7 @@ def measure(args) -> dict:
 
 if __name__ == "__main__":
     module_main(
-        "bench.catalog.settings",
+        "bench.settings",
         lambda add: add("--search-requests", type=int, default=240),
         measure,
     )

@@ -9,7 +9,6 @@ The N-procedure database is copied from a template kept between runs (built by
 Redis and wrk; results in bench/results/catalog-<timestamp>.json.
 """
 
-import copy
 import hashlib
 import json
 import sys
@@ -20,7 +19,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
 from bench.catalog.inprocess import search_urls
-from bench.common import ROOT, BenchError, Gunicorn, Runner, grown, http_get, log, run
+from bench.common import (
+    ROOT,
+    BenchError,
+    Runner,
+    brief,
+    grown,
+    gunicorn,
+    http_get,
+    log,
+    log_problems,
+    run,
+)
 
 HERE = Path(__file__).resolve().parent
 HELLO = "/bench/hello/"
@@ -176,12 +186,10 @@ class CatalogBench(Runner):
             self.clear_cache()
             log(f"{name}: gunicorn, ANONYMOUS_PAGE_CACHE_SECONDS={cache_seconds}")
             env = self.env(ANONYMOUS_PAGE_CACHE_SECONDS=cache_seconds)
-            with Gunicorn(cfg.workers, env, log_path, ready_path=HELLO) as server:
+            with gunicorn(cfg.workers, env, log_path, HELLO) as port:
                 for key, path, cache, options in rows:
-                    measured[key] = self.measure_url(
-                        server.port, path, cache, **options
-                    )
-        result["server_log_problems"] = server.problems()
+                    measured[key] = self.measure_url(port, path, cache, **options)
+        result["server_log_problems"] = log_problems(log_path)
         return result
 
     def evaluate(self) -> None:
@@ -223,12 +231,8 @@ class CatalogBench(Runner):
         self.verdict_p95("catalog.search_p95_ms", latency, f"{what}, in-process")
 
     def shown(self) -> dict:
-        # The SQL of every counted request stays in the JSON file, for diagnosis.
-        brief = copy.deepcopy(self.results["scenarios"])
-        for scenario in brief.values():
-            for page in scenario["in_process"]["pages"].values():
-                page.pop("sql")
-        return brief
+        # The SQL of every counted request stays in the results file, for diagnosis.
+        return brief(self.results["scenarios"], {"sql"})
 
 
 if __name__ == "__main__":

@@ -1,13 +1,8 @@
-"""Grow the seeded catalog to N live procedures with clones of real ones.
+"""Grow the seeded catalog to N live procedures: rows of the catalog's own data
+(``catalog.seed``) under new codes, slugs and titles, round-robin over entities and
+life events, published through revisions; indexes written once at the end.
 
-    DJANGO_SETTINGS_MODULE=bench.catalog.settings DATABASE_URL=... \\
-        python -m bench.catalog.synth --target 5000 --out X.json
-
-Each clone is a row of the catalog's own data (``catalog.seed``) under its own code,
-slug and title, round-robin over every entity and life event so facets see a
-realistic spread; a real published page (``add_child``, a revision, published from
-it), in batched transactions, with what only a running site needs per page deferred
-to the end (``bulk_context``).
+    python -m bench.catalog.synth --target 5000 --out X.json   # run by run.py
 """
 
 import contextlib
@@ -150,7 +145,7 @@ def check(target: int) -> dict:
 
 if __name__ == "__main__":
     module_main(
-        "bench.catalog.settings",
+        "bench.settings",
         lambda add: add("--target", type=int, default=5000),
         lambda args: {**grow(args.target), "check": check(args.target)},
     )

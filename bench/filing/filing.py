@@ -1,22 +1,26 @@
-"""Filing in-process: ``procedures.services.case_file`` timed call by call.
+"""Filing in-process: ``procedures.services.case_file`` timed call by call, and
+(``mix``) filings drawn at random from ALL fileable procedures.
 
-    python -m bench.filing.filing {sequential,concurrent,verify,form} --out r.json
+    python -m bench.filing.filing {sequential,concurrent,verify,form,mix} --out r.json
 
-Files SDH-002 for ``ciudadano`` with answers and documents built from its own form
-(``procedures.sample_answers``). Tasks run eagerly when CELERY_BROKER_URL is unset,
-and are only enqueued otherwise. ``radicado_next`` is wrapped (in this process only)
-to time the wait for the entity's counter row lock and how long it is held.
+SDH-002 for ``ciudadano`` (``mix``: any procedure, the form validated inside the
+timing, wall and CPU time, SQL counted), answers and documents built from the
+procedure's own form by ``procedures.sample_answers``; tasks eager unless
+CELERY_BROKER_URL is set; ``radicado_next`` wrapped (in this process) to time the
+wait for the entity's counter row lock and how long it is held.
 """
 
 import base64
+import random
 import time
 import uuid
 
-from bench.common import forked, module_main, summarize_ms
+from bench.common import captured, forked, get_with_sql, module_main, summarize_ms
 
 PROCEDURE_CODE = "SDH-002"
 APPLICANT = "ciudadano"
 WARMUP = 3  # Filings per process before timing: WeasyPrint's fonts, connections.
+MIX_WARMUP, MIX_SEED = 5, 11
 
 
 def blank_form():
@@ -25,6 +29,26 @@ def blank_form():
 
     procedure = ProcedurePage.objects.select_related("entity").get(code=PROCEDURE_CODE)
     return procedure, FilingForm(procedure)
+
+
+def posted(procedure) -> tuple[dict, dict]:
+    """What the citizen posts: answers and documents built from the form itself."""
+    from procedures.forms import FilingForm
+    from procedures.sample_answers import valid_answers, valid_files
+
+    blank = FilingForm(procedure)
+    data = {**valid_answers(blank), "submission_token": str(uuid.uuid4())}
+    return {**data, "accept_privacy": "on"}, valid_files(blank)
+
+
+def valid_form(procedure, data, files, applicant):
+    """The form as the filing view validates it before handing it to case_file."""
+    from procedures.forms import FilingForm
+
+    form = FilingForm(procedure, data, files, applicant=applicant)
+    if not form.is_valid():
+        raise SystemExit(f"{procedure.code}: {form.errors.as_json()}")
+    return form
 
 
 def form_data() -> dict:
@@ -47,19 +71,10 @@ class Filer:
         from django.db import transaction
 
         from procedures import services
-        from procedures.forms import FilingForm
-        from procedures.sample_answers import valid_answers, valid_files
 
-        self.procedure, blank = blank_form()
+        self.procedure = blank_form()[0]
         self.applicant = get_user_model().objects.get(username=APPLICANT)
-        # What the filing view hands case_file once the citizen posts the form.
-        data = {**valid_answers(blank), "submission_token": str(uuid.uuid4())}
-        data["accept_privacy"] = "on"
-        form = FilingForm(
-            self.procedure, data, valid_files(blank), applicant=self.applicant
-        )
-        if not form.is_valid():
-            raise SystemExit(f"{PROCEDURE_CODE}: {form.errors.as_json()}")
+        form = valid_form(self.procedure, *posted(self.procedure), self.applicant)
         self.answers, self.documents = form.answers(), form.validated_documents
         self.services, self.lock_wait_ms, self.lock_held_ms = services, [], []
         original = services.radicado_next
@@ -180,6 +195,128 @@ def verify() -> dict:
     }
 
 
+def file_all(count: int) -> dict:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from procedures import services
+    from procedures.sample_answers import fileable_procedures
+
+    applicant = get_user_model().objects.get(username=APPLICANT)
+    procedures, rng = fileable_procedures(), random.Random(MIX_SEED)
+    samples, entities_filed = [], set()
+    for number in range(MIX_WARMUP + count):
+        procedure = rng.choice(procedures)
+        data, files = posted(procedure)  # Built outside the timing, as a browser.
+        with captured() as capture:
+            cpu_started = time.process_time()
+            form = valid_form(procedure, data, files, applicant)
+            case, created = services.case_file(
+                procedure=procedure,
+                applicant=applicant,
+                answers=form.answers(),
+                documents=form.validated_documents,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+            capture["cpu_ms"] = (time.process_time() - cpu_started) * 1000
+        if not created:
+            raise SystemExit(f"{procedure.code}: not filed")
+        documents = len(form.validated_documents)
+        # An entity's first filing of the year creates its radicado counter row (3
+        # queries more, once a year): reported, but not one of the per-filing counts.
+        first_of_entity = procedure.entity_id not in entities_filed
+        entities_filed.add(procedure.entity_id)
+        if number >= MIX_WARMUP:
+            samples.append(
+                {
+                    "code": procedure.code,
+                    "ms": round(capture["ms"], 2),
+                    "cpu_ms": round(capture["cpu_ms"], 2),
+                    "queries": len(capture["queries"]),
+                    "documents": documents,
+                    "questions": len(procedure.online_form),
+                    "first_of_entity": first_of_entity,
+                }
+            )
+    by_documents, by_questions = {}, {}
+    for s in samples:
+        if not s["first_of_entity"]:
+            by_documents.setdefault(s["documents"], set()).add(s["queries"])
+            beyond = s["queries"] - s["documents"]
+            by_questions.setdefault(s["questions"], set()).add(beyond)
+    return {
+        "tasks": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "broker",
+        "fileable_procedures": len(procedures),
+        "distinct_procedures_filed": len({s["code"] for s in samples}),
+        "first_filings_of_an_entity": sum(s["first_of_entity"] for s in samples),
+        "latency_ms": summarize_ms([s["ms"] for s in samples]),
+        "cpu_ms": summarize_ms([s["cpu_ms"] for s in samples]),
+        "queries": summarize_ms([float(s["queries"]) for s in samples]),
+        "queries_by_documents": {k: sorted(v) for k, v in sorted(by_documents.items())},
+        "queries_beyond_documents_by_questions": {
+            k: sorted(v) for k, v in sorted(by_questions.items())
+        },
+        "samples": samples,
+    }
+
+
+def queries_follow_documents(by_documents: dict) -> bool:
+    """One count per number of documents, whatever the procedure and its questions;
+    documents cost a constant (their rows' INSERT and the applicant's data key) and
+    then at most one query each: q(1) <= q(0) + 2 and q(m) - q(n) <= m - n."""
+    if any(len(counts) != 1 for counts in by_documents.values()):
+        return False
+    counts = {int(n): c[0] for n, c in by_documents.items()}
+    with_documents = sorted(n for n in counts if n > 0)
+    if 0 in counts and with_documents and counts[with_documents[0]] > counts[0] + 2:
+        return False
+    return all(
+        counts[m] - counts[n] <= m - n
+        for n in with_documents
+        for m in with_documents
+        if n < m
+    )
+
+
+def catalog_queries() -> list[dict]:
+    """Queries of the catalog's list pages and of procedure pages, against how many
+    online forms each shows: the counts must not follow the forms."""
+    from django.test import Client
+
+    from procedures.sample_answers import fileable_procedures
+
+    client, rows = Client(), []
+    by_size = sorted(fileable_procedures(), key=lambda page: len(page.online_form))
+    pages = [(f"/tramites/?pagina={n}", None) for n in (1, 2, 3, 4)]
+    pages += [(p.url, p) for p in (by_size[0], by_size[len(by_size) // 2], by_size[-1])]
+    for url, page in pages:
+        response, capture = get_with_sql(client, url)
+        row = {"url": url, "queries": len(capture["queries"])}
+        if page is None:  # The "Radicación en línea aquí" badge of each listed form.
+            row["online_forms_listed"] = response.content.decode().count(
+                "badge badge-online"
+            )
+        else:
+            row["questions"] = len(page.online_form)
+        rows.append(row)
+    return rows
+
+
+def mix(filings: int) -> dict:
+    filing = file_all(filings)
+    pages = catalog_queries()
+    lists = {r["queries"] for r in pages if "pagina=" in r["url"]}
+    procedures = {r["queries"] for r in pages if "pagina=" not in r["url"]}
+    checks = {
+        "queries depend only on the documents, at most one more per document": (
+            queries_follow_documents(filing["queries_by_documents"])
+        ),
+        "catalog list queries constant": len(lists) == 1,
+        "procedure page queries constant": len(procedures) == 1,
+    }
+    return {"filing": filing, "catalog": pages, "checks": checks}
+
+
 def measure(args) -> dict:
     if args.phase == "sequential":
         return sequential(args.filings)
@@ -189,14 +326,16 @@ def measure(args) -> dict:
             args.processes, Filer, lambda f: f.file_many(args.filings)
         )
         return summary(runs, seconds)
+    if args.phase == "mix":
+        return mix(args.filings)
     return form_data() if args.phase == "form" else verify()
 
 
 def arguments(add) -> None:
-    add("phase", choices=["sequential", "concurrent", "verify", "form"])
+    add("phase", choices=["sequential", "concurrent", "verify", "form", "mix"])
     add("--filings", type=int, default=500, help="per process")
     add("--processes", type=int, default=4)
 
 
 if __name__ == "__main__":
-    module_main("bench.filing.settings", arguments, measure)
+    module_main("bench.settings", arguments, measure)

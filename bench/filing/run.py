@@ -20,7 +20,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
-from bench.common import BenchError, Gunicorn, Runner, grown, log, summarize_ms
+from bench.common import (
+    BenchError,
+    Runner,
+    brief,
+    grown,
+    gunicorn,
+    log,
+    log_problems,
+    summarize_ms,
+)
 
 CITIZEN, DEMO_PASSWORD = "ciudadano", "Ventanilla-2026"  # cms/seed.py
 LOGIN = "/cuenta/ingresar/"
@@ -97,7 +106,7 @@ class FilingBench(Runner):
         filing["verify"] = self.run_module("filing.filing", ["verify"])
         self.results["mix"] = {
             mode: self.phase(
-                f"mix_{mode}", "filing.mix", [f"--filings={cfg.mix_filings}"],
+                f"mix_{mode}", "filing.filing", ["mix", f"--filings={cfg.mix_filings}"],
                 database=mix_db, broker=mode == "broker",
             )
             for mode in (cfg.modes if cfg.mix_filings else [])
@@ -125,17 +134,17 @@ class FilingBench(Runner):
             for name, (filename, content_type, body) in spec["files"].items()
         }
         env = self.env(broker=True)
-        with Gunicorn(cfg.workers, env, log_path, ready_path=LOGIN) as server:
-            session = requests.Session()
-            page = session.get(server.base + LOGIN, timeout=30)
+        with gunicorn(cfg.workers, env, log_path, LOGIN) as port:
+            base, session = f"http://127.0.0.1:{port}", requests.Session()
+            page = session.get(base + LOGIN, timeout=30)
             credentials = {"username": CITIZEN, "password": DEMO_PASSWORD}
             credentials["csrfmiddlewaretoken"] = TOKEN.search(page.text).group(1)
             login = session.post(
-                server.base + LOGIN, data=credentials, allow_redirects=False, timeout=30
+                base + LOGIN, data=credentials, allow_redirects=False, timeout=30
             )
             if login.status_code != 302:
                 raise BenchError(f"login as {CITIZEN} answered {login.status_code}")
-            form_url = f"{server.base}{spec['url']}radicar/"
+            form_url = f"{base}{spec['url']}radicar/"
             found = TOKEN.search(form := session.get(form_url, timeout=30).text)
             if not found:
                 raise BenchError(f"GET {form_url} showed no form: {form[:200]}")
@@ -182,7 +191,7 @@ class FilingBench(Runner):
             "seconds": round(total, 2),
             "per_s": round(len(posts) / total, 1),
             "latency_ms": summarize_ms([ms for ms, _what in posts]),
-            "server_log_problems": server.problems(),
+            "server_log_problems": log_problems(log_path),
         }
 
     def evaluate(self) -> None:
@@ -272,42 +281,9 @@ class FilingBench(Runner):
             )
 
     def shown(self) -> dict:
-        """The figures (plans, radicados and samples only in the saved results)."""
-        keys = (
-            "filings",
-            "seconds",
-            "per_s",
-            "latency_ms",
-            "lock_wait_ms",
-            "lock_held_ms",
-        )
-        filing = {
-            key: {k: r[k] for k in keys if k in r}
-            for key, r in self.results["filing"].items()
-            if "latency_ms" in r
-        }
-        mix = {
-            mode: {
-                "filing": {k: v for k, v in r["filing"].items() if k != "samples"},
-                "catalog": r["catalog"],
-            }
-            for mode, r in self.results["mix"].items()
-        }
-        queue = {
-            size: {
-                "distribution": entry["bulk"]["distribution"],
-                "latency_ms": entry["current"]["latency_ms"],
-                "queries_per_request": queries_of(entry["current"]),
-                "per_url": {
-                    name: f"p50 {url['latency_ms']['p50']:.1f} ms (SQL {url['captured_sql_ms']}"
-                    f" ms), {url['rows']} rows, case queries (EXPLAIN ms) "
-                    + "/".join(str(q["execution_ms"]) for q in url["case_queries"])
-                    for name, url in entry["current"]["urls"].items()
-                },
-            }
-            for size, entry in self.results["queue"].items()
-        }  # fmt: skip
-        return {"filing": filing, "mix": mix, "queue": queue}
+        # Plans, radicados and samples only in the results file.
+        drop = {"plan", "sql", "radicados", "samples", "series"}
+        return brief({k: self.results[k] for k in ("filing", "mix", "queue")}, drop)
 
 
 if __name__ == "__main__":

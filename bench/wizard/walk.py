@@ -5,9 +5,6 @@ Client; started by run.py with a broker no worker reads (tasks only enqueued).
 """
 
 import collections
-import cProfile
-import io
-import pstats
 import re
 import time
 import uuid
@@ -30,15 +27,6 @@ PDF = (  # 20 kB, as a small scan.
     + b"% relleno del documento escaneado de prueba 0123456789\n" * 362
     + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
 )
-
-
-def repeated(queries) -> list[dict]:
-    """The same query (literals aside) issued more than once in one request."""
-    counts = collections.Counter(
-        re.sub(r"\b\d+\b", "?", re.sub(r"'(?:[^']|'')*'", "?", q["sql"]))
-        for q in queries
-    )
-    return [{"times": n, "sql": sql[:400]} for sql, n in counts.most_common() if n > 1]
 
 
 class Walker:
@@ -65,8 +53,7 @@ class Walker:
         )
         self.officer.groups.add(*Group.objects.filter(pk__in=list(groups)))
         self.broker = Broker(settings.CELERY_BROKER_URL)
-        self.samples, self.sql_examples = [], {}
-        self.record = self.keep_sql = False  # Per run: recorded, its SQL kept.
+        self.samples, self.record = [], False
         # Time the view's re-validation of every stored step, per request.
         self.evaluate = {"calls": 0, "ms": 0.0}
         original = FormalizationWizard._evaluate
@@ -83,7 +70,7 @@ class Walker:
 
     def timed(self, kind, label, call, *, application=None, persona="restaurante"):
         """``call`` timed with its SQL and the messages it published; given the
-        ``application``, also what it filed. Recorded unless ``self.record`` is off."""
+        ``application``, also what it filed; recorded when ``self.record``."""
         before = self.filed(application) if application else set()
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
@@ -108,12 +95,6 @@ class Walker:
         if application:
             new = sorted(self.filed(application) - before)
             row.update(filed=len(new), filed_codes=new)
-        if self.keep_sql:
-            self.sql_examples[f"{persona} {kind}:{label}"] = [
-                {"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in queries
-            ]
-            row["repeated_sql"] = repeated(queries)
-            row["task_names"] = self.broker.task_names(row["enqueued"])
         if self.record:
             self.samples.append(row)
         return response, row
@@ -247,24 +228,6 @@ class Walker:
         return self.cascade(application) if cascade else None
 
 
-def profile_run(walker: Walker, top: int) -> dict:
-    """cProfile of one restaurante run's requests (not counted in the figures)."""
-    profiler = cProfile.Profile()
-    walker.record = walker.keep_sql = False
-    profiler.runcall(walker.walk, "restaurante")
-    out = {}
-    for key, restrict in (("cumulative", ()), ("tottime", ())):
-        buffer = io.StringIO()
-        pstats.Stats(profiler, stream=buffer).sort_stats(key).print_stats(
-            *restrict, top
-        )
-        out[key] = buffer.getvalue()
-    buffer = io.StringIO()
-    stats = pstats.Stats(profiler, stream=buffer).sort_stats("cumulative")
-    stats.print_stats(r"formalization/", top)
-    return {**out, "project_cumulative": buffer.getvalue()}
-
-
 def measure(args) -> dict:
     from django.conf import settings
     from django.core import mail
@@ -281,11 +244,9 @@ def measure(args) -> dict:
         walker.restaurante()
     started, walker.record, cascades = time.perf_counter(), True, []
     for i in range(args.runs):
-        walker.keep_sql = i == 0
         cascades.append(walker.restaurante(cascade=i < args.cascade_runs))
     for key in sorted(set(PERSONAS) - {"restaurante"}):
-        for i in range(args.other_runs):
-            walker.keep_sql = i == 0
+        for _ in range(args.other_runs):
             walker.walk(key)
     seconds = time.perf_counter() - started
     return {
@@ -301,16 +262,14 @@ def measure(args) -> dict:
         "warmup_runs": WARMUP_RUNS,
         "samples": walker.samples,
         "cascades": [c for c in cascades if c is not None],
-        "sql_examples": walker.sql_examples,
-        "profile": profile_run(walker, args.profile_top) if args.profile_top else None,
         "catalog_live_procedures": ProcedurePage.objects.live().count(),
     }
 
 
 def arguments(add) -> None:
-    for name in ("--runs", "--other-runs", "--cascade-runs", "--profile-top"):
+    for name in ("--runs", "--other-runs", "--cascade-runs"):
         add(name, type=int, required=True)  # run.py passes them all.
 
 
 if __name__ == "__main__":
-    module_main("bench.wizard.settings", arguments, measure)
+    module_main("bench.settings", arguments, measure)
