@@ -56,6 +56,7 @@ def measure(args) -> dict:
         "live_procedures": live.count(),
         "procedure_url": procedure,
         "pages": pages,
+        "queries": {name: page["queries"] for name, page in pages.items()},
         "search": {"latency_ms": summarize_ms(samples), "results_per_query": found},
     }
 

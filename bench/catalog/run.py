@@ -197,13 +197,7 @@ class CatalogBench(Runner):
         small, big = scenarios.get("seed"), scenarios.get(str(cfg.target))
         what = "(a) SQL queries per page do not grow with the catalog"
         if small and big:
-            counts = {
-                size: {
-                    page: v["queries"] for page, v in s["in_process"]["pages"].items()
-                }
-                for size, s in scenarios.items()
-            }
-            more = grown(counts)
+            more = grown({k: s["in_process"]["queries"] for k, s in scenarios.items()})
             self.verdict(what, not more, ", ".join(more) or "equal on every page")
         else:
             self.verdict(what, None, "")
@@ -216,19 +210,13 @@ class CatalogBench(Runner):
                 ok and cached["valid"] and hello["valid"],
                 f"{cached['rps']:.0f} vs {hello['rps']:.0f} req/s = {ratio:.2f}",
             )
-        what = f" at {cfg.target}"
-        if not big:
-            label = targets.label("catalog.search_p95_ms")
-            return self.verdict(label + what, None, f"scenario {cfg.target} not run")
-        loaded = big["wrk"]["search_uncached"]
-        self.verdict_p95(
-            "catalog.search_p95_ms",
-            loaded["latency_ms"],
-            f"{what}, gunicorn + wrk ({cfg.connections} connections)",
-            loaded["valid"],
-        )
-        latency = big["in_process"]["search"]["latency_ms"]
-        self.verdict_p95("catalog.search_p95_ms", latency, f"{what}, in-process")
+        key, what = "catalog.search_p95_ms", f" at {cfg.target}"
+        loaded = big["wrk"]["search_uncached"] if big else None
+        connections = f"{what}, gunicorn + wrk ({cfg.connections} connections)"
+        valid = loaded and loaded["valid"]
+        self.verdict_p95(key, loaded and loaded["latency_ms"], connections, valid)
+        latency = big["in_process"]["search"]["latency_ms"] if big else None
+        self.verdict_p95(key, latency, f"{what}, in-process")
 
     def shown(self) -> dict:
         # The SQL of every counted request stays in the results file, for diagnosis.

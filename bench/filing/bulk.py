@@ -17,7 +17,8 @@ from bench.common import module_main
 OPEN = ("radicado", "en_revision", "requiere_informacion")
 CLOSED = ("aprobado", "rechazado", "remitido", "desistido")
 SLOTS = 10_000
-OFFICERS_PER_ENTITY = 3
+OFFICERS_PER_ENTITY, CITIZENS = 3, 20_000
+SDH_SHARE, SEED = 0.03, 0.42
 CHUNK = 250_000
 YEARS_OF_HISTORY = 3
 
@@ -113,7 +114,7 @@ ON CONFLICT (entity_id, year) DO UPDATE SET last = EXCLUDED.last
 """
 
 
-def entity_weights(sdh_share: float) -> list[dict]:
+def entity_weights() -> list[dict]:
     """Entities with live procedures, their procedures (most filed first) and shares."""
     from catalog.models import ProcedurePage
 
@@ -127,19 +128,20 @@ def entity_weights(sdh_share: float) -> list[dict]:
     ]
     others = sum(len(r["pages"]) ** 0.8 for r in rows if r["entity"].code != "SDH")
     for row in rows:
-        weight = (1 - sdh_share) * len(row["pages"]) ** 0.8 / others
-        row["share"] = sdh_share if row["entity"].code == "SDH" else weight
+        weight = (1 - SDH_SHARE) * len(row["pages"]) ** 0.8 / others
+        row["share"] = SDH_SHARE if row["entity"].code == "SDH" else weight
     return sorted(rows, key=lambda r: -r["share"])
 
 
-def people(rows: list[dict], citizens: int) -> tuple[list[int], list[dict]]:
-    """Synthetic citizens and officers (unusable passwords, created once; officers in
+def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
+    """Synthetic citizens and officers (created once, unusable passwords, officers in
     their entity's group): the applicants' ids, and each entity as the query reads it."""
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     users = get_user_model().objects
-    if not users.filter(username__startswith="bench_").exists():
+    fresh = not users.filter(username__startswith="bench_").exists()
+    if fresh:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO auth_user (password, is_superuser, username, first_name,"
@@ -147,31 +149,26 @@ def people(rows: list[dict], citizens: int) -> tuple[list[int], list[dict]]:
                 " SELECT '!bench', false, 'bench_ciudadano_' || g, 'Ciudadano', g::text,"
                 " 'bench_ciudadano_' || g || '@correo.example', false, true, now()"
                 " FROM generate_series(1, %s) AS g",
-                [citizens],
+                [CITIZENS],
             )
-        for row in rows:
-            name = f"bench_funcionario_{row['entity'].code.lower()}_"
-            for k in range(1, OFFICERS_PER_ENTITY + 1):
-                officer = users.create(
-                    username=f"{name}{k}",
-                    password="!bench",
-                    first_name="Funcionario",
-                    last_name=row["entity"].code,
-                    email=f"{name}{k}@entidad.example",
-                    is_staff=True,
-                )
-                if row["entity"].officer_group_id:
-                    officer.groups.add(row["entity"].officer_group_id)
-    applicants = users.filter(username__startswith="bench_ciudadano_")
-    applicants |= users.filter(username__in=["ciudadano", "ciudadana2"])
     entities = []
     for index, row in enumerate(rows, 1):
         entity, pages = row["entity"], row["pages"]
-        # The entity's officer group (with any real officer), else the bench's own.
         group, prefix = (
             entity.officer_group_id,
             f"bench_funcionario_{entity.code.lower()}_",
         )
+        for k in range(1, OFFICERS_PER_ENTITY + 1) if fresh else ():
+            officer = users.create(
+                username=f"{prefix}{k}",
+                password="!bench",
+                first_name="Funcionario",
+                last_name=entity.code,
+                email=f"{prefix}{k}@entidad.example",
+                is_staff=True,
+            )
+            officer.groups.add(*([group] if group else []))
+        # The entity's officer group (with any real officer), else the bench's own.
         officers = (
             users.filter(groups=group)
             if group
@@ -188,6 +185,8 @@ def people(rows: list[dict], citizens: int) -> tuple[list[int], list[dict]]:
                 "officers": list(officers.order_by("id").values_list("id", flat=True)),
             }
         )
+    applicants = users.filter(username__startswith="bench_ciudadano_")
+    applicants |= users.filter(username__in=["ciudadano", "ciudadana2"])
     return list(applicants.order_by("id").values_list("id", flat=True)), entities
 
 
@@ -222,11 +221,11 @@ def load(args) -> dict:
     """Replace the cases by a synthetic history of ``total`` cases, filed in order."""
     from django.db import connection, transaction
 
-    total, rows = args.total, entity_weights(args.sdh_share)
+    total, rows = args.total, entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
         clear(cursor)
-        citizens, entities = people(rows, args.citizens)
+        citizens, entities = people(rows)
     params = {
         "entities": json.dumps(entities),
         "slots": slots(rows),
@@ -243,7 +242,7 @@ def load(args) -> dict:
         with connection.cursor() as cursor, transaction.atomic():
             cursor.execute("SET LOCAL work_mem = '256MB'")
             # A different (reproducible) random stream per chunk.
-            stream = random.Random(f"{args.seed}:{total}:{done}").random()
+            stream = random.Random(f"{SEED}:{total}:{done}").random()
             cursor.execute("SELECT setseed(%s)", [stream])
             cursor.execute(
                 INSERT_CASES, {**params, "start": done + 1, "stop": done + size}
@@ -300,12 +299,7 @@ def distribution() -> dict:
     }
 
 
-def arguments(add) -> None:
-    add("--total", type=int, required=True)
-    add("--citizens", type=int, default=20_000)
-    add("--sdh-share", type=float, default=0.03)
-    add("--seed", type=float, default=0.42)
-
-
 if __name__ == "__main__":
-    module_main("bench.settings", arguments, load)
+    module_main(
+        "bench.settings", lambda add: add("--total", type=int, required=True), load
+    )

@@ -180,10 +180,15 @@ def verify() -> dict:
         s["gapless"] = s["min"] == 1 and s["max"] == n and numbers == n
         s["counter_matches"] = s["counter"] == s["max"]
     documents = len(blank_form()[1].document_specs)
-    ok = all(s["unique"] and s["gapless"] and s["counter_matches"] for s in series)
-    ok = ok and uploads == documents * cases and cases == notifications == filed_events
+    bad = [
+        s for s in series if not (s["unique"] and s["gapless"] and s["counter_matches"])
+    ]
+    ok = not bad and uploads == documents * cases and cases == notifications
+    detail = ", ".join(f"{s['entity']}/{s['year']} 1..{s['max']}" for s in series)
+    broken = ", ".join(f"{s['entity']}/{s['year']}" for s in bad)
     return {
-        "ok": ok,
+        "ok": ok and cases == filed_events,
+        "detail": f"{cases} cases: {detail}" + (f"; broken: {broken}" if bad else ""),
         "series": series,
         "cases": cases,
         "uploads": uploads,
