@@ -364,14 +364,13 @@ class Runner:
             {"target": target, "status": status, "detail": detail}
         )
 
-    def verdict_p95(self, key, latency, what="", valid=True, info=False) -> None:
-        """PASS when ``latency``'s p95 is under the limit of ``targets.TARGETS[key]``;
-        INFO when not measured or ``info``."""
+    def verdict_p95(self, key: str, latency: dict | None, what="", valid=True) -> None:
+        """PASS when ``latency``'s p95 is under the limit of ``targets.TARGETS[key]``
+        (INFO when not measured)."""
         if not latency:
             return self.verdict(targets.label(key) + what, None, "not measured")
-        p95 = latency["p95"]
-        ok = None if info else valid and p95 < targets.limit(key)
-        self.verdict(targets.label(key) + what, ok, f"p95 {p95:.1f} ms")
+        ok = valid and latency["p95"] < targets.limit(key)
+        self.verdict(targets.label(key) + what, ok, f"p95 {latency['p95']:.1f} ms")
 
     def report(self) -> list[str]:
         lines = [json.dumps(self.shown(), indent=1, ensure_ascii=False), ""]

@@ -53,6 +53,9 @@ class CatalogBench(Runner):
     name, db_name = "catalog", "ventanilla_bench"
     tools = ("wrk", "psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = True
+    scratch_media = (
+        False  # Media where the site keeps them: the template refers to them.
+    )
 
     @classmethod
     def add_arguments(cls, add) -> None:

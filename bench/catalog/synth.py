@@ -32,10 +32,12 @@ def make_clone(number, row, entity, extra_event, reference):
     page.title = f"{page.title} — {locality} {number // len(LOCALITIES) + 1}"[:255]
     page.slug = f"{row['slug'][:200]}-{slugify(locality)}-{number}"
     page.code, page.entity = f"{PREFIX}{number:05d}", entity
-    for name in ("audiences", "life_events", "service_points"):
-        setattr(page, name, [reference[name][c] for c in row[name] or []])
-    if extra_event not in page.life_events:
-        page.life_events = [*page.life_events, extra_event]
+    page.audiences = [reference["audiences"][c] for c in row["audiences"]]
+    page.service_points = [
+        reference["service_points"][c] for c in row["service_points"] or []
+    ]
+    events = [reference["life_events"][c] for c in row["life_events"]]
+    page.life_events = events if extra_event in events else [*events, extra_event]
     return page
 
 

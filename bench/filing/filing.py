@@ -312,12 +312,17 @@ def mix(filings: int) -> dict:
     pages = catalog_queries()
     lists = {r["queries"] for r in pages if "pagina=" in r["url"]}
     procedures = {r["queries"] for r in pages if "pagina=" not in r["url"]}
-    checks = {
+    by_documents = filing["queries_by_documents"]
+    checks = {  # what: (passes, detail)
         "queries depend only on the documents, at most one more per document": (
-            queries_follow_documents(filing["queries_by_documents"])
+            queries_follow_documents(by_documents),
+            f"queries by documents {by_documents}",
         ),
-        "catalog list queries constant": len(lists) == 1,
-        "procedure page queries constant": len(procedures) == 1,
+        "catalog list queries constant": (len(lists) == 1, f"{sorted(lists)}"),
+        "procedure page queries constant": (
+            len(procedures) == 1,
+            f"{sorted(procedures)}",
+        ),
     }
     return {"filing": filing, "catalog": pages, "checks": checks}
 

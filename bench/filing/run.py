@@ -81,17 +81,16 @@ class FilingBench(Runner):
             self.recreate(queue_db, template=cfg.db_name)
             self.recreate(mix_db, template=cfg.db_name)
         filing = self.results["filing"] = {}
+        processes = [f"--processes={cfg.processes}", f"--filings={cfg.per_process}"]
+        phases = {"sequential": [f"--filings={cfg.filings}"], "concurrent": processes}
         for mode in cfg.modes:
-            broker, args = mode == "broker", [f"--filings={cfg.filings}"]
-            name = f"sequential_{mode}"
-            filing[name] = self.phase(
-                name, "filing.filing", ["sequential", *args], broker=broker
-            )
-            args = [f"--processes={cfg.processes}", f"--filings={cfg.per_process}"]
-            name = f"concurrent_{mode}"
-            filing[name] = self.phase(
-                name, "filing.filing", ["concurrent", *args], broker=broker
-            )
+            for phase, args in phases.items():
+                filing[f"{phase}_{mode}"] = self.phase(
+                    f"{phase}_{mode}",
+                    "filing.filing",
+                    [phase, *args],
+                    broker=mode == "broker",
+                )
         if cfg.http_filings:
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
             with self.load.phase("http_broker"):
@@ -112,14 +111,10 @@ class FilingBench(Runner):
         }  # fmt: skip
         queue = self.results["queue"] = {}
         for total in cfg.cases:
-            args = [f"--total={total}"]
-            bulk = self.phase(
-                f"bulk_{total}", "filing.bulk", args, database=queue_db, timeout=1200
-            )
+            args, db = [f"--total={total}"], {"database": queue_db}
+            bulk = self.phase(f"bulk_{total}", "filing.bulk", args, timeout=1200, **db)
             args = [f"--requests={cfg.queue_requests}"]
-            current = self.phase(
-                f"queue_{total}", "filing.officer_queue", args, database=queue_db
-            )
+            current = self.phase(f"queue_{total}", "filing.officer_queue", args, **db)
             queue[str(total)] = {"bulk": bulk, "current": current}
 
     def http_filings(self) -> dict:
@@ -227,12 +222,14 @@ class FilingBench(Runner):
                 f"{http['failed']} failed of {http['filings']}{problems}",
             )
         for mode, mix in self.results["mix"].items():
-            for what, ok in mix["checks"].items():
-                verdict(f"mix [{mode}]: {what}", ok, "")
-            # Eager: the PDF and e-mail inside the call, reported without a target.
+            for what, (ok, detail) in mix["checks"].items():
+                verdict(f"mix [{mode}]: {what}", ok, detail)
             latency = mix["filing"]["latency_ms"]
-            what = f" [mix, {mode}]"
-            self.verdict_p95("filing.mix_p95_ms", latency, what, info=mode == "eager")
+            if mode == "broker":
+                self.verdict_p95("filing.mix_p95_ms", latency, " [mix]")
+            else:
+                what = "mix [eager]: PDF and e-mail inside the call, no target"
+                verdict(what, None, f"p95 {latency['p95']:.1f} ms")
         queue = self.results["queue"]
         name = f" at {targets.label('filing.queue_cases')}"
         big = queue.get(str(targets.limit("filing.queue_cases")), {}).get("current")
@@ -261,9 +258,29 @@ class FilingBench(Runner):
             )
 
     def shown(self) -> dict:
-        # Plans, radicados and samples only in the results file.
-        drop = {"plan", "sql", "radicados", "samples", "series"}
-        return brief({k: self.results[k] for k in ("filing", "mix", "queue")}, drop)
+        """The figures (plans, radicados and samples only in the results file)."""
+        keys = ("filings", "seconds", "per_s", "latency_ms", "lock_wait_ms")
+        filing = {
+            key: {k: r[k] for k in (*keys, "lock_held_ms") if k in r}
+            for key, r in self.results["filing"].items()
+            if "latency_ms" in r
+        }
+        queue = {
+            size: {
+                "distribution": entry["bulk"]["distribution"],
+                "latency_ms": entry["current"]["latency_ms"],
+                "queries_per_request": queries_of(entry["current"]),
+                "per_url": {
+                    name: f"p50 {url['latency_ms']['p50']:.1f} ms (SQL {url['captured_sql_ms']}"
+                    f" ms), {url['rows']} rows, case queries (EXPLAIN ms) "
+                    + "/".join(str(q["execution_ms"]) for q in url["case_queries"])
+                    for name, url in entry["current"]["urls"].items()
+                },
+            }
+            for size, entry in self.results["queue"].items()
+        }  # fmt: skip
+        mix = brief(self.results["mix"], {"samples"})
+        return {"filing": filing, "mix": mix, "queue": queue}
 
 
 if __name__ == "__main__":
