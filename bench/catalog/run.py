@@ -86,7 +86,7 @@ class CatalogBench(Runner):
         return super().env(database, broker=broker, **extra)
 
     def clear_cache(self) -> None:
-        """Only the bench's keys (KEY_PREFIX of settings.py): the database may be shared."""
+        """Only the bench's keys (KEY_PREFIX of bench/settings.py): the database may be shared."""
         import redis
 
         client = redis.Redis.from_url(self.cfg.redis_url)

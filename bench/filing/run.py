@@ -5,7 +5,7 @@ the officers' queue at scale.
     .venv/bin/python bench/filing/run.py [--filings 500] [--cases 100000,1000000]
 
 Needs PostgreSQL, Redis and gunicorn in the venv; bench/README.md says what each step
-(filing.py: sequential, concurrent, HTTP, verify; mix.py; bulk.py + officer_queue.py)
+(filing.py: sequential, concurrent, HTTP, verify, mix; bulk.py + officer_queue.py)
 measures.
 """
 
