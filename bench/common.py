@@ -1,7 +1,6 @@
-"""The one runner skeleton of the benchmarks: statistics, subprocesses, gunicorn,
-PostgreSQL and the broker, machine load, and ``Runner`` (arguments, preflight, fresh
-database, the measuring modules run in a subprocess, PASS/FAIL against
-``bench/targets.py``, report and JSON results, clean-up whatever happens)."""
+"""The one runner skeleton of the benchmarks (``Runner``) and what the measuring
+modules share: statistics, subprocesses, gunicorn, PostgreSQL, the broker, the
+machine's load, forked workers and in-process requests with their SQL."""
 
 import argparse
 import contextlib
@@ -9,6 +8,7 @@ import datetime
 import http.client
 import json
 import math
+import multiprocessing
 import os
 import platform
 import re
@@ -23,40 +23,54 @@ import time
 import uuid
 from pathlib import Path
 
+from bench import targets
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
 RESULTS_DIR = ROOT / "bench" / "results"
+# The PostgreSQL server, as its client tools read it; DATABASE_URL is built from it.
+PG = {
+    "PGHOST": os.environ.get("PGHOST", "127.0.0.1"),
+    "PGPORT": os.environ.get("PGPORT", "5432"),
+    "PGUSER": os.environ.get("PGUSER", "postgres"),
+}
 
 
 class BenchError(RuntimeError):
     """The benchmark could not run (as opposed to a target not being met)."""
 
 
-# --- statistics ----------------------------------------------------------------------
-
-
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile: the smallest sample >= pct % of all samples."""
     ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
+    return ordered[max(1, math.ceil(pct / 100 * len(ordered))) - 1]
 
 
 def summarize_ms(samples: list[float]) -> dict:
     if not samples:
         return {"n": 0}
-    return {
-        "n": len(samples),
-        "mean": round(statistics.fmean(samples), 2),
-        "p50": round(percentile(samples, 50), 2),
-        "p95": round(percentile(samples, 95), 2),
-        "p99": round(percentile(samples, 99), 2),
-        "max": round(max(samples), 2),
-    }
+    stats = {"n": len(samples), "mean": statistics.fmean(samples)}
+    stats.update({f"p{p}": percentile(samples, p) for p in (50, 95, 99)})
+    stats["max"] = max(samples)
+    return {k: v if k == "n" else round(v, 2) for k, v in stats.items()}
 
 
-# --- processes -----------------------------------------------------------------------
+def brief(value, drop: set[str]):
+    """``value`` without the keys in ``drop``, at any depth: the printed figures."""
+    if isinstance(value, dict):
+        return {k: brief(v, drop) for k, v in value.items() if k not in drop}
+    return [brief(v, drop) for v in value] if isinstance(value, list) else value
+
+
+def grown(counts_by_size: dict[str, dict[str, int]]) -> list[str]:
+    """The pages whose SQL query count differs between sizes ({size: {page: n}})."""
+    sizes = list(counts_by_size.values())
+    return [
+        f"{page} {[size[page] for size in sizes]}"
+        for page in sizes[0]
+        if len({size[page] for size in sizes}) > 1
+    ]
 
 
 def log(message: str) -> None:
@@ -67,16 +81,10 @@ def log(message: str) -> None:
 def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
     """Run ``cmd`` in the project root; raise BenchError with its output on failure."""
     cmd = [str(part) for part in cmd]
+    pipe = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if quiet else {}
     try:
         done = subprocess.run(
-            cmd,
-            cwd=ROOT,
-            env=env,
-            timeout=timeout,
-            text=True,
-            stdout=subprocess.PIPE if quiet else None,
-            stderr=subprocess.STDOUT if quiet else None,
-            check=False,
+            cmd, cwd=ROOT, env=env, timeout=timeout, text=True, **pipe
         )
     except subprocess.TimeoutExpired as error:
         raise BenchError(f"timed out after {timeout:.0f} s: {' '.join(cmd)}") from error
@@ -84,12 +92,6 @@ def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
         tail = "\n".join((done.stdout or "").splitlines()[-25:])
         raise BenchError(f"failed ({done.returncode}): {' '.join(cmd)}\n{tail}")
     return done.stdout or ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
@@ -102,109 +104,50 @@ def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
         connection.close()
 
 
-class Gunicorn:
-    """gunicorn in its own process group, so stopping it also stops its workers.
-
-    Ready once ``ready_path`` answers 200.
-    """
-
-    running: set["Gunicorn"] = set()
-
-    def __init__(
-        self,
-        workers: int,
-        env: dict,
-        log_path: Path,
-        *,
-        ready_path: str,
-        threads: int = 0,
-    ):
-        self.workers, self.threads, self.env = workers, threads, env
-        self.log_path, self.ready_path = log_path, ready_path
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> "Gunicorn":
-        cmd = [
-            str(VENV_BIN / "gunicorn"),
-            "cms.wsgi:application",
-            f"--bind=127.0.0.1:{self.port}",
-            f"--workers={self.workers}",
-            "--timeout=60",
-            "--graceful-timeout=5",
-            "--log-level=warning",
-            f"--chdir={ROOT}",
-        ]
-        if self.threads:
-            cmd.append(f"--threads={self.threads}")
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                env=self.env,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        Gunicorn.running.add(self)
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
-
-    def _wait_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn exited; see {self.log_path}")
+@contextlib.contextmanager
+def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
+    """gunicorn in its own process group (stopping it stops its workers): its port,
+    once ``ready_path`` answers 200."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [VENV_BIN / "gunicorn", "cms.wsgi:application", "--log-level=warning"]
+    cmd += [f"--bind=127.0.0.1:{port}", f"--workers={workers}", f"--chdir={ROOT}"]
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            [*cmd, "--timeout=60", "--graceful-timeout=5"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
             with contextlib.suppress(OSError):
-                if http_get(self.port, self.ready_path)[0] == 200:
-                    return
+                if http_get(port, ready_path)[0] == 200:
+                    break
             time.sleep(0.2)
-        raise BenchError(f"gunicorn not ready after {seconds} s; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
+        else:
+            raise BenchError(f"gunicorn did not answer; see {log_path}")
+        yield port
+    finally:
         # The process group id is gunicorn's pid (start_new_session): only ours.
-        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)  # Orphaned workers, if any.
-        Gunicorn.running.discard(self)
-        self.process = None
-
-    @classmethod
-    def stop_all(cls) -> None:
-        for server in list(cls.running):
-            server.stop()
+            os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # What is left, workers included.
+        process.wait()
 
 
 def log_problems(path: Path) -> list[str]:
     """Lines of gunicorn's log that make its figures suspect (errors, timeouts)."""
-    if not path.exists():
-        return []
     markers = ("Traceback", "WORKER TIMEOUT", "[ERROR]", "[CRITICAL]")
-    lines = path.read_text(errors="replace").splitlines()
+    lines = path.read_text(errors="replace").splitlines() if path.exists() else []
     return [line for line in lines if any(m in line for m in markers)][:20]
-
-
-# --- the machine, the broker ---------------------------------------------------------
 
 
 def _cpu_jiffies() -> tuple[int, int]:
@@ -215,8 +158,8 @@ def _cpu_jiffies() -> tuple[int, int]:
 
 
 class Load:
-    """Load average and CPU use of the whole machine (others' work included) per phase:
-    on 2 shared cores, others' work moves the latencies several-fold."""
+    """Load average and CPU use of the whole machine per phase: on 2 shared cores,
+    others' work moves the latencies several-fold."""
 
     def __init__(self):
         self.phases: dict[str, dict] = {}
@@ -248,8 +191,7 @@ class Broker:
     def __init__(self, url: str):
         import redis
 
-        self.url = url
-        self.client = redis.Redis.from_url(url)
+        self.url, self.client = url, redis.Redis.from_url(url)
         try:
             foreign = self.foreign_keys()
         except redis.RedisError as error:
@@ -264,10 +206,6 @@ class Broker:
     def queued(self) -> int:
         return int(self.client.llen("celery"))
 
-    def task_names(self, last: int) -> list[str]:
-        raw = self.client.lrange("celery", 0, last - 1) if last else []
-        return [json.loads(m).get("headers", {}).get("task", "?") for m in raw]
-
     def purge(self) -> None:
         foreign = self.foreign_keys()
         if foreign:
@@ -277,18 +215,9 @@ class Broker:
 
 def commit() -> str:
     with contextlib.suppress(OSError, subprocess.SubprocessError):
-        git = ["git", "-C", str(ROOT)]
-        head = subprocess.check_output(
-            [*git, "rev-parse", "--short", "HEAD"], text=True
-        )
-        dirty = subprocess.check_output(
-            [*git, "status", "--porcelain", "--untracked-files=no"], text=True
-        )
-        return head.strip() + ("+changes" if dirty.strip() else "")
+        describe = ["git", "-C", ROOT, "describe", "--always", "--dirty=+changes"]
+        return subprocess.check_output(describe, text=True).strip()
     return "unknown"
-
-
-# --- the runner ----------------------------------------------------------------------
 
 
 def _exit_on_signal(signum, frame):
@@ -297,33 +226,27 @@ def _exit_on_signal(signum, frame):
 
 
 class Runner:
-    """One benchmark: subclasses name themselves, add their arguments and write
-    ``measure`` (fills ``self.results``), ``evaluate`` (``self.verdict`` per target
-    of ``bench/targets.py``) and ``report`` (text lines); the rest is here."""
+    """One benchmark: a subclass names itself, adds its arguments and writes
+    ``measure`` (fills ``self.results``), ``evaluate`` (``self.verdict`` per target)
+    and ``shown`` (the figures printed; the results file holds everything)."""
 
-    name = ""  # bench/results/<name>-<timestamp>.json, bench.<name>.settings.
+    name = ""  # bench/results/<name>-<timestamp>.json
     db_name = ""
     tools = ("psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = False  # Serves the site: gunicorn must be in the venv.
     broker_url = ""  # Default of --broker-url; empty: no broker.
+    scratch_media = True  # Uploads, media and checkpoints in the scratch directory.
 
     def __init__(self, cfg: argparse.Namespace):
-        self.cfg = cfg
-        self.pg = ["-h", cfg.pg_host, "-p", str(cfg.pg_port), "-U", cfg.pg_user]
-        self.results: dict = {}
-        self.load = Load()
+        self.cfg, self.results, self.load = cfg, {}, Load()
         self.broker: Broker | None = None
         self.scratch = Path(tempfile.gettempdir()) / f"ventanilla-bench-{self.name}"
 
-    # -- arguments --------------------------------------------------------------------
+    @classmethod
+    def add_arguments(cls, add) -> None: ...  # ``add`` is parser.add_argument.
 
     @classmethod
-    def add_arguments(cls, add) -> None:
-        """The runner's own options (``add`` is ``parser.add_argument``)."""
-
-    @classmethod
-    def check_arguments(cls, cfg, parser) -> None:
-        """Reject inconsistent options with ``parser.error``."""
+    def check_arguments(cls, cfg, parser) -> None: ...  # May call parser.error.
 
     @classmethod
     def parse_args(cls, argv=None) -> argparse.Namespace:
@@ -337,9 +260,6 @@ class Runner:
         if cls.broker_url:
             add("--broker-url", default=cls.broker_url, help="Redis db, no worker")
         add("--db-name", default=cls.db_name)
-        add("--pg-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-        add("--pg-port", default=os.environ.get("PGPORT", "5432"))
-        add("--pg-user", default=os.environ.get("PGUSER", "postgres"))
         add("--keep", action="store_true", help="keep the databases afterwards")
         cfg = parser.parse_args(argv)
         cls.check_arguments(cfg, parser)
@@ -347,26 +267,27 @@ class Runner:
 
     # -- databases and processes ------------------------------------------------------
 
-    def database_url(self, name: str | None = None) -> str:
-        host, port, user = self.pg[1], self.pg[3], self.pg[5]
-        return f"postgres://{user}@{host}:{port}/{name or self.cfg.db_name}"
-
     def databases(self) -> list[str]:
         """Dropped at the end unless --keep."""
         return [self.cfg.db_name]
 
     def env(self, database: str | None = None, *, broker=False, **extra) -> dict:
-        env = dict(os.environ)
+        cfg, env = self.cfg, {**os.environ, **PG}
+        server = f"{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}"
         env.update(
-            DJANGO_SETTINGS_MODULE=f"bench.{self.name}.settings",
-            DATABASE_URL=self.database_url(database),
+            DJANGO_SETTINGS_MODULE="bench.settings",
+            DATABASE_URL=f"postgres://{server}/{database or cfg.db_name}",
             PYTHONPATH=str(ROOT),
-            **{k: str(v) for k, v in extra.items()},
         )
+        if self.scratch_media:
+            env["AUDIT_CHECKPOINT_DIR"] = str(self.scratch / "audit-checkpoints")
+            env["DJANGO_MEDIA_ROOT"] = str(self.scratch / "media")
+            env["DJANGO_PRIVATE_MEDIA_ROOT"] = str(self.scratch / "private-media")
+        env.update({k: str(v) for k, v in extra.items()})
         # Base settings: CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
         env.pop("CELERY_BROKER_URL", None)
         if broker:
-            env["CELERY_BROKER_URL"] = self.cfg.broker_url
+            env["CELERY_BROKER_URL"] = cfg.broker_url
         return env
 
     def run_module(self, module: str, args, *, timeout=1800, **env) -> dict:
@@ -380,51 +301,44 @@ class Runner:
         finally:
             out.unlink(missing_ok=True)
 
-    def psql(self, sql: str) -> str:
-        return pg(self, "psql", "-d", "postgres", "-tAc", sql).strip()
+    def phase(self, name: str, module: str, args, **kwargs) -> dict:
+        """``run_module`` logged and measured as a phase of the machine's load."""
+        log(f"{name}: {module} {' '.join(args)}")
+        with self.load.phase(name):
+            return self.run_module(module, args, **kwargs)
 
-    def database_exists(self, name: str) -> bool:
-        return self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+    def pg(self, tool: str, *args: str, timeout: float = 300) -> str:
+        """A PostgreSQL client tool (PGHOST, PGPORT, PGUSER or their defaults)."""
+        return run([tool, *args], timeout=timeout, env={**os.environ, **PG})
+
+    def psql(self, sql: str) -> str:
+        return self.pg("psql", "-d", "postgres", "-tAc", sql).strip()
+
+    def recreate(self, name: str, template: str | None = None) -> None:
+        self.pg("dropdb", "--if-exists", "--force", name)
+        self.pg("createdb", *(["-T", template] if template else []), name)
 
     def manage(self, *args, database=None, timeout=900) -> float:
         started = time.perf_counter()
-        cmd = [PYTHON, "manage.py", *args]
-        run(cmd, timeout=timeout, env=self.env(database))
+        run([PYTHON, "manage.py", *args], timeout=timeout, env=self.env(database))
         return round(time.perf_counter() - started, 1)
 
-    def analyze(self, database: str | None = None, timeout=300) -> float:
+    def analyze(self, database: str | None = None) -> float:
         """Planner statistics, as autovacuum keeps them on a live site; a fresh bulk
         load has none yet, and the planner then misestimates the queries."""
         started = time.perf_counter()
         name = database or self.cfg.db_name
-        pg(
-            self,
-            "vacuumdb",
-            "--analyze-only",
-            "--quiet",
-            f"--dbname={name}",
-            timeout=timeout,
-        )
+        self.pg("vacuumdb", "--analyze-only", "--quiet", f"--dbname={name}")
         return round(time.perf_counter() - started, 1)
 
-    def setup_database(self, database=None, *, timeout=900) -> dict:
+    def setup_database(self, database=None) -> dict:
         """Fresh database, ``migrate``, ``seed_demo`` (demo users), ``ANALYZE``."""
         name = database or self.cfg.db_name
         log(f"setup: fresh {name}, migrate, seed_demo")
-        recreate_database(self, name)
-        times = {
-            "migrate_s": self.manage(
-                "migrate", "--noinput", "-v0", database=name, timeout=timeout
-            )
-        }
-        times["seed_demo_s"] = self.manage(
-            "seed_demo",
-            "--allow-demo-users",
-            "--history",
-            "0",
-            database=name,
-            timeout=timeout,
-        )
+        self.recreate(name)
+        times = {"migrate_s": self.manage("migrate", "--noinput", "-v0", database=name)}
+        seed = ("seed_demo", "--allow-demo-users", "--history", "0")
+        times["seed_demo_s"] = self.manage(*seed, database=name)
         times["analyze_s"] = self.analyze(name)
         log(f"setup: {times}")
         return times
@@ -439,10 +353,6 @@ class Runner:
         if self.gunicorn and not (VENV_BIN / "gunicorn").exists():
             raise BenchError(f"gunicorn not found in {VENV_BIN}")
         self.psql("SELECT 1")
-        try:
-            import redis  # noqa: F401
-        except ImportError as error:
-            raise BenchError("run with the project's .venv/bin/python") from error
         if self.broker_url:
             self.broker = Broker(self.cfg.broker_url)
             if self.broker.queued():
@@ -454,20 +364,19 @@ class Runner:
             {"target": target, "status": status, "detail": detail}
         )
 
-    def measure(self) -> None:
-        raise NotImplementedError
-
-    def evaluate(self) -> None:
-        raise NotImplementedError
+    def verdict_p95(self, key: str, latency: dict | None, what="", valid=True) -> None:
+        """PASS when ``latency``'s p95 is under the limit of ``targets.TARGETS[key]``
+        (INFO when not measured)."""
+        if not latency:
+            return self.verdict(targets.label(key) + what, None, "not measured")
+        ok = valid and latency["p95"] < targets.limit(key)
+        self.verdict(targets.label(key) + what, ok, f"p95 {latency['p95']:.1f} ms")
 
     def report(self) -> list[str]:
-        raise NotImplementedError
-
-    def footer(self) -> list[str]:
-        lines = [
-            "",
-            "Machine load per phase (1-min load average start->end; CPU busy %)",
-        ]
+        lines = [json.dumps(self.shown(), indent=1, ensure_ascii=False), ""]
+        lines.append(
+            "Machine load per phase (1-min load average start->end; CPU busy %)"
+        )
         for name, phase in self.load.phases.items():
             lines.append(
                 f"  {name:<26} {phase['seconds']:>6.1f} s  load "
@@ -484,11 +393,8 @@ class Runner:
         self.preflight()
         self.results.update(
             started_at=datetime.datetime.now(datetime.UTC).isoformat(),
-            host={
-                "cpus": os.cpu_count(),
-                "python": platform.python_version(),
-                "commit": commit(),
-            },
+            host={"cpus": os.cpu_count(), "python": platform.python_version()},
+            commit=commit(),
             config=vars(self.cfg),
             load=self.load.phases,
         )
@@ -499,7 +405,7 @@ class Runner:
         self.results["targets"] = []
         self.evaluate()
         self.results["total_s"] = round(time.perf_counter() - started, 1)
-        print("\n".join(["", *self.report(), *self.footer()]))
+        print("\n".join(["", *self.report()]))
         print(f"\ntotal {self.results['total_s']} s")
         return 1 if any(t["status"] == "FAIL" for t in self.results["targets"]) else 0
 
@@ -512,7 +418,7 @@ class Runner:
         if not self.cfg.keep:
             for name in self.databases():
                 with contextlib.suppress(BenchError):
-                    pg(self, "dropdb", "--if-exists", "--force", name)
+                    self.pg("dropdb", "--if-exists", "--force", name)
 
     def save(self) -> Path | None:
         if not self.results:
@@ -526,9 +432,8 @@ class Runner:
 
     @classmethod
     def main(cls, script: str) -> int:
-        """Run the benchmark: whatever happens, gunicorns are stopped, the run cleans
-        up and its results are saved. Exit status: 0 every target passes, 1 one
-        fails, 2 the benchmark could not run."""
+        """Run the benchmark, clean up and save the results whatever happens. Exit
+        status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
         if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
             # Started with another interpreter (e.g. ./run.py): use the project's venv.
             os.execv(PYTHON, [PYTHON, script, *sys.argv[1:]])
@@ -545,34 +450,18 @@ class Runner:
             bench.results["error"] = "interrupted"
             status = 130
         finally:
-            Gunicorn.stop_all()
             bench.cleanup()
-            path = bench.save()
-            if path:
+            if path := bench.save():
                 print(f"results: {path.relative_to(ROOT)}")
         return status
-
-
-# --- PostgreSQL ----------------------------------------------------------------------
-
-
-def pg(runner, tool: str, *args: str, timeout: float = 300) -> str:
-    """A PostgreSQL client tool with the connection options of ``runner.pg``."""
-    return run([tool, *runner.pg, *args], timeout=timeout)
-
-
-def recreate_database(runner, name: str, template: str | None = None) -> None:
-    pg(runner, "dropdb", "--if-exists", "--force", name)
-    pg(runner, "createdb", *(["-T", template] if template else []), name)
 
 
 # --- the measuring modules -----------------------------------------------------------
 
 
 def module_main(settings: str, arguments, measure) -> None:
-    """The ``main`` of a measuring module run by a runner: its options
-    (``arguments(add)``) and ``--out``, Django set up with ``settings`` unless
-    DJANGO_SETTINGS_MODULE says otherwise, ``measure(args)`` written there as JSON."""
+    """A measuring module's main: its options (``arguments(add)``) and ``--out``,
+    Django set up, ``measure(args)`` written to ``--out`` as JSON."""
     doc = sys.modules["__main__"].__doc__ or ""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     arguments(parser.add_argument)
@@ -582,8 +471,7 @@ def module_main(settings: str, arguments, measure) -> None:
     import django
 
     django.setup()
-    result = measure(args)
-    text = json.dumps(result, ensure_ascii=False, default=str)
+    text = json.dumps(measure(args), ensure_ascii=False, default=str)
     Path(args.out).write_text(text, encoding="utf-8")
 
 
@@ -602,3 +490,67 @@ def captured():
         yield out
         out["ms"] = (time.perf_counter() - started) * 1000
     out["queries"] = queries.captured_queries
+
+
+def get_with_sql(client, url: str):
+    """GET ``url`` once to warm the per-process caches (content types, site root,
+    templates), then again with its SQL captured: what every later request costs."""
+    client.get(url)
+    with captured() as capture:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return response, capture
+
+
+def timed_gets(client, urls: list[str], requests: int) -> list[float]:
+    """``requests`` GETs cycling over ``urls``: their times in ms."""
+    samples = []
+    for number in range(requests):
+        started = time.perf_counter()
+        response = client.get(urls[number % len(urls)])
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {urls[number % len(urls)]}: {response.status_code}")
+    return samples
+
+
+def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, float]:
+    """``count`` forked processes, each with its own database connection and no shared
+    GIL: ``prepare(i)`` in each, then ``work(prepared)`` in all at once. Their results
+    and the seconds from the start to the last one done."""
+    from django.db import connections
+
+    def child(index, ready, go, results):
+        connections.close_all()  # A forked child opens its own connection.
+        try:
+            prepared = prepare(index)
+            ready.put(True)
+            go.wait()
+            results.put((work(prepared), time.time()))
+        except BaseException as error:  # Reported by the parent, then re-raised.
+            ready.put(False)
+            results.put(repr(error))
+            raise
+        finally:
+            connections.close_all()
+
+    context = multiprocessing.get_context("fork")
+    ready, results, go = context.Queue(), context.Queue(), context.Event()
+    connections.close_all()
+    procs = [
+        context.Process(target=child, args=(i, ready, go, results))
+        for i in range(count)
+    ]
+    for proc in procs:
+        proc.start()
+    for _ in procs:
+        ready.get(timeout=300)  # Every child prepared (or failed).
+    started = time.time()
+    go.set()
+    outcomes = [results.get(timeout=timeout) for _ in procs]
+    for proc in procs:
+        proc.join()
+    if errors := [o for o in outcomes if isinstance(o, str)]:
+        raise SystemExit(f"a forked worker failed: {errors[:3]}")
+    return [o[0] for o in outcomes], max(o[1] for o in outcomes) - started

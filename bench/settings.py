@@ -1,42 +1,43 @@
-"""What every bench's settings share: production settings (base) on PostgreSQL, plain
-HTTP on loopback, DEBUG off, staff 2FA off, files in a scratch directory.
-
-Each bench's settings module calls ``loopback`` and then star-imports the base
-settings; the runner passes DATABASE_URL (and the rest) explicitly, the defaults only
-make a module usable by hand.
-"""
+"""Settings of every benchmark: production settings (base) on PostgreSQL, plain HTTP
+on loopback, DEBUG off, staff 2FA off, e-mail kept in memory. The runner passes
+DATABASE_URL, the scratch directory's files and, for the catalog, CACHE_URL (Redis)
+and ANONYMOUS_PAGE_CACHE_SECONDS; Celery follows production: tasks run eagerly only
+when CELERY_BROKER_URL is unset."""
 
 import os
-import tempfile
 import warnings
-from pathlib import Path
 
+for key, value in {
+    # Fixed so that gunicorn workers and the runner agree; not a secret, bench only.
+    "DJANGO_SECRET_KEY": "bench-Qm4vT8xL2pR7nK1sW9cY5hB3dF6gJ0zA7qXvR2mN9pLk",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+    "DJANGO_SESSION_COOKIE_SECURE": "false",
+    "DJANGO_CSRF_COOKIE_SECURE": "false",
+    "STAFF_2FA_REQUIRED": "false",
+    # The manifest storage needs collectstatic; {% static %} works without it.
+    "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    # Per-request INFO logs would only measure the console.
+    "DJANGO_LOG_LEVEL": "WARNING",
+    "ANONYMOUS_PAGE_CACHE_SECONDS": "0",
+}.items():
+    os.environ.setdefault(key, value)
+# Static files are not benchmarked; whitenoise only warns STATIC_ROOT is absent.
+warnings.filterwarnings("ignore", message="No directory at")
 
-def loopback(name: str, secret: str, database: str, *, scratch_files=True) -> None:
-    scratch = Path(tempfile.gettempdir()) / f"ventanilla-bench-{name}"
-    defaults = {
-        # Fixed so that gunicorn workers and the runner agree; not a secret, bench only.
-        "DJANGO_SECRET_KEY": secret,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "DJANGO_SESSION_COOKIE_SECURE": "false",
-        "DJANGO_CSRF_COOKIE_SECURE": "false",
-        "STAFF_2FA_REQUIRED": "false",
-        # The manifest storage needs collectstatic; {% static %} works without it.
-        "DJANGO_STATICFILES_STORAGE": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-        ),
-        # Per-request INFO logs would only measure the console.
-        "DJANGO_LOG_LEVEL": "WARNING",
-    }
-    if scratch_files:
-        defaults["AUDIT_CHECKPOINT_DIR"] = str(scratch / "audit-checkpoints")
-        defaults["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
-        defaults["DJANGO_PRIVATE_MEDIA_ROOT"] = str(scratch / "private-media")
-    for key, value in defaults.items():
-        os.environ.setdefault(key, value)
-    # Static files are not benchmarked; whitenoise only warns STATIC_ROOT is absent.
-    warnings.filterwarnings("ignore", message="No directory at")
+from cms.settings.base import *  # noqa: E402, F403
+
+ROOT_URLCONF = "bench.urls"
+# Nothing leaves the machine; the eager runs count the messages in mail.outbox.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if "CACHE_URL" in os.environ:
+    # Keys of their own, so the runner can delete exactly the bench's entries.
+    CACHES["default"]["KEY_PREFIX"] = "ventanilla-bench"  # noqa: F405
+else:
+    # Per process: nothing measured without CACHE_URL depends on a shared cache (the
+    # login throttle only needs one), and no Redis database is touched but the broker.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Eager runs (no broker) make kombu warn that no broker host was given; noise here.
+LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}  # noqa: F405

@@ -1,7 +1,5 @@
-"""Every benchmark target, in one table: the runners' PASS/FAIL lines read it.
-
-``TARGETS[key]`` is ``(limit, what)``; ``what`` is formatted with the limit.
-"""
+"""Every benchmark target, in one table read by the runners' PASS/FAIL lines:
+``TARGETS[key]`` is ``(limit, what)``, ``what`` formatted with the limit."""
 
 TARGETS = {
     # bench/catalog/run.py
@@ -10,7 +8,7 @@ TARGETS = {
         1 / 3,
         "(b) cached procedure page >= {:.2f} of hello req/s",
     ),
-    # bench/filing/run.py and mix.py
+    # bench/filing/run.py
     "filing.queue_p95_ms": (100.0, "queue p95 < {:.0f} ms"),
     "filing.queue_cases": (1_000_000, "{:,} cases"),
     "filing.mix_p95_ms": (60.0, "p95 < {:.0f} ms (tasks enqueued, as in production)"),

@@ -10,8 +10,6 @@ first and next checkpoints. In this process (forked writers), development settin
 """
 
 import io
-import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -21,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
-from bench.common import Runner, log, recreate_database, summarize_ms
+from bench.common import Runner, forked, log, summarize_ms
 
 DB_NAME = "ventanilla_bench_audit"
 # name: (writers, chains, appends per writer, all on one chain); the targets read
@@ -34,13 +32,12 @@ APPENDS = {
 }
 
 
-def _append(keys: list[str], count: int, results=None) -> list[float]:
+def append(keys: list[str], count: int) -> list[float]:
     from audit import record
 
     latencies = []
     for i in range(count):
-        key = keys[i % len(keys)]
-        started = time.perf_counter()
+        key, started = keys[i % len(keys)], time.perf_counter()
         record(
             action="bench.append",
             subject_type="bench",
@@ -49,40 +46,29 @@ def _append(keys: list[str], count: int, results=None) -> list[float]:
             details={"i": i},
         )
         latencies.append((time.perf_counter() - started) * 1000)
-    if results is not None:
-        results.put(latencies)
     return latencies
 
 
 def bench_appends(writers, chains, per_writer, same_chain) -> dict:
-    """``writers`` processes at once (own connections, no shared GIL); 0: this one."""
-    from django.db import connections
+    """``writers`` processes at once (round-robin over the chains); 0: this one."""
 
-    connections.close_all()  # Forked children then open connections of their own.
-    started = time.perf_counter()
-    if not writers:
-        latencies = _append(["bench:seq"], per_writer)
+    def keys(w: int) -> list[str]:
+        mine = range(w, chains, writers) if w < chains else [w]
+        return ["bench:shared"] if same_chain else [f"bench:chain-{c}" for c in mine]
+
+    if writers:
+        runs, seconds = forked(writers, keys, lambda k: append(k, per_writer))
+        latencies = [ms for run in runs for ms in run]
     else:
-        context = multiprocessing.get_context("fork")
-        results, procs = context.Queue(), []
-        for w in range(writers):
-            mine = range(w, chains, writers) if w < chains else [w]
-            keys = (
-                ["bench:shared"] if same_chain else [f"bench:chain-{c}" for c in mine]
-            )
-            procs.append(
-                context.Process(target=_append, args=(keys, per_writer, results))
-            )
-            procs[-1].start()
-        latencies = [ms for _ in procs for ms in results.get()]
-        for proc in procs:
-            proc.join()
+        started = time.perf_counter()
+        latencies = append(["bench:seq"], per_writer)
+        seconds = time.perf_counter() - started
     summary = summarize_ms(latencies)
     return {
         "events": len(latencies),
         "writers": writers or 1,
         "chains": 1 if same_chain else chains,
-        "per_s": len(latencies) / (time.perf_counter() - started),
+        "per_s": len(latencies) / seconds,
         "p50_ms": summary["p50"],
         "p95_ms": summary["p95"],
     }
@@ -126,10 +112,8 @@ def bulk_load(n_events, n_chains) -> dict:
                 copy.write(buffer.getvalue())
         cursor.execute("ANALYZE audit_auditevent")
     set_guards(True)
-    return {
-        "generated_s": generated,
-        "loaded_s": time.perf_counter() - started - generated,
-    }
+    loaded = time.perf_counter() - started - generated
+    return {"generated_s": generated, "loaded_s": loaded}
 
 
 def bench_checkpoints(n_chains) -> dict:
@@ -168,7 +152,7 @@ class AuditBench(Runner):
         cfg, results, env = self.cfg, self.results, self.env()
         shutil.rmtree(env["AUDIT_CHECKPOINT_DIR"], ignore_errors=True)
         with self.load.phase("setup"):
-            recreate_database(self, cfg.db_name)
+            self.recreate(cfg.db_name)
             self.manage("migrate", "--noinput", "-v0")
         os.environ.update(env)
         import django
@@ -202,10 +186,9 @@ class AuditBench(Runner):
         ok = per_s >= targets.limit("audit.verify_per_s")
         self.verdict(targets.label("audit.verify_per_s"), ok, f"{per_s:,.0f}/s")
 
-    def report(self) -> list[str]:
+    def shown(self) -> dict:
         # 50 writers on 2 cores queue for the CPU: their p95 is reported, not targeted.
-        shown = [*APPENDS, "checkpoint", "verify"]
-        return [json.dumps({k: self.results[k] for k in shown}, indent=1)]
+        return {k: self.results[k] for k in [*APPENDS, "checkpoint", "verify"]}
 
 
 if __name__ == "__main__":

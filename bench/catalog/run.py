@@ -13,27 +13,26 @@ import hashlib
 import json
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench import targets  # noqa: E402
-from bench.catalog.inprocess import read_queries  # noqa: E402
-from bench.common import (  # noqa: E402
+from bench import targets
+from bench.catalog.inprocess import search_urls
+from bench.common import (
     ROOT,
     BenchError,
-    Gunicorn,
     Runner,
+    brief,
+    grown,
+    gunicorn,
     http_get,
     log,
     log_problems,
-    pg,
-    recreate_database,
     run,
 )
 
+HERE = Path(__file__).resolve().parent
 HELLO = "/bench/hello/"
 # Files whose change makes the cached N-procedure template database stale.
 FINGERPRINT_GLOBS = (  # noqa: SIM905
@@ -50,57 +49,13 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def clear_bench_cache(redis_url: str) -> None:
-    """Only the bench's keys (KEY_PREFIX of settings.py): the database may be shared."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(match="ventanilla-bench:*", count=1000):
-        client.delete(key)
-
-
-def wrk(cfg, port: int, path: str, seconds: int, paths=(), connections=0) -> dict:
-    connections = connections or cfg.connections
-    cmd = ["wrk", f"-t{min(cfg.wrk_threads, connections)}", f"-c{connections}"]
-    cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={HERE / 'wrk_report.lua'}"]
-    cmd += [f"http://127.0.0.1:{port}{path}", *(["--", *paths] if paths else [])]
-    output = run(cmd, timeout=seconds + 60)
-    line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if line is None:
-        raise BenchError(f"wrk printed no result:\n{output}")
-    raw = json.loads(line.removeprefix("BENCH_JSON "))
-    return {
-        "connections": connections,
-        "seconds": seconds,
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
-        "latency_ms": {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()},
-        "errors": raw["errors"],
-        "valid": raw["requests"] > 0 and not any(raw["errors"].values()),
-    }
-
-
-def bench_target(cfg, server, path, expect_cache, paths=(), connections=0) -> dict:
-    """Checked (200, then X-Cache as expected after the warm-up, or the figure would
-    not mean what its name says), warmed up, measured."""
-    probe = paths[0] if paths else path
-    if http_get(server.port, probe)[0] != 200:
-        raise BenchError(f"GET {probe} did not answer 200")
-    if cfg.warmup:
-        wrk(cfg, server.port, path, cfg.warmup, paths)
-    cache = http_get(server.port, probe)[1].get("X-Cache")
-    if cache != expect_cache:
-        raise BenchError(f"GET {probe}: X-Cache is {cache!r}, not {expect_cache!r}")
-    result = wrk(cfg, server.port, path, cfg.duration, paths, connections)
-    result["path"] = f"{path} ({len(paths)} queries)" if paths else path
-    log(f"  {result['path']}: {result['rps']} req/s {result['latency_ms']}")
-    return result
-
-
 class CatalogBench(Runner):
     name, db_name = "catalog", "ventanilla_bench"
     tools = ("wrk", "psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = True
+    scratch_media = (
+        False  # Media where the site keeps them: the template refers to them.
+    )
 
     @classmethod
     def add_arguments(cls, add) -> None:
@@ -118,9 +73,7 @@ class CatalogBench(Runner):
     def check_arguments(cls, cfg, parser) -> None:
         cfg.scenarios = [s.strip() for s in cfg.scenarios.split(",") if s.strip()]
         sizes = [int(s) for s in cfg.scenarios if s.isdigit()]
-        if len(sizes) > 1 or len(sizes) + ("seed" in cfg.scenarios) < len(
-            cfg.scenarios
-        ):
+        if len(sizes) > 1 or set(cfg.scenarios) - {"seed", *map(str, sizes)}:
             parser.error("--scenarios: 'seed' and at most one number")
         cfg.target = sizes[0] if sizes else 5000
 
@@ -132,58 +85,90 @@ class CatalogBench(Runner):
         extra.setdefault("ANONYMOUS_PAGE_CACHE_SECONDS", 0)
         return super().env(database, broker=broker, **extra)
 
-    def build_template(self, template: str, mark: str) -> dict:
-        """From the freshly seeded database; only a complete build becomes the
-        template (a failed one is dropped next time)."""
-        building = f"{template}_building"
-        log(f"build: {building}, synthetic pages up to {self.cfg.target}")
-        recreate_database(self, building, template=self.cfg.db_name)
-        args = [f"--target={self.cfg.target}"]
-        summary = self.run_module("catalog.synth", args, database=building)
-        pg(self, "dropdb", "--if-exists", "--force", template)
-        self.psql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
-        self.psql(f"COMMENT ON DATABASE \"{template}\" IS '{mark}'")
-        return summary
+    def clear_cache(self) -> None:
+        """Only the bench's keys (KEY_PREFIX of bench/settings.py): the database may be shared."""
+        import redis
+
+        client = redis.Redis.from_url(self.cfg.redis_url)
+        for key in client.scan_iter(match="ventanilla-bench:*", count=1000):
+            client.delete(key)
 
     def measure(self) -> None:
         cfg, scenarios = self.cfg, self.results.setdefault("scenarios", {})
         template, mark = f"{cfg.db_name}_{cfg.target}", f"bench:{fingerprint()}"
-        clear_bench_cache(cfg.redis_url)  # Redis answers, before minutes of set-up.
+        self.clear_cache()  # Redis answers, before minutes of set-up.
         comment = self.psql(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
             f"WHERE datname = '{template}'"
         )
         big = str(cfg.target) in cfg.scenarios
         build = big and (cfg.rebuild or comment != mark)
-        setup = None
         if "seed" in cfg.scenarios or build:
             setup = self.setup_database()
-        if build:
-            self.results["template_build"] = self.build_template(template, mark)
+        if build:  # Only a complete build becomes the template.
+            building = f"{template}_building"
+            self.recreate(building, template=cfg.db_name)
+            args = [f"--target={cfg.target}"]
+            built = self.phase("build", "catalog.synth", args, database=building)
+            self.results["template_build"] = built
+            self.pg("dropdb", "--if-exists", "--force", template)
+            self.psql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
+            self.psql(f"COMMENT ON DATABASE \"{template}\" IS '{mark}'")
         if "seed" in cfg.scenarios:
             scenarios["seed"] = self.scenario("seed", setup)
         if big:
             log(f"setup: {cfg.db_name} copied from {template}")
             started = time.perf_counter()
-            recreate_database(self, cfg.db_name, template)
+            self.recreate(cfg.db_name, template)
             setup = {"copy_s": round(time.perf_counter() - started, 1)}
             setup["migrate_s"] = self.manage("migrate", "--noinput")
             setup["analyze_s"] = self.analyze()
             scenarios[str(cfg.target)] = self.scenario(str(cfg.target), setup)
 
+    def wrk(self, port, path, seconds, paths=(), connections=0) -> dict:
+        connections = connections or self.cfg.connections
+        cmd = ["wrk", f"-t{min(self.cfg.wrk_threads, connections)}", f"-c{connections}"]
+        cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={HERE / 'wrk_report.lua'}"]
+        cmd += [f"http://127.0.0.1:{port}{path}", *(["--", *paths] if paths else [])]
+        output = run(cmd, timeout=seconds + 60)
+        line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), "")
+        if not line:
+            raise BenchError(f"wrk printed no result:\n{output}")
+        raw = json.loads(line.removeprefix("BENCH_JSON "))
+        return {
+            "connections": connections,
+            "seconds": seconds,
+            "requests": raw["requests"],
+            "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+            "latency_ms": {k: round(v / 1000, 2) for k, v in raw["latency_us"].items()},
+            "errors": raw["errors"],
+            "valid": raw["requests"] > 0 and not any(raw["errors"].values()),
+        }
+
+    def measure_url(self, port, path, expect_cache, paths=(), connections=0) -> dict:
+        """Checked (200, then X-Cache as expected after the warm-up, or the figure would
+        not mean what its name says), warmed up, measured."""
+        probe = paths[0] if paths else path
+        if http_get(port, probe)[0] != 200:
+            raise BenchError(f"GET {probe} did not answer 200")
+        if self.cfg.warmup:
+            self.wrk(port, path, self.cfg.warmup, paths)
+        cache = http_get(port, probe)[1].get("X-Cache")
+        if cache != expect_cache:
+            raise BenchError(f"GET {probe}: X-Cache is {cache!r}, not {expect_cache!r}")
+        result = self.wrk(port, path, self.cfg.duration, paths, connections)
+        result["path"] = f"{path} ({len(paths)} queries)" if paths else path
+        log(f"  {result['path']}: {result['rps']} req/s {result['latency_ms']}")
+        return result
+
     def scenario(self, name: str, setup: dict | None) -> dict:
         cfg = self.cfg
-        clear_bench_cache(cfg.redis_url)
-        log(f"{name}: SQL queries and search latency in-process (cache off)")
-        data = self.run_module(
-            "catalog.inprocess", [f"--search-requests={cfg.search_requests}"]
-        )
+        self.clear_cache()
+        args = [f"--search-requests={cfg.search_requests}"]
+        data = self.phase(f"{name} in-process", "catalog.inprocess", args)
         result = {"setup": setup, "procedures": data["live_procedures"]}
         result["in_process"], procedure = data, data["procedure_url"]
-        searches = [
-            "/tramites/?" + urllib.parse.urlencode({"q": q}) for q in read_queries()
-        ]
-        log_path = self.scratch / f"gunicorn-{name}.log"
+        log_path, searches = self.scratch / f"gunicorn-{name}.log", search_urls()
         measured = result["wrk"] = {}
         # (cache seconds, [(key, path, expected X-Cache, options)]): production mode
         # (cache on), then the service itself (cache off); one connection per worker
@@ -201,12 +186,12 @@ class CatalogBench(Runner):
                 ("procedure_uncached", procedure, None, {}),
             ]),
         ):  # fmt: skip
-            clear_bench_cache(cfg.redis_url)
+            self.clear_cache()
             log(f"{name}: gunicorn, ANONYMOUS_PAGE_CACHE_SECONDS={cache_seconds}")
             env = self.env(ANONYMOUS_PAGE_CACHE_SECONDS=cache_seconds)
-            with Gunicorn(cfg.workers, env, log_path, ready_path=HELLO) as server:
+            with gunicorn(cfg.workers, env, log_path, HELLO) as port:
                 for key, path, cache, options in rows:
-                    measured[key] = bench_target(cfg, server, path, cache, **options)
+                    measured[key] = self.measure_url(port, path, cache, **options)
         result["server_log_problems"] = log_problems(log_path)
         return result
 
@@ -215,13 +200,8 @@ class CatalogBench(Runner):
         small, big = scenarios.get("seed"), scenarios.get(str(cfg.target))
         what = "(a) SQL queries per page do not grow with the catalog"
         if small and big:
-            before, after = small["in_process"]["pages"], big["in_process"]["pages"]
-            grown = [
-                f"{page} {before[page]['queries']}->{after[page]['queries']}"
-                for page in before
-                if before[page]["queries"] != after[page]["queries"]
-            ]
-            self.verdict(what, not grown, ", ".join(grown) or "equal on every page")
+            more = grown({k: s["in_process"]["queries"] for k, s in scenarios.items()})
+            self.verdict(what, not more, ", ".join(more) or "equal on every page")
         else:
             self.verdict(what, None, "")
         for name, scenario in scenarios.items():
@@ -233,27 +213,17 @@ class CatalogBench(Runner):
                 ok and cached["valid"] and hello["valid"],
                 f"{cached['rps']:.0f} vs {hello['rps']:.0f} req/s = {ratio:.2f}",
             )
-        what = f"{targets.label('catalog.search_p95_ms')} at {cfg.target}"
-        if not big:
-            return self.verdict(what, None, f"scenario {cfg.target} not run")
-        limit = targets.limit("catalog.search_p95_ms")
-        loaded = big["wrk"]["search_uncached"]
-        p95 = loaded["latency_ms"]["p95"]
-        self.verdict(
-            f"{what}, gunicorn + wrk ({cfg.connections} connections)",
-            p95 < limit and loaded["valid"],
-            f"p95 {p95:.1f} ms",
-        )
-        p95 = big["in_process"]["search"]["latency_ms"]["p95"]
-        self.verdict(f"{what}, in-process", p95 < limit, f"p95 {p95:.1f} ms")
+        key, what = "catalog.search_p95_ms", f" at {cfg.target}"
+        loaded = big["wrk"]["search_uncached"] if big else None
+        connections = f"{what}, gunicorn + wrk ({cfg.connections} connections)"
+        valid = loaded and loaded["valid"]
+        self.verdict_p95(key, loaded and loaded["latency_ms"], connections, valid)
+        latency = big["in_process"]["search"]["latency_ms"] if big else None
+        self.verdict_p95(key, latency, f"{what}, in-process")
 
-    def report(self) -> list[str]:
-        # The SQL of every counted request stays in the JSON file, for diagnosis.
-        brief = json.loads(json.dumps(self.results["scenarios"]))
-        for scenario in brief.values():
-            for page in scenario["in_process"]["pages"].values():
-                page.pop("sql")
-        return [json.dumps(brief, indent=1)]
+    def shown(self) -> dict:
+        # The SQL of every counted request stays in the results file, for diagnosis.
+        return brief(self.results["scenarios"], {"sql"})
 
 
 if __name__ == "__main__":

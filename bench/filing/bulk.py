@@ -1,17 +1,14 @@
-"""Synthetic case history for the queue benchmark, written by PostgreSQL itself.
+"""Synthetic case history for the queue benchmark, written by PostgreSQL itself
+(``seed_demo --history`` goes through the services: far too slow at 1,000,000).
 
     python -m bench.filing.bulk --total 1000000 --out result.json
 
-Replaces the cases of the (bench-only) queue database by ``--total`` cases written
-with ``INSERT ... SELECT generate_series`` in chunks, in filing order over three
-years (entities interleaved), then sets the radicado counters (unique and gapless,
-as case_file keeps them) and runs ``VACUUM ANALYZE``. Deterministic for a --seed.
-SDH gets ``--sdh-share`` of the cases, the other entities shares by number of
-procedures ** 0.8; ~3 % stay open (90 % of those filed < 21 days ago, 30 % < 45,
-8 % < 90, 0.5 % older), half of them overdue. The seeding of ``seed_demo --history``
-goes through the services, far too slow for 1,000,000 cases.
+Replaces the queue database's cases by ``--total`` filed in order over three years:
+SDH 3 %, the other entities by number of procedures ** 0.8; ~3 % open (mostly recent),
+half of them overdue; radicado counters set as case_file keeps them; VACUUM ANALYZE.
 """
 
+import json
 import random
 import time
 
@@ -20,23 +17,26 @@ from bench.common import module_main
 OPEN = ("radicado", "en_revision", "requiere_informacion")
 CLOSED = ("aprobado", "rechazado", "remitido", "desistido")
 SLOTS = 10_000
-OFFICERS_PER_ENTITY = 3
+OFFICERS_PER_ENTITY, CITIZENS = 3, 20_000
+SDH_SHARE, SEED = 0.03, 0.42
 CHUNK = 250_000
 YEARS_OF_HISTORY = 3
 
 INSERT_CASES = """
-WITH base AS (
+WITH entity AS (
+    SELECT * FROM jsonb_to_recordset(%(entities)s::jsonb) AS e(
+        i int, entity_id bigint, code text, procs int[], revs int[], terms int[],
+        officers int[])
+), base AS (
     SELECT g, e.entity_id, e.code, e.procs, e.revs, e.terms, e.officers,
            1 + floor(cardinality(e.procs) * power(random(), 2))::int AS j,
            now() - %(history_days)s * interval '1 day'
                + (g - random()) / %(total)s * %(history_days)s * interval '1 day'
                AS filed_at,
            random() AS r_open, random() AS r_status, random() AS r_extra,
-           bc.user_id AS applicant_id
+           (%(citizens)s::int[])[1 + (g::bigint * 7919) %% %(n_citizens)s] AS applicant_id
     FROM generate_series(%(start)s, %(stop)s) AS g
-    JOIN bench_slots s ON s.slot = (g::bigint * 7901) %% %(slots)s
-    JOIN bench_entity e ON e.entity_id = s.entity_id
-    JOIN bench_citizens bc ON bc.i = 1 + (g::bigint * 7919) %% %(citizens)s
+    JOIN entity e ON e.i = (%(slots)s::int[])[1 + (g::bigint * 7901) %% %(n_slots)s]
 ), aged AS (
     SELECT b.*,
            (b.filed_at AT TIME ZONE 'America/Bogota')::date AS received_on,
@@ -114,7 +114,7 @@ ON CONFLICT (entity_id, year) DO UPDATE SET last = EXCLUDED.last
 """
 
 
-def entity_weights(sdh_share: float) -> list[dict]:
+def entity_weights() -> list[dict]:
     """Entities with live procedures, their procedures (most filed first) and shares."""
     from catalog.models import ProcedurePage
 
@@ -128,97 +128,75 @@ def entity_weights(sdh_share: float) -> list[dict]:
     ]
     others = sum(len(r["pages"]) ** 0.8 for r in rows if r["entity"].code != "SDH")
     for row in rows:
-        weight = (1 - sdh_share) * len(row["pages"]) ** 0.8 / others
-        row["share"] = sdh_share if row["entity"].code == "SDH" else weight
+        weight = (1 - SDH_SHARE) * len(row["pages"]) ** 0.8 / others
+        row["share"] = SDH_SHARE if row["entity"].code == "SDH" else weight
     return sorted(rows, key=lambda r: -r["share"])
 
 
-def ensure_people(cursor, rows: list[dict], citizens: int) -> None:
-    """Synthetic citizens and officers (unusable passwords), created once."""
-    cursor.execute("SELECT count(*) FROM auth_user WHERE username LIKE 'bench\\_%'")
-    if cursor.fetchone()[0]:
-        return
-    cursor.execute(
-        """
-        INSERT INTO auth_user (password, is_superuser, username, first_name,
-            last_name, email, is_staff, is_active, date_joined)
-        SELECT '!bench', false, 'bench_ciudadano_' || g, 'Ciudadano', g::text,
-               'bench_ciudadano_' || g || '@correo.example', false, true, now()
-        FROM generate_series(1, %s) AS g
-        """,
-        [citizens],
-    )
-    for row in rows:
-        code = row["entity"].code
-        cursor.execute(
-            """
-            WITH made AS (
-                INSERT INTO auth_user (password, is_superuser, username, first_name,
-                    last_name, email, is_staff, is_active, date_joined)
-                SELECT '!bench', false, %(name)s || k, 'Funcionario', %(code)s,
-                       %(name)s || k || '@entidad.example', true, true, now()
-                FROM generate_series(1, %(n)s) AS k RETURNING id
+def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
+    """Synthetic citizens and officers (created once, unusable passwords, officers in
+    their entity's group): the applicants' ids, and each entity as the query reads it."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    users = get_user_model().objects
+    fresh = not users.filter(username__startswith="bench_").exists()
+    if fresh:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO auth_user (password, is_superuser, username, first_name,"
+                " last_name, email, is_staff, is_active, date_joined)"
+                " SELECT '!bench', false, 'bench_ciudadano_' || g, 'Ciudadano', g::text,"
+                " 'bench_ciudadano_' || g || '@correo.example', false, true, now()"
+                " FROM generate_series(1, %s) AS g",
+                [CITIZENS],
             )
-            INSERT INTO auth_user_groups (user_id, group_id)
-            SELECT id, %(group)s FROM made WHERE %(group)s IS NOT NULL
-            """,
-            {
-                "name": f"bench_funcionario_{code.lower()}_",
-                "code": code,
-                "n": OFFICERS_PER_ENTITY,
-                "group": row["entity"].officer_group_id,
-            },
-        )
-
-
-def temp_tables(cursor, rows: list[dict]) -> None:
-    cursor.execute(
-        "CREATE TEMP TABLE bench_citizens ON COMMIT DROP AS "
-        "SELECT row_number() OVER (ORDER BY id)::int AS i, id AS user_id "
-        "FROM auth_user WHERE username LIKE 'bench\\_ciudadano\\_%' "
-        "OR username IN ('ciudadano', 'ciudadana2')"
-    )
-    cursor.execute("CREATE UNIQUE INDEX ON bench_citizens (i)")
-    cursor.execute(
-        "CREATE TEMP TABLE bench_entity (entity_id bigint PRIMARY KEY, code text,"
-        " procs int[], revs int[], terms int[], officers int[]) ON COMMIT DROP"
-    )
-    cursor.execute(
-        "CREATE TEMP TABLE bench_slots (slot int PRIMARY KEY, entity_id bigint)"
-        " ON COMMIT DROP"
-    )
-    slot = 0
-    for index, row in enumerate(rows):
+    entities = []
+    for index, row in enumerate(rows, 1):
         entity, pages = row["entity"], row["pages"]
+        group, prefix = (
+            entity.officer_group_id,
+            f"bench_funcionario_{entity.code.lower()}_",
+        )
+        for k in range(1, OFFICERS_PER_ENTITY + 1) if fresh else ():
+            officer = users.create(
+                username=f"{prefix}{k}",
+                password="!bench",
+                first_name="Funcionario",
+                last_name=entity.code,
+                email=f"{prefix}{k}@entidad.example",
+                is_staff=True,
+            )
+            officer.groups.add(*([group] if group else []))
         # The entity's officer group (with any real officer), else the bench's own.
-        cursor.execute(
-            "SELECT coalesce((SELECT array_agg(user_id ORDER BY user_id)"
-            " FROM auth_user_groups WHERE group_id = %s), (SELECT array_agg(id ORDER"
-            " BY id) FROM auth_user WHERE username LIKE %s))",
-            [
-                entity.officer_group_id,
-                f"bench\\_funcionario\\_{entity.code.lower()}\\_%",
-            ],
+        officers = (
+            users.filter(groups=group)
+            if group
+            else users.filter(username__startswith=prefix)
         )
-        officers = cursor.fetchone()[0]
-        cursor.execute(
-            "INSERT INTO bench_entity VALUES (%s, %s, %s, %s, %s, %s)",
-            [
-                entity.pk,
-                entity.code,
-                [p.pk for p in pages],
-                [p.live_revision_id for p in pages],
-                [p.legal_term_days for p in pages],
-                officers,
-            ],
+        entities.append(
+            {
+                "i": index,
+                "entity_id": entity.pk,
+                "code": entity.code,
+                "procs": [p.pk for p in pages],
+                "revs": [p.live_revision_id for p in pages],
+                "terms": [p.legal_term_days for p in pages],
+                "officers": list(officers.order_by("id").values_list("id", flat=True)),
+            }
         )
-        # Slots in proportion to the share; the last entity takes the remainder.
-        count = SLOTS - slot if index == len(rows) - 1 else round(row["share"] * SLOTS)
-        cursor.execute(
-            "INSERT INTO bench_slots SELECT s, %s FROM generate_series(%s, %s) s",
-            [entity.pk, slot, slot + count - 1],
-        )
-        slot += count
+    applicants = users.filter(username__startswith="bench_ciudadano_")
+    applicants |= users.filter(username__in=["ciudadano", "ciudadana2"])
+    return list(applicants.order_by("id").values_list("id", flat=True)), entities
+
+
+def slots(rows: list[dict]) -> list[int]:
+    """SLOTS slots, each the number of an entity, in proportion to the shares."""
+    out = []
+    for index, row in enumerate(rows, 1):
+        count = SLOTS - len(out) if index == len(rows) else round(row["share"] * SLOTS)
+        out += [index] * count
+    return out
 
 
 def clear(cursor) -> None:
@@ -232,65 +210,59 @@ def clear(cursor) -> None:
     )
     if cursor.fetchone()[0]:
         raise SystemExit("bulk: real filings in this database; not clearing it")
+    # CASCADE: and whatever points at cases; none of it holds a real filing here.
     cursor.execute(
-        # CASCADE: and whatever points at cases (application items, payments and
-        # their notices...); none of it holds a real filing here (checked above).
         "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
         " procedures_radicadocounter CASCADE"
     )
 
 
-def load(total: int, *, citizens: int, sdh_share: float, seed: float) -> dict:
+def load(args) -> dict:
     """Replace the cases by a synthetic history of ``total`` cases, filed in order."""
     from django.db import connection, transaction
 
-    rows = entity_weights(sdh_share)
+    total, rows = args.total, entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
         clear(cursor)
-        ensure_people(cursor, rows, citizens)
+        citizens, entities = people(rows)
+    params = {
+        "entities": json.dumps(entities),
+        "slots": slots(rows),
+        "n_slots": SLOTS,
+        "citizens": citizens,
+        "n_citizens": len(citizens),
+        "total": total,
+        "history_days": YEARS_OF_HISTORY * 365,
+        "closed": list(CLOSED),
+    }
     chunks, done = [], 0
     while done < total:
-        size = min(CHUNK, total - done)
-        t0 = time.perf_counter()
+        size, t0 = min(CHUNK, total - done), time.perf_counter()
         with connection.cursor() as cursor, transaction.atomic():
             cursor.execute("SET LOCAL work_mem = '256MB'")
             # A different (reproducible) random stream per chunk.
-            stream = random.Random(f"{seed}:{total}:{done}").random()
+            stream = random.Random(f"{SEED}:{total}:{done}").random()
             cursor.execute("SELECT setseed(%s)", [stream])
-            temp_tables(cursor, rows)
-            cursor.execute("SELECT count(*) FROM bench_citizens")
-            n_citizens = cursor.fetchone()[0]
             cursor.execute(
-                INSERT_CASES,
-                {
-                    "start": done + 1,
-                    "stop": done + size,
-                    "total": total,
-                    "slots": SLOTS,
-                    "citizens": n_citizens,
-                    "history_days": YEARS_OF_HISTORY * 365,
-                    "closed": list(CLOSED),
-                },
+                INSERT_CASES, {**params, "start": done + 1, "stop": done + size}
             )
             cursor.execute(SET_COUNTERS)
         done += size
         chunks.append(round(time.perf_counter() - t0, 1))
         print(f"bulk: {done:,} of {total:,} cases ({chunks[-1]} s)", flush=True)
-    inserted_s = time.perf_counter() - started
-    t0 = time.perf_counter()
+    inserted_s, t0 = time.perf_counter() - started, time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE procedures_case")
         # Every other table too (pages, users, groups): without statistics the
         # planner guesses the joins of the queue query (seen: a nested loop over
         # wagtailcore_page estimated at 28 rows, 237 in fact, costing 60 ms).
         cursor.execute("ANALYZE")
-    vacuum_s = time.perf_counter() - t0
     return {
         "total": total,
         "insert_s": round(inserted_s, 1),
         "chunks_s": chunks,
-        "vacuum_analyze_s": round(vacuum_s, 1),
+        "vacuum_analyze_s": round(time.perf_counter() - t0, 1),
         "shares": {r["entity"].code: round(r["share"], 4) for r in rows},
         "distribution": distribution(),
     }
@@ -302,18 +274,14 @@ def distribution() -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_total_relation_size('procedures_case'),"
-            " pg_relation_size('procedures_case'),"
-            " pg_relation_size('case_queue')"
+            " pg_relation_size('procedures_case'), pg_relation_size('case_queue')"
         )
         total_bytes, heap_bytes, queue_index_bytes = cursor.fetchone()
         cursor.execute(
-            """
-            SELECT count(*),
-                   count(*) FILTER (WHERE status = ANY(%s)),
-                   count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)
-            FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id
-            WHERE e.code = 'SDH'
-            """,
+            "SELECT count(*), count(*) FILTER (WHERE status = ANY(%s)),"
+            " count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)"
+            " FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id"
+            " WHERE e.code = 'SDH'",
             [list(OPEN), list(OPEN)],
         )
         sdh, sdh_open, sdh_open_overdue = cursor.fetchone()
@@ -331,18 +299,7 @@ def distribution() -> dict:
     }
 
 
-def arguments(add) -> None:
-    add("--total", type=int, required=True)
-    add("--citizens", type=int, default=20_000)
-    add("--sdh-share", type=float, default=0.03)
-    add("--seed", type=float, default=0.42)
-
-
 if __name__ == "__main__":
     module_main(
-        "bench.filing.settings",
-        arguments,
-        lambda a: load(
-            a.total, citizens=a.citizens, sdh_share=a.sdh_share, seed=a.seed
-        ),
+        "bench.settings", lambda add: add("--total", type=int, required=True), load
     )

@@ -102,7 +102,7 @@ def measure(requests: int) -> dict:
 
 if __name__ == "__main__":
     module_main(
-        "bench.filing.settings",
+        "bench.settings",
         lambda add: add("--requests", type=int, default=200),
         lambda args: measure(args.requests),
     )

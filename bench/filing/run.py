@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
-"""Filing benchmark: case_file throughput and p95, and the officers' queue at scale.
+"""Filing benchmark: case_file throughput and p95, filing across the catalog, and
+the officers' queue at scale.
 
     .venv/bin/python bench/filing/run.py [--filings 500] [--cases 100000,1000000]
 
 Needs PostgreSQL, Redis and gunicorn in the venv; bench/README.md says what each step
-(filing.py: sequential, concurrent, HTTP, verify; bulk.py + officer_queue.py) measures.
+(filing.py: sequential, concurrent, HTTP, verify, mix; bulk.py + officer_queue.py)
+measures.
 """
 
 import base64
-import json
 import re
 import sys
-import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -21,11 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench import targets
 from bench.common import (
     BenchError,
-    Gunicorn,
     Runner,
+    brief,
+    grown,
+    gunicorn,
     log,
     log_problems,
-    recreate_database,
     summarize_ms,
 )
 
@@ -35,9 +37,8 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def queries_of(entry: dict) -> str:
-    return "/".join(
-        str(x) for x in sorted({u["queries"] for u in entry["urls"].values()})
-    )
+    counts = sorted({u["queries"] for u in entry["urls"].values()})
+    return "/".join(str(x) for x in counts)
 
 
 class FilingBench(Runner):
@@ -49,10 +50,11 @@ class FilingBench(Runner):
         add("--filings", type=int, default=500, help="(a) sequential case_file calls")
         add("--processes", type=int, default=4, help="(b) concurrent processes")
         add("--per-process", type=int, default=200, help="(b) filings per process")
-        add("--modes", default="eager,broker", help="task modes for (a) and (b)")
+        add("--modes", default="eager,broker", help="task modes for (a), (b) and mix")
         add("--http-filings", type=int, default=200, help="(c) 0 to skip")
         add("--http-connections", type=int, default=4)
         add("--workers", type=int, default=2, help="gunicorn sync workers for (c)")
+        add("--mix-filings", type=int, default=400, help="across the catalog; 0: skip")
         add("--cases", default="100000,1000000", help="queue sizes; empty to skip")
         add("--queue-requests", type=int, default=200)
 
@@ -67,36 +69,28 @@ class FilingBench(Runner):
         self.gunicorn = bool(self.cfg.http_filings)
         super().preflight()
 
-    @property
-    def queue_db(self) -> str:
-        return f"{self.cfg.db_name}_queue"
-
     def databases(self) -> list[str]:
-        return [self.queue_db, self.cfg.db_name]
-
-    def phase(self, name: str, module: str, args, **kwargs) -> dict:
-        log(f"{name}: {module} {' '.join(args)}")
-        with self.load.phase(name):
-            return self.run_module(module, args, **kwargs)
+        name = self.cfg.db_name
+        return [f"{name}_queue", f"{name}_mix", name]
 
     def measure(self) -> None:
-        cfg = self.cfg
+        cfg, queue_db, mix_db = self.cfg, *self.databases()[:2]
         with self.load.phase("setup"):
             self.results["setup"] = self.setup_database()
-            # The queue gets a copy of the seeded database: filings do not mix with it.
-            recreate_database(self, self.queue_db, template=cfg.db_name)
+            # Copies of the seeded database: their filings do not mix with these.
+            self.recreate(queue_db, template=cfg.db_name)
+            self.recreate(mix_db, template=cfg.db_name)
         filing = self.results["filing"] = {}
+        processes = [f"--processes={cfg.processes}", f"--filings={cfg.per_process}"]
+        phases = {"sequential": [f"--filings={cfg.filings}"], "concurrent": processes}
         for mode in cfg.modes:
-            broker = mode == "broker"
-            filing[f"sequential_{mode}"] = self.phase(
-                f"sequential_{mode}", "filing.filing",
-                ["sequential", f"--filings={cfg.filings}"], broker=broker,
-            )  # fmt: skip
-            filing[f"concurrent_{mode}"] = self.phase(
-                f"concurrent_{mode}", "filing.filing",
-                ["concurrent", f"--processes={cfg.processes}",
-                 f"--filings={cfg.per_process}"], broker=broker,
-            )  # fmt: skip
+            for phase, args in phases.items():
+                filing[f"{phase}_{mode}"] = self.phase(
+                    f"{phase}_{mode}",
+                    "filing.filing",
+                    [phase, *args],
+                    broker=mode == "broker",
+                )
         if cfg.http_filings:
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
             with self.load.phase("http_broker"):
@@ -108,16 +102,19 @@ class FilingBench(Runner):
         )
         filing["broker_tasks"] = {"expected": expected, "queued": self.broker.queued()}
         filing["verify"] = self.run_module("filing.filing", ["verify"])
+        self.results["mix"] = {
+            mode: self.phase(
+                f"mix_{mode}", "filing.filing", ["mix", f"--filings={cfg.mix_filings}"],
+                database=mix_db, broker=mode == "broker",
+            )
+            for mode in (cfg.modes if cfg.mix_filings else [])
+        }  # fmt: skip
         queue = self.results["queue"] = {}
         for total in cfg.cases:
-            bulk = self.phase(
-                f"bulk_{total}", "filing.bulk", [f"--total={total}"],
-                database=self.queue_db, timeout=1200,
-            )  # fmt: skip
-            current = self.phase(
-                f"queue_{total}", "filing.officer_queue",
-                [f"--requests={cfg.queue_requests}"], database=self.queue_db,
-            )  # fmt: skip
+            args, db = [f"--total={total}"], {"database": queue_db}
+            bulk = self.phase(f"bulk_{total}", "filing.bulk", args, timeout=1200, **db)
+            args = [f"--requests={cfg.queue_requests}"]
+            current = self.phase(f"queue_{total}", "filing.officer_queue", args, **db)
             queue[str(total)] = {"bulk": bulk, "current": current}
 
     def http_filings(self) -> dict:
@@ -130,25 +127,24 @@ class FilingBench(Runner):
             name: (filename, base64.b64decode(body), content_type)
             for name, (filename, content_type, body) in spec["files"].items()
         }
-        with Gunicorn(
-            cfg.workers, self.env(broker=True), log_path, ready_path=LOGIN
-        ) as server:
-            session = requests.Session()
-            page = session.get(server.base + LOGIN, timeout=30)
+        env = self.env(broker=True)
+        with gunicorn(cfg.workers, env, log_path, LOGIN) as port:
+            base, session = f"http://127.0.0.1:{port}", requests.Session()
+            page = session.get(base + LOGIN, timeout=30)
             credentials = {"username": CITIZEN, "password": DEMO_PASSWORD}
             credentials["csrfmiddlewaretoken"] = TOKEN.search(page.text).group(1)
             login = session.post(
-                server.base + LOGIN, data=credentials, allow_redirects=False, timeout=30
+                base + LOGIN, data=credentials, allow_redirects=False, timeout=30
             )
             if login.status_code != 302:
                 raise BenchError(f"login as {CITIZEN} answered {login.status_code}")
-            form_url = f"{server.base}{spec['url']}radicar/"
-            form = session.get(form_url, timeout=30)
-            found = TOKEN.search(form.text)
-            if form.status_code != 200 or not found:
-                raise BenchError(f"GET {form_url} answered {form.status_code}")
+            form_url = f"{base}{spec['url']}radicar/"
+            found = TOKEN.search(form := session.get(form_url, timeout=30).text)
+            if not found:
+                raise BenchError(f"GET {form_url} showed no form: {form[:200]}")
 
-            def post(client) -> tuple[float, bool, str]:
+            def post(client) -> tuple[float, str]:
+                """One filing; its time and, if it failed, what it answered."""
                 data = {**spec["data"], "csrfmiddlewaretoken": found.group(1)}
                 data.update(submission_token=str(uuid.uuid4()), accept_privacy="on")
                 started = time.perf_counter()
@@ -160,68 +156,46 @@ class FilingBench(Runner):
                 ok = response.status_code == 302 and where.startswith(
                     "/mis-tramites/SDH-"
                 )
-                return elapsed, ok, f"{response.status_code} {where}"
+                return elapsed, "" if ok else f"{response.status_code} {where}"
 
-            warmup = (
-                2 * cfg.workers
-            )  # Each worker's first requests load code, templates.
-            for _ in range(warmup):
-                if not (outcome := post(session))[1]:
-                    raise BenchError(
-                        f"filing over HTTP failed: {outcome[2]}; see {log_path}"
-                    )
-            samples, failures, lock = [], [], threading.Lock()
-
-            def client_thread(count: int) -> None:
+            def client_thread(count: int) -> list[tuple[float, str]]:
                 client = requests.Session()
                 client.cookies.update(session.cookies)
-                for _ in range(count):
-                    elapsed, ok, what = post(client)
-                    with lock:
-                        samples.append(elapsed)
-                        failures.extend([] if ok else [what])
+                return [post(client) for _ in range(count)]
 
+            warmup = 2 * cfg.workers  # Each worker's first requests load code.
+            for _ in range(warmup):
+                if failure := post(session)[1]:
+                    raise BenchError(f"filing over HTTP: {failure}; see {log_path}")
             n, extra = divmod(cfg.http_filings, cfg.http_connections)
-            threads = [
-                threading.Thread(target=client_thread, args=(n + (i < extra),))
-                for i in range(cfg.http_connections)
-            ]
+            counts = [n + (i < extra) for i in range(cfg.http_connections)]
             started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            with ThreadPoolExecutor(cfg.http_connections) as pool:
+                posts = [p for run in pool.map(client_thread, counts) for p in run]
             total = time.perf_counter() - started
+            failures = [what for _ms, what in posts if what]
         return {
             "eager_tasks": False,
             "workers": cfg.workers,
             "connections": cfg.http_connections,
-            "filings": len(samples),
+            "filings": len(posts),
             "warmup_filings": warmup,
             "failures": failures[:10],
             "failed": len(failures),
             "seconds": round(total, 2),
-            "per_s": round(len(samples) / total, 1),
-            "latency_ms": summarize_ms(samples),
+            "per_s": round(len(posts) / total, 1),
+            "latency_ms": summarize_ms([ms for ms, _what in posts]),
             "server_log_problems": log_problems(log_path),
         }
 
     def evaluate(self) -> None:
         verdict, filing = self.verdict, self.results["filing"]
         check = filing["verify"]
-        bad = [
-            f"{s['entity']}/{s['year']}"
-            for s in check["series"]
-            if not (s["unique"] and s["gapless"] and s["counter_matches"])
-        ]
-        series = ", ".join(
-            f"{s['entity']}/{s['year']} 1..{s['max']}" for s in check["series"]
-        )
         verdict(
             "radicados unique and gapless 1..N per entity/year, = counter; every "
             "filing has its uploads, case.filed event and outbox row",
             check["ok"],
-            f"{check['cases']} cases: {series}" + (f"; broken: {bad}" if bad else ""),
+            check["detail"],
         )
         eager = sum(
             v["filings"] + v["warmup_filings"]
@@ -247,46 +221,50 @@ class FilingBench(Runner):
                 http["failed"] == 0 and not problems,
                 f"{http['failed']} failed of {http['filings']}{problems}",
             )
+        for mode, mix in self.results["mix"].items():
+            for what, (ok, detail) in mix["checks"].items():
+                verdict(f"mix [{mode}]: {what}", ok, detail)
+            latency = mix["filing"]["latency_ms"]
+            if mode == "broker":
+                self.verdict_p95("filing.mix_p95_ms", latency, " [mix]")
+            else:
+                what = "mix [eager]: PDF and e-mail inside the call, no target"
+                verdict(what, None, f"p95 {latency['p95']:.1f} ms")
         queue = self.results["queue"]
-        big = queue.get(str(targets.limit("filing.queue_cases")))
-        name = f"{targets.label('filing.queue_p95_ms')} at {targets.label('filing.queue_cases')}"
-        if big:
-            p95 = big["current"]["latency_ms"]["p95"]
-            verdict(
-                name, p95 < targets.limit("filing.queue_p95_ms"), f"p95 {p95:.1f} ms"
-            )
-        else:
-            verdict(name, None, "not run (see --cases)")
+        name = f" at {targets.label('filing.queue_cases')}"
+        big = queue.get(str(targets.limit("filing.queue_cases")), {}).get("current")
+        self.verdict_p95("filing.queue_p95_ms", big and big["latency_ms"], name)
         if len(queue) >= 2:
             # Per URL listing cases at every size (an empty page skips its query).
-            grown = []
-            for url in next(iter(queue.values()))["current"]["urls"]:
-                counts = [v["current"]["urls"][url] for v in queue.values()]
-                if (
-                    all(u["rows"] for u in counts)
-                    and len({u["queries"] for u in counts}) > 1
-                ):
-                    grown.append(f"{url} {[u['queries'] for u in counts]}")
+            listing = [
+                url
+                for url in next(iter(queue.values()))["current"]["urls"]
+                if all(v["current"]["urls"][url]["rows"] for v in queue.values())
+            ]
+            more = grown(
+                {
+                    size: {url: v["current"]["urls"][url]["queries"] for url in listing}
+                    for size, v in queue.items()
+                }
+            )
             sizes = ", ".join(
                 f"{int(k):,}: {queries_of(v['current'])}" for k, v in queue.items()
             )
-            tail = (
-                f"; grew: {grown}" if grown else " (fewer only where a page is empty)"
-            )
+            tail = f"; grew: {more}" if more else " (fewer only where a page is empty)"
             verdict(
                 "queue SQL queries per request do not grow with the table",
-                not grown,
+                not more,
                 sizes + tail,
             )
 
-    def report(self) -> list[str]:
-        """The figures as JSON (plans and radicados only in the saved results)."""
+    def shown(self) -> dict:
+        """The figures (plans, radicados and samples only in the results file)."""
+        keys = ("filings", "seconds", "per_s", "latency_ms", "lock_wait_ms")
         filing = {
-            key: {k: r[k] for k in ("filings", "seconds", "per_s", "latency_ms",
-                                    "lock_wait_ms", "lock_held_ms") if k in r}
+            key: {k: r[k] for k in (*keys, "lock_held_ms") if k in r}
             for key, r in self.results["filing"].items()
             if "latency_ms" in r
-        }  # fmt: skip
+        }
         queue = {
             size: {
                 "distribution": entry["bulk"]["distribution"],
@@ -301,7 +279,8 @@ class FilingBench(Runner):
             }
             for size, entry in self.results["queue"].items()
         }  # fmt: skip
-        return [json.dumps({"filing": filing, "queue": queue}, indent=1)]
+        mix = brief(self.results["mix"], {"samples"})
+        return {"filing": filing, "mix": mix, "queue": queue}
 
 
 if __name__ == "__main__":

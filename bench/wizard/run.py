@@ -7,15 +7,16 @@ A fresh seeded database, then walk.py in-process with tasks only enqueued;
 bench/README.md says what each step measures.
 """
 
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
 from bench.common import Runner, log, summarize_ms
+
+COUNTED = ("queries", "catalog_queries", "enqueued", "filed", "evaluate_calls")
+OUTCOME = ("procedures", "filed_codes", "awaiting_payment", "waiting", "total_due")
 
 
 def span(values) -> str:
@@ -26,81 +27,32 @@ def span(values) -> str:
 
 
 def figures(raw: dict) -> dict:
-    samples = raw["samples"]
+    """Per kind of request, per kind and persona, per kind and step: latency (and the
+    time the view spent in _evaluate) and the range of each count."""
 
-    def rows(kinds, persona=None, step=None):
-        return [
-            s
-            for s in samples
-            if s["kind"] in kinds.split()
-            and persona in (None, s["persona"])
-            and step in (None, s["step"])
-        ]
-
-    def stats(picked, *keys, times=("ms",)):
-        out = {k: summarize_ms([s[k] for s in picked]) for k in times}
-        out.update({k: span(s.get(k, 0) for s in picked) for k in ("queries", *keys)})
-        return out
-
-    def after_submit(kind, step=None):
-        picked = rows(kind, "restaurante", step)
-        if not picked:
-            return None
-        block = stats(picked, "filed", "enqueued")
-        return {**block, "filed_codes": picked[0].get("filed_codes")}
-
-    def per_persona(persona):
-        picked = rows("submit", persona)
-        first = picked[0]
-        firsts = ("procedures", "awaiting_payment", "waiting", "total_due")
+    def group(*keys) -> dict:
+        rows: dict[str, list] = {}
+        for s in raw["samples"]:
+            rows.setdefault(" ".join(s[k] for k in keys), []).append(s)
         return {
-            **stats(picked, "catalog_queries", "enqueued"),
-            **{k: first[k] for k in firsts},
-            "filed_at_submit": first["filed_codes"],
+            name: {
+                **{
+                    k: summarize_ms([s[k] for s in picked])
+                    for k in ("ms", "evaluate_ms")
+                },
+                **{k: span(s.get(k, 0) for s in picked) for k in COUNTED},
+                "filed_codes": picked[0].get("filed_codes"),
+            }
+            for name, picked in rows.items()
         }
 
-    def per_step(name):
-        post = stats(rows("step documents submit", step=name))
-        get = stats(rows("get", step=name))
-        pairs = (("post", post), ("get", get))
-        return {f"{w}_{k}": v for w, block in pairs for k, v in block.items()}
-
-    steps, submits = rows("step"), rows("submit", "restaurante")
-    timed = ("ms", "evaluate_ms")  # And how long the view spent in _evaluate.
-    restaurante_steps = [s["step"] for s in rows("step", "restaurante")]
-    personas = dict.fromkeys(s["persona"] for s in steps)
+    submits = [s for s in raw["samples"] if s["kind"] == "submit"]
     return {
-        "step_post": {
-            **stats(steps, "catalog_queries", "evaluate_calls", times=timed),
-            "by_persona": {
-                p: {k: stats(rows("step", p))["ms"][k] for k in ("n", "p95")}
-                for p in personas
-            },
-        },
-        "documents_post": stats(rows("documents")),
-        "step_get": stats(rows("get")),
-        "start_post": {"ms": stats(rows("start"))["ms"]},
-        "per_step": {
-            name: per_step(name)
-            for name in dict.fromkeys([*restaurante_steps, "documentos"])
-        },
-        "submit": stats(submits, "procedures", "evaluate_calls", times=timed),
-        "submit_by_persona": {
-            p: per_persona(p)
-            for p in dict.fromkeys(s["persona"] for s in rows("submit"))
-        },
-        "payment": after_submit("payment"),
-        "approve_f04": after_submit("approve", "aprobar F04"),
-        "advance_f04": after_submit("advance", "tras aprobar F04"),
+        "by_kind": group("kind"),
+        "by_kind_persona": group("kind", "persona"),
+        "by_kind_step": group("kind", "step"),
+        "submit_outcome": {s["persona"]: {k: s[k] for k in OUTCOME} for s in submits},
         "cascades": raw["cascades"],
-        **{
-            key: {
-                f"{s['persona']} {s['kind']}:{s['step']}": read(s[key])
-                for s in samples
-                if s.get(key)
-            }
-            for key, read in (("repeated_sql", list), ("task_names", Counter))
-        },
     }
 
 
@@ -113,7 +65,6 @@ class WizardBench(Runner):
         add("--runs", type=int, default=32, help="timed restaurante runs (submits)")
         add("--other-runs", type=int, default=3, help="runs of each other persona")
         add("--cascade-runs", type=int, default=3, help="runs approved to the end")
-        add("--profile-top", type=int, default=18, help="profile lines; 0: no profile")
         add("--reuse", action="store_true", help="kept database: migrate, no seed")
 
     @classmethod
@@ -125,33 +76,35 @@ class WizardBench(Runner):
     def measure(self) -> None:
         cfg = self.cfg
         with self.load.phase("setup"):
-            setup = {"reused": cfg.reuse and self.database_exists(cfg.db_name)}
-            if setup["reused"]:  # A kept database: migrate only, no seed.
-                setup["migrate_s"] = self.manage("migrate", "--noinput", "-v0")
+            exists = f"SELECT 1 FROM pg_database WHERE datname = '{cfg.db_name}'"
+            if cfg.reuse and self.psql(exists) == "1":  # Kept: migrate only, no seed.
+                setup = {
+                    "reused": True,
+                    "migrate_s": self.manage("migrate", "--noinput", "-v0"),
+                }
             else:
-                setup.update(self.setup_database())
+                setup = {"reused": False, **self.setup_database()}
             self.results["setup"] = setup
         log(f"walk: {cfg.runs} restaurante runs, {cfg.other_runs} of each other")
-        options = ("runs", "other_runs", "cascade_runs", "profile_top")
-        args = [f"--{o.replace('_', '-')}={getattr(cfg, o)}" for o in options]
-        with self.load.phase("walk"):
-            raw = self.run_module("wizard.walk", args, broker=True)
+        args = [
+            f"--{o}={getattr(cfg, o.replace('-', '_'))}"
+            for o in ("runs", "other-runs", "cascade-runs")
+        ]
+        raw = self.phase("walk", "wizard.walk", args, broker=True)
         self.results["walk"], self.results["figures"] = raw, figures(raw)
 
     def evaluate(self) -> None:
-        raw, fig, verdict = self.results["walk"], self.results["figures"], self.verdict
-        for key, block, what in (
-            ("step_p95_ms", "step_post", "valid step POSTs (documents, submit apart)"),
-            ("submit_p95_ms", "submit", "restaurante submits"),
-        ):
-            ms = fig[block]["ms"]
-            verdict(
-                targets.label(f"wizard.{key}"),
-                ms["p95"] < targets.limit(f"wizard.{key}"),
-                f"p95 {ms['p95']:.1f} ms over {ms['n']} {what}",
-            )
+        raw, fig = self.results["walk"], self.results["figures"]
+        step, submit = (
+            fig["by_kind"]["step"],
+            fig["by_kind_persona"]["submit restaurante"],
+        )
+        what = f" (over {step['ms']['n']} valid step POSTs, documents and submit apart)"
+        self.verdict_p95("wizard.step_p95_ms", step["ms"], what)
+        what = f" (over {submit['ms']['n']} restaurante submits)"
+        self.verdict_p95("wizard.submit_p95_ms", submit["ms"], what)
         check = raw["async_check"]
-        verdict(
+        self.verdict(
             "nothing rendered or sent in the requests: every task left in the broker",
             not raw["eager_tasks"]
             and check["acknowledgement_pdfs"] == check["receipts"] == 0
@@ -159,28 +112,26 @@ class WizardBench(Runner):
             f"eager={raw['eager_tasks']}, {check}",
         )
         queries = max(s["queries"] for s in raw["samples"] if s["kind"] == "step")
-        verdict(
+        self.verdict(
             targets.label("wizard.step_queries"),
             queries <= targets.limit("wizard.step_queries")
-            and fig["step_post"]["catalog_queries"] == "0",
-            f"{fig['step_post']['queries']} queries per step POST, catalog "
-            f"{fig['step_post']['catalog_queries']}",
+            and step["catalog_queries"] == "0",
+            f"{step['queries']} queries per step POST, catalog {step['catalog_queries']}",
         )
-        cat = {p: v["catalog_queries"] for p, v in fig["submit_by_persona"].items()}
-        verdict(
+        cat = {
+            name.removeprefix("submit "): v["catalog_queries"]
+            for name, v in fig["by_kind_persona"].items()
+            if name.startswith("submit ")
+        }
+        self.verdict(
             "submit reads the catalog in a fixed number of queries, whatever its size",
             len(set(cat.values())) == 1 and "-" not in next(iter(cat.values())),
             f"catalog queries per submit {cat} with {raw['catalog_live_procedures']} "
             "live procedures",
         )
 
-    def report(self) -> list[str]:
-        shown = {
-            k: v
-            for k, v in self.results["figures"].items()
-            if k not in ("repeated_sql", "task_names")  # In the results file.
-        }
-        return [json.dumps(shown, indent=1, ensure_ascii=False)]
+    def shown(self) -> dict:
+        return self.results["figures"]
 
 
 if __name__ == "__main__":

@@ -5,9 +5,6 @@ Client; started by run.py with a broker no worker reads (tasks only enqueued).
 """
 
 import collections
-import cProfile
-import io
-import pstats
 import re
 import time
 import uuid
@@ -25,17 +22,11 @@ NAMES = {  # The business name of each run must be new (homonymy check, F01).
     "agencia": "Rutas del Páramo {}",
 }
 WARMUP_RUNS = 2  # Templates, code paths, connections.
-PDF_HEAD = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
-PDF_TAIL = b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def _repeated(queries) -> list[dict]:
-    """The same query (literals aside) issued more than once in one request."""
-    counts = collections.Counter(
-        re.sub(r"\b\d+\b", "?", re.sub(r"'(?:[^']|'')*'", "?", q["sql"]))
-        for q in queries
-    )
-    return [{"times": n, "sql": sql[:400]} for sql, n in counts.most_common() if n > 1]
+PDF = (  # 20 kB, as a small scan.
+    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+    + b"% relleno del documento escaneado de prueba 0123456789\n" * 362
+    + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 class Walker:
@@ -47,11 +38,8 @@ class Walker:
 
         from catalog.models import ProcedurePage
         from formalization.views import FormalizationWizard
-        from tests.formalization.personas import PERSONAS
 
-        self.tag, self.personas, self.run_index = uuid.uuid4().hex[:5], PERSONAS, 0
-        padding = b"% relleno del documento escaneado de prueba 0123456789\n" * 362
-        self.pdf = PDF_HEAD + padding + PDF_TAIL  # 20 kB, as a small scan.
+        self.tag, self.run_index = uuid.uuid4().hex[:5], 0
         users = get_user_model()
         self.client = Client()
         self.client.force_login(users.objects.get(username="ciudadano"))  # A session.
@@ -65,8 +53,7 @@ class Walker:
         )
         self.officer.groups.add(*Group.objects.filter(pk__in=list(groups)))
         self.broker = Broker(settings.CELERY_BROKER_URL)
-        self.samples, self.sql_examples = [], {}
-        self.record = self.keep_sql = False  # Per run: recorded, its SQL kept.
+        self.samples, self.record = [], False
         # Time the view's re-validation of every stored step, per request.
         self.evaluate = {"calls": 0, "ms": 0.0}
         original = FormalizationWizard._evaluate
@@ -82,8 +69,8 @@ class Walker:
         FormalizationWizard._evaluate = timed_evaluate
 
     def timed(self, kind, label, call, *, application=None, persona="restaurante"):
-        """Time ``call`` with its SQL and the messages it published; given the
-        ``application``, also what it filed. Recorded unless ``self.record`` is off."""
+        """``call`` timed with its SQL and the messages it published; given the
+        ``application``, also what it filed; recorded when ``self.record``."""
         before = self.filed(application) if application else set()
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
@@ -108,38 +95,21 @@ class Walker:
         if application:
             new = sorted(self.filed(application) - before)
             row.update(filed=len(new), filed_codes=new)
-        if self.keep_sql:
-            self.sql_examples[f"{persona} {kind}:{label}"] = [
-                {"sql": q["sql"], "ms": float(q["time"]) * 1000} for q in queries
-            ]
-            row["repeated_sql"] = _repeated(queries)
-            row["task_names"] = self.broker.task_names(row["enqueued"])
         if self.record:
             self.samples.append(row)
         return response, row
 
     def filed(self, application) -> set[str]:
-        return set(
-            application.items.filter(state="radicado").values_list("code", flat=True)
-        )
-
-    def documents(self, page) -> dict:
-        """One PDF per document the step's form asks for, as the tests upload."""
-        from django.core.files.uploadedfile import SimpleUploadedFile
-
-        from formalization.registry import needed_documents
-
-        return {
-            f"documentos-{name}": SimpleUploadedFile(
-                f"{name}.pdf", self.pdf, content_type="application/pdf"
-            )
-            for name in needed_documents(page.context_data["form"].answers)
-        }
+        items = application.items.filter(state="radicado")
+        return set(items.values_list("code", flat=True))
 
     def walk(self, persona):
         """One run of the wizard to the submit; returns the Application."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
         from formalization.models import Application
-        from tests.formalization.personas import post_data
+        from formalization.registry import needed_documents
+        from tests.formalization.personas import PERSONAS, post_data
 
         self.run_index += 1
         start = partial(self.client.post, "/formaliza/")
@@ -148,18 +118,20 @@ class Walker:
         run_id = match and match.group(1)
         while match:
             step, url = match.group(2), match.group(0)
-            page, _row = self.timed(
-                "get", step, partial(self.client.get, url), persona=persona
-            )
-            answers = dict(self.personas[persona]["steps"][step])
+            get = partial(self.client.get, url)
+            page, _row = self.timed("get", step, get, persona=persona)
+            answers = dict(PERSONAS[persona]["steps"][step])
             if step == "empresa":
                 name = NAMES[persona].format(f"{self.tag}{self.run_index}")
                 answers["razon_social"] = name
             data = post_data(run_id.replace("-", ""), step, answers)
-            kind = {"documentos": "documents", "confirmacion": "submit"}
-            kind = kind.get(step, "step")
-            if kind == "documents":
-                data.update(self.documents(page))
+            kind = {"documentos": "documents", "confirmacion": "submit"}.get(
+                step, "step"
+            )
+            if kind == "documents":  # One PDF per document the answers ask for.
+                for name in needed_documents(page.context_data["form"].answers):
+                    pdf = SimpleUploadedFile(f"{name}.pdf", PDF, "application/pdf")
+                    data[f"documentos-{name}"] = pdf
             post = partial(self.client.post, url, data)
             response, row = self.timed(kind, step, post, persona=persona)
             match = STEP_URL.search(response.get("Location", ""))
@@ -256,24 +228,6 @@ class Walker:
         return self.cascade(application) if cascade else None
 
 
-def profile_run(walker: Walker, top: int) -> dict:
-    """cProfile of one restaurante run's requests (not counted in the figures)."""
-    profiler = cProfile.Profile()
-    walker.record = walker.keep_sql = False
-    profiler.runcall(walker.walk, "restaurante")
-    out = {}
-    for key, restrict in (
-        ("cumulative", ()),
-        ("tottime", ()),
-        ("project_cumulative", (r"formalization/",)),
-    ):
-        buffer = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buffer)
-        stats.sort_stats(key.removeprefix("project_")).print_stats(*restrict, top)
-        out[key] = buffer.getvalue()
-    return out
-
-
 def measure(args) -> dict:
     from django.conf import settings
     from django.core import mail
@@ -281,6 +235,7 @@ def measure(args) -> dict:
     from catalog.models import ProcedurePage
     from formalization.models import Application
     from procedures.models import CaseDocument
+    from tests.formalization.personas import PERSONAS
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         raise SystemExit("CELERY_TASK_ALWAYS_EAGER is on: set CELERY_BROKER_URL")
@@ -289,11 +244,9 @@ def measure(args) -> dict:
         walker.restaurante()
     started, walker.record, cascades = time.perf_counter(), True, []
     for i in range(args.runs):
-        walker.keep_sql = i == 0
         cascades.append(walker.restaurante(cascade=i < args.cascade_runs))
-    for key in sorted(set(walker.personas) - {"restaurante"}):
-        for i in range(args.other_runs):
-            walker.keep_sql = i == 0
+    for key in sorted(set(PERSONAS) - {"restaurante"}):
+        for _ in range(args.other_runs):
             walker.walk(key)
     seconds = time.perf_counter() - started
     return {
@@ -309,16 +262,14 @@ def measure(args) -> dict:
         "warmup_runs": WARMUP_RUNS,
         "samples": walker.samples,
         "cascades": [c for c in cascades if c is not None],
-        "sql_examples": walker.sql_examples,
-        "profile": profile_run(walker, args.profile_top) if args.profile_top else None,
         "catalog_live_procedures": ProcedurePage.objects.live().count(),
     }
 
 
 def arguments(add) -> None:
-    for name in ("--runs", "--other-runs", "--cascade-runs", "--profile-top"):
+    for name in ("--runs", "--other-runs", "--cascade-runs"):
         add(name, type=int, required=True)  # run.py passes them all.
 
 
 if __name__ == "__main__":
-    module_main("bench.wizard.settings", arguments, measure)
+    module_main("bench.settings", arguments, measure)

@@ -1,4 +1,4 @@
-"""The project's URLs plus a trivial view: the baseline of the same gunicorn run."""
+"""The project's URLs plus a trivial view: the baseline of the catalog's gunicorn runs."""
 
 from django.http import HttpResponse
 from django.urls import path
