@@ -148,6 +148,17 @@ def ensure_people(cursor, rows: list[dict], citizens: int) -> None:
         """,
         [citizens],
     )
+    # Their identity on file, as sign-up leaves it: the queue searches by it.
+    cursor.execute(
+        """
+        INSERT INTO procedures_applicantprofile (user_id, document_type,
+            document_number, phone, address, acts_for_company, company_name,
+            company_nit, updated_at)
+        SELECT id, 'CC', (50000000 + split_part(username, '_', 3)::int)::text, '',
+               '', false, '', '', now()
+        FROM auth_user WHERE username LIKE 'bench\\_ciudadano\\_%'
+        """
+    )
     for row in rows:
         code = row["entity"].code
         cursor.execute(
