@@ -14,7 +14,7 @@ import re
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -92,18 +92,36 @@ register_permission_policy(Case, officer_case_policy, exact_class=True)
 RADICADO_SHAPE = re.compile(r"^[A-Za-z0-9]+-\d{4}-\d+$")
 
 
+def search_kind(text: str) -> str:
+    """What the queue's one search box was given, read from its shape: a
+    radicado, a document number (one token with a digit) or a name."""
+    text = " ".join(text.split())
+    if RADICADO_SHAPE.match(text):
+        return "radicado"
+    if " " not in text and any(char.isdigit() for char in text):
+        return "document"
+    return "name"
+
+
+# Searches by an identifier also find closed cases: a radicado or a document is
+# precise and on an index whatever the state. A name is not (a common surname
+# matches thousands of an entity's closed cases), so it searches the open ones
+# unless a state is chosen.
+EXACT_SEARCHES = ("radicado", "document")
+
+
 def case_search(queryset, text: str):
-    """The queue's one search box, read by what was typed, so that every kind of
-    search is an indexed lookup at a million cases: a radicado is found exactly
-    (its unique index), one token with a digit is a document number (exact, on
-    applicant_document_number), and anything else is the applicant's name, every
-    word in the first or last names (trigram indexes on auth_user)."""
+    """Every kind of search is an indexed lookup at a million cases: a radicado
+    exactly (its unique index); a document number exactly
+    (applicant_document_number); a name, every word in the first or last names
+    (trigram indexes on auth_user)."""
     text = " ".join(text.split())
     if not text:
         return queryset
-    if RADICADO_SHAPE.match(text):
+    kind = search_kind(text)
+    if kind == "radicado":
         return queryset.filter(radicado=text.upper())
-    if " " not in text and any(char.isdigit() for char in text):
+    if kind == "document":
         # Stored without dots or spaces; a NIT with the dash before its check digit.
         number = re.sub(r"[\s.\-]", "", text).upper()
         forms = {number, f"{number[:-1]}-{number[-1:]}"}
@@ -212,7 +230,7 @@ class CaseFilterSet(WagtailFilterSet):
         field_name="status",
         choices=workflow.Status.choices,
         empty_label=_("Todos los abiertos"),
-        help_text=_("Al buscar, también los terminados."),
+        help_text=_("Al buscar por radicado o documento, también los terminados."),
     )
     tramite = django_filters.ModelChoiceFilter(
         label=_("Trámite"),
@@ -357,6 +375,12 @@ class QueueView(generic.IndexView):
     def is_searchable(self):
         return True
 
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return _("Ningún caso coincide con la búsqueda o los filtros.")
+        return _("No hay casos abiertos en la cola de su entidad.")
+
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": QUEUE_TITLE}]
 
@@ -365,7 +389,23 @@ class QueueView(generic.IndexView):
             self.permission_policy.instances_user_has_permission_for(
                 self.request.user, "view"
             )
-            .select_related("procedure", "assigned_to", "applicant__applicant_profile")
+            .select_related("procedure", "assigned_to")
+            # The applicant in a query of its own for the page's 50 rows: joined
+            # here it would be fetched for every open case before the sort.
+            .prefetch_related(
+                Prefetch(
+                    "applicant",
+                    get_user_model()
+                    .objects.select_related("applicant_profile")
+                    .only(
+                        "username",
+                        "first_name",
+                        "last_name",
+                        "applicant_profile__document_type",
+                        "applicant_profile__document_number",
+                    ),
+                )
+            )
             # Only what the queue shows: not each procedure page's StreamFields.
             .only(
                 "radicado",
@@ -377,11 +417,7 @@ class QueueView(generic.IndexView):
                 "assigned_to__username",
                 "assigned_to__first_name",
                 "assigned_to__last_name",
-                "applicant__username",
-                "applicant__first_name",
-                "applicant__last_name",
-                "applicant__applicant_profile__document_type",
-                "applicant__applicant_profile__document_number",
+                "applicant_id",
             )
         )
 
@@ -407,9 +443,10 @@ class QueueView(generic.IndexView):
             # rather than the whole queue unfiltered.
             return queryset.none()
         queryset = self.filters.filter_queryset(queryset)
-        # The queue is the open cases unless a status is asked for; a search looks
-        # in the closed ones too (a radicado is searched for whatever its state).
-        if not self.filters.form.cleaned_data.get("estado") and not self.is_searching:
+        # The queue is the open cases unless a status is asked for or a case is
+        # looked up by radicado or document (EXACT_SEARCHES).
+        exact = self.is_searching and search_kind(self.search_query) in EXACT_SEARCHES
+        if not self.filters.form.cleaned_data.get("estado") and not exact:
             queryset = queryset.open()
         return queryset
 
