@@ -1,9 +1,9 @@
 """The officers' back office, built from Wagtail's generic viewset pieces.
 
 ``CaseViewSet`` gives three views under ``/admin/casos/``: the entity's queue
-(Wagtail's ``IndexView``: filters, search, sortable columns, pagination), one
-case (``InspectView``) and the single action view, which only calls
-``services.case_act``. ``OfficerCasePolicy`` is the one permission rule: an
+(Wagtail's ``IndexView``: filters, search, sortable columns, pagination, and the
+``asignar`` bulk action on ticked rows), one case (``InspectView``) and the
+single action view; both actions only call ``services.case_act``. ``OfficerCasePolicy`` is the one permission rule: an
 officer views their entity's cases (``Case.objects.in_queue_of``) and nobody
 adds, edits or deletes a case here; every change is a workflow action.
 """
