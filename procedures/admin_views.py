@@ -693,7 +693,19 @@ class AssignCasesBulkAction(PermissionCheckedMixin, BulkAction):
 
     def get_all_objects_in_listing_query(self, parent_id):
         # "Select all" sends the listing's own query string: the same queue.
-        view = case_viewset.index_view_class(**case_viewset.get_index_view_kwargs())
+        # The queue view as the viewset builds it (construct_view's kwargs).
+        kwargs = {
+            **case_viewset.get_common_view_kwargs(),
+            **case_viewset.get_index_view_kwargs(),
+        }
+        view_class = case_viewset.index_view_class
+        view = view_class(
+            **{
+                key: value
+                for key, value in kwargs.items()
+                if hasattr(view_class, key) and value is not case_viewset.UNDEFINED
+            }
+        )
         view.setup(self.request)
         return view.get_queryset().values_list("pk", flat=True)
 

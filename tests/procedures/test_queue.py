@@ -400,3 +400,17 @@ def test_search_filter_and_sort_queries_do_not_grow_with_the_cases(
         with django_assert_max_num_queries(counts[url]):
             assert officer.get(QUEUE + url).status_code == 200
     assert len(listed(officer, "?q=Gil")) == 30
+
+
+def test_select_all_in_listing_takes_the_listing_s_own_filters(
+    new_officer, applicants, rit_certificate
+):
+    (citizen,) = applicants(("eva_a", "Eva", "Arias", "5550005"))
+    late, calm = file_for(citizen, rit_certificate), file_for(citizen, rit_certificate)
+    today = calendar.to_bogota(datetime.datetime.now(datetime.UTC)).date()
+    Case.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(1))
+    officer = new_officer("revisora_a", "Alba", "Acosta")
+    html = officer.get(
+        f"{BULK_ASSIGN}?next={QUEUE}&plazo=vencidos&id=all"
+    ).content.decode()
+    assert late.radicado in html and calm.radicado not in html
