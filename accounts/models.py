@@ -49,6 +49,11 @@ class ApplicantProfile(models.Model):
                 name="applicant_document_unique",
             )
         ]
+        # The officers' queue finds a case by the applicant's document number
+        # alone (the type is rarely typed): the unique constraint above leads with the type.
+        indexes = [
+            models.Index(fields=["document_number"], name="applicant_document_number")
+        ]
 
     def __str__(self):
         return f"{self.document_type} {self.document_number}"

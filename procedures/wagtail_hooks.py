@@ -13,6 +13,9 @@ def register_case_viewset():
     return admin_views.case_viewset
 
 
+hooks.register("register_bulk_action", admin_views.AssignCasesBulkAction)
+
+
 @hooks.register("register_audit_labels")
 def register_case_labels(labels):
     """How the auditor console reads a case's events (``services``)."""

@@ -151,6 +151,15 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
                 " FROM generate_series(1, %s) AS g",
                 [CITIZENS],
             )
+            # Their identity on file, as sign-up leaves it: the queue searches by it.
+            cursor.execute(
+                "INSERT INTO procedures_applicantprofile (user_id, document_type,"
+                " document_number, phone, address, acts_for_company, company_name,"
+                " company_nit, updated_at)"
+                " SELECT id, 'CC', (50000000 + split_part(username, '_', 3)::int)::text,"
+                " '', '', false, '', '', now()"
+                " FROM auth_user WHERE username LIKE 'bench\\_ciudadano\\_%'"
+            )
     entities = []
     for index, row in enumerate(rows, 1):
         entity, pages = row["entity"], row["pages"]

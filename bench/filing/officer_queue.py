@@ -15,20 +15,34 @@ from bench.common import captured, module_main, summarize_ms
 
 OFFICER = "funcionario_shd"
 QUEUE = "/admin/casos/"
-# The first pages and every filter (alone and combined), as officers use them.
+# The first pages, the searches (by radicado, document, a rare name and a name
+# every bench citizen has), each sort, each filter and filters combined, as
+# officers use them. SDH-2026-000100 and bench_ciudadano_123 exist in bulk.py's
+# history; the name "Ciudadano" matches all its 20,000 citizens.
 URLS = (
     ("default", QUEUE),
     ("page_2", QUEUE + "?p=2"),
-    ("page_3", QUEUE + "?p=3"),
     ("page_10", QUEUE + "?p=10"),
-    ("estado_radicado", QUEUE + "?estado=radicado"),
+    ("search_radicado", QUEUE + "?q=SDH-2026-000100"),
+    ("search_document", QUEUE + "?q=50000123"),
+    ("search_name", QUEUE + "?q=Ciudadano+123"),
+    ("search_common_name", QUEUE + "?q=Ciudadano"),
+    ("sort_due_desc", QUEUE + "?ordering=-due_date"),
+    ("sort_radicado", QUEUE + "?ordering=radicado"),
+    ("sort_applicant", QUEUE + "?ordering=solicitante"),
+    ("sort_procedure", QUEUE + "?ordering=tramite"),
+    ("sort_status", QUEUE + "?ordering=estado"),
+    ("sort_filed", QUEUE + "?ordering=-filed_at"),
+    ("sort_assignee", QUEUE + "?ordering=asignado"),
     ("estado_en_revision", QUEUE + "?estado=en_revision"),
-    ("estado_requiere_informacion", QUEUE + "?estado=requiere_informacion"),
     ("estado_aprobado", QUEUE + "?estado=aprobado"),
     ("tramite", QUEUE + "?tramite=SDH-002"),
-    ("vencidos", QUEUE + "?vencidos=on"),
+    ("plazo_vencidos", QUEUE + "?plazo=vencidos"),
+    ("plazo_pronto", QUEUE + "?plazo=pronto"),
+    ("plazo_a_tiempo", QUEUE + "?plazo=a_tiempo"),
+    ("sin_asignar", QUEUE + "?asignado=null"),
     ("mios", QUEUE + "?mios=on"),
-    ("combined", QUEUE + "?estado=en_revision&tramite=SDH-002&vencidos=on&mios=on"),
+    ("combined", QUEUE + "?estado=en_revision&tramite=SDH-002&plazo=vencidos&mios=on"),
 )
 ROWS = re.compile(r'<a href="/admin/casos/([^"/]+)/">')
 PAGES = re.compile(r"P\xe1gina (\d+) de (\d+)")
