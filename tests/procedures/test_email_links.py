@@ -221,9 +221,18 @@ def test_formalization_e_mails(client, rendered, demo_user):
         assert application_page in found, template
         for path in found:
             assert client.get(path).status_code == 200, path
-    assert {f"/mis-tramites/{radicado}/" for radicado in filed} <= {
-        urlsplit(link).path for link in links_of(grouped)
+    # Each filed case is linked from the e-mail that told of it.
+    linked = {
+        urlsplit(link).path
+        for template in FORMALIZATION_TEMPLATES
+        for body in rendered[template]
+        for link in links_of(body)
     }
+    assert {f"/mis-tramites/{radicado}/" for radicado in filed} <= linked
+    assert any(
+        "/mis-tramites/" in link and "solicitudes" not in link
+        for link in links_of(grouped)
+    )
 
 
 def test_every_e_mail_template_is_covered():
