@@ -99,8 +99,24 @@ def verify_document(request, code):
         if wait:
             response["Retry-After"] = str(wait)
         return _private(response)
+    # The consolidated receipt grows as procedures are filed: an earlier copy is
+    # still authentic, and the page says a later one exists.
+    later = (
+        type(issued)
+        .objects.filter(
+            radicado=issued.radicado,
+            document_type=issued.document_type,
+            issued_at__gt=issued.issued_at,
+        )
+        .order_by("-issued_at")
+        .first()
+    )
     return _private(
-        render(request, "procedures/verify/document.html", {"issued": issued})
+        render(
+            request,
+            "procedures/verify/document.html",
+            {"issued": issued, "later": later},
+        )
     )
 
 

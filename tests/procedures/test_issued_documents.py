@@ -211,3 +211,28 @@ def test_an_uploaded_act_is_kept_as_uploaded_with_its_own_code(
     client.force_login(filed.applicant)
     case_page = client.get(f"/mis-tramites/{filed.radicado}/").content.decode()
     assert issued.code_display in case_page
+
+
+def test_an_earlier_receipt_still_verifies_and_names_the_later_one(client):
+    import datetime
+
+    from django.utils import timezone
+
+    def receipt(when, content):
+        return authenticity.issued_record(
+            verification={"code": authenticity.code_new()},
+            pdf=content,
+            document_type=IssuedDocument.Type.RECEIPT,
+            title="Acuse de recibo consolidado: Formaliza tu empresa",
+            radicado="VUE-2026-000042",
+            entity_name="Alcaldía Mayor de Bogotá D.C. · Ventanilla Bogotá",
+            issued_at=when,
+        )
+
+    now = timezone.now()
+    first = receipt(now - datetime.timedelta(days=3), b"%PDF-1 first")
+    second = receipt(now, b"%PDF-1 second")
+    older = client.get(f"/verificar/{first.code_display}/").content.decode()
+    assert first.sha256 in older and "Hay una versión posterior" in older
+    newer = client.get(f"/verificar/{second.code_display}/").content.decode()
+    assert second.sha256 in newer and "Hay una versión posterior" not in newer
