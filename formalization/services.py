@@ -352,18 +352,27 @@ def _submission_record(
     )
 
 
+def _with_chosen(items) -> list[ApplicationItem]:
+    # Where the citizen chose the administrator (a private pension fund, an EPS),
+    # the e-mail names it rather than the catalog entity (Colpensiones).
+    items = list(items)
+    for item in items:
+        item.chosen = mapping.chosen_administrator(item.code, item.application.answers)
+    return items
+
+
 def _filed_items(application: Application, codes) -> list[ApplicationItem]:
-    return list(
+    return _with_chosen(
         application.items.filter(code__in=codes)
-        .select_related("procedure__entity", "case")
+        .select_related("procedure__entity", "case", "application")
         .order_by("order")
     )
 
 
 def _pending_items(application: Application) -> list[ApplicationItem]:
-    return list(
+    return _with_chosen(
         application.items.exclude(state=ApplicationItem.State.FILED)
-        .select_related("procedure__entity")
+        .select_related("procedure__entity", "application")
         .order_by("order")
     )
 
