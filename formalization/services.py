@@ -412,7 +412,10 @@ def _filed_notify(application: Application, filed):
     items = _filed_items(application, filed)
     case_services.notification_queue(
         case=None,
-        key=f"application:{application.radicado}:filed:{'-'.join(sorted(filed))}",
+        # The count filed so far names the batch (it only grows): short enough for
+        # a Message-ID that is never folded.
+        key=f"application:{application.radicado}:filed:"
+        f"{application.items.filter(state=ApplicationItem.State.FILED).count()}",
         recipient=application.applicant.email,
         subject=f"{_count_subject(len(items))}: {application.business_name} "
         f"({application.radicado})",
