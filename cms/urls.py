@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from catalog import views as catalog_views
 from catalog.history import EntitySiteHistoryView
+from procedures import verify_views
 from procedures import views as procedure_views
 
 from . import two_factor
@@ -77,6 +78,14 @@ urlpatterns += i18n_patterns(
     ),
     path("", include("formalization.urls")),
     path("mis-tramites/", include("procedures.urls")),
+    # Printed on every issued PDF (and its QR): anyone may check a document.
+    path("verificar/", verify_views.verify_form, name="verify_form"),
+    path("verificar/<str:code>/", verify_views.verify_document, name="verify_document"),
+    path(
+        "verificar/<str:code>/documento/",
+        verify_views.verify_download,
+        name="verify_download",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -6,4 +6,10 @@ class FormalizationConfig(AppConfig):
     verbose_name = "Formaliza tu empresa"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from procedures.parties import parties_register
+
+        from . import parties, receivers  # noqa: F401
+
+        # The certificate and acknowledgement of a case the wizard filed state the
+        # application's business (NIT, matrícula, address, activity).
+        parties_register(parties.case_parties)

@@ -5,10 +5,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from audit.exports import render_pdf
-from procedures import services as case_services
+from procedures import authenticity
+from procedures.models import IssuedDocument
 
 from . import mapping, obligations
 from .models import Application, ApplicationItem
+from .parties import application_parties
+
+RECEIPT_SUBJECT = "Formaliza tu empresa"
+RECEIPT_ISSUER = "Alcaldía Mayor de Bogotá D.C. · Ventanilla Bogotá"
 
 
 def receipt_context(application: Application) -> dict:
@@ -23,6 +28,7 @@ def receipt_context(application: Application) -> dict:
         "payments": list(application.payments.filter(status="aprobado")),
         "obligations": obligations.calendar_for(application),
         "choices": mapping.affiliation_choices(application.answers),
+        "parties": application_parties(application),
     }
 
 
@@ -41,9 +47,20 @@ def render(application_id: int) -> bool:
             if pending:
                 application.save(update_fields=["receipt_pending_since"])
             return False
-        first = not application.receipt
+        # Each version of the receipt (it grows as procedures are filed) has its
+        # own code: an earlier copy still verifies as what it was.
+        verification = authenticity.stamp()
         _html, pdf = render_pdf(
-            "formalization/pdf/receipt.html", receipt_context(application)
+            "formalization/pdf/receipt.html",
+            {**receipt_context(application), "verification": verification},
+        )
+        authenticity.issued_record(
+            verification=verification,
+            pdf=pdf,
+            document_type=IssuedDocument.Type.RECEIPT,
+            title=f"Acuse de recibo consolidado: {RECEIPT_SUBJECT}",
+            radicado=application.radicado,
+            entity_name=RECEIPT_ISSUER,
         )
         if application.receipt:
             application.receipt.delete(save=False)
@@ -54,15 +71,6 @@ def render(application_id: int) -> bool:
         application.save(
             update_fields=["receipt", "receipt_filed_count", "receipt_pending_since"]
         )
-        if first:
-            case_services.notification_queue(
-                case=None,
-                key=f"application:{application.radicado}:receipt",
-                recipient=application.applicant.email,
-                subject=f"Acuse de recibo {application.radicado}: Formaliza tu empresa",
-                template="formalization/email/receipt.txt",
-                context={"application": application},
-            )
     return True
 
 

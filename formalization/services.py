@@ -222,9 +222,10 @@ def application_submit(*, draft: Draft, answers: dict, user, now=None):
         _submission_record(draft, application, plan, user=user)
         draft.submitted_at = now
         draft.save(update_fields=["submitted_at", "updated_at"])
-        # Files what is ready now and queues the consolidated receipt.
-        application_advance(application, now=now)
-        _submitted_notify(application, user=user)
+        # Files what is ready now and queues the consolidated receipt; one e-mail
+        # tells of the submission and of every procedure it filed.
+        filed = application_advance(application, now=now, notify=False)
+        _submitted_notify(application, user=user, filed=filed)
     return application, True
 
 
@@ -351,15 +352,80 @@ def _submission_record(
     )
 
 
-def _submitted_notify(application: Application, *, user):
+def _with_chosen(items) -> list[ApplicationItem]:
+    # Where the citizen chose the administrator (a private pension fund, an EPS),
+    # the e-mail names it rather than the catalog entity (Colpensiones).
+    items = list(items)
+    for item in items:
+        item.chosen = mapping.chosen_administrator(item.code, item.application.answers)
+    return items
+
+
+def _filed_items(application: Application, codes) -> list[ApplicationItem]:
+    return _with_chosen(
+        application.items.filter(code__in=codes)
+        .select_related("procedure__entity", "case", "application")
+        .order_by("order")
+    )
+
+
+def _pending_items(application: Application) -> list[ApplicationItem]:
+    return _with_chosen(
+        application.items.exclude(state=ApplicationItem.State.FILED)
+        .select_related("procedure__entity", "application")
+        .order_by("order")
+    )
+
+
+def _count_subject(count: int) -> str:
+    return "Radicamos su trámite" if count == 1 else f"Radicamos sus {count} trámites"
+
+
+def _submitted_notify(application: Application, *, user, filed):
+    """The one e-mail of a submission: its radicado, every procedure it filed (by
+    name, entity and radicado) and what the rest wait for."""
     radicado = application.radicado
+    items = _filed_items(application, filed)
+    subject = (
+        f"{_count_subject(len(items))}: {application.business_name} ({radicado})"
+        if items
+        else f"Recibimos su solicitud {radicado}: {application.business_name}"
+    )
     case_services.notification_queue(
         case=None,
         key=f"application:{radicado}:submitted",
         recipient=user.email,
-        subject=f"Radicado {radicado}: Formaliza tu empresa",
+        subject=subject,
         template="formalization/email/submitted.txt",
-        context={"application": application},
+        context={
+            "application": application,
+            "filed": items,
+            "pending": _pending_items(application),
+        },
+        cases=[item.case for item in items],
+    )
+
+
+def _filed_notify(application: Application, filed):
+    """One e-mail for the procedures one advance filed (after the payment, or once
+    their prerequisites were approved), not one per case."""
+    items = _filed_items(application, filed)
+    case_services.notification_queue(
+        case=None,
+        # The count filed so far names the batch (it only grows): short enough for
+        # a Message-ID that is never folded.
+        key=f"application:{application.radicado}:filed:"
+        f"{application.items.filter(state=ApplicationItem.State.FILED).count()}",
+        recipient=application.applicant.email,
+        subject=f"{_count_subject(len(items))}: {application.business_name} "
+        f"({application.radicado})",
+        template="formalization/email/filed.txt",
+        context={
+            "application": application,
+            "filed": items,
+            "pending": _pending_items(application),
+        },
+        cases=[item.case for item in items],
     )
 
 
@@ -391,6 +457,8 @@ def _item_file(item: ApplicationItem, *, now) -> None:
             uuid.NAMESPACE_URL, f"{item.application.radicado}/{item.code}"
         ),
         filed_at=now,
+        # The application tells of all the procedures it files in one e-mail.
+        notify=False,
     )
     item.case = case
     item.state = ApplicationItem.State.FILED
@@ -439,9 +507,12 @@ def _next_state(item: ApplicationItem, by_code: dict, *, paid: bool):
     return READY, ""
 
 
-def application_advance(application: Application, *, now=None) -> list[str]:
+def application_advance(
+    application: Application, *, now=None, notify: bool = True
+) -> list[str]:
     """File every item whose payment and prerequisites are done; mark the ones whose
-    prerequisite failed. Idempotent: filed items are left alone. Returns codes filed."""
+    prerequisite failed. Idempotent: filed items are left alone. Returns codes filed.
+    Those filed are told of in one e-mail (``notify=False``: the caller's does)."""
     now = now or timezone.now()
     filed = []
     with transaction.atomic():
@@ -472,6 +543,8 @@ def application_advance(application: Application, *, now=None) -> list[str]:
             application.receipt_pending_since = timezone.now()
             application.save(update_fields=["receipt_pending_since"])
             enqueue_on_commit(tasks.render_application_receipt, application.pk)
+            if notify:
+                _filed_notify(application, filed)
         done = all(
             item.state == ApplicationItem.State.BLOCKED
             or (item.case is not None and item.case.is_closed)

@@ -8,6 +8,7 @@ from catalog.models import Entity, ProcedurePage
 
 from . import services, workflow
 from .models import Case
+from .uploads import validate_upload
 from .workflow import Action, Input, Status
 
 
@@ -110,6 +111,32 @@ def _assignee_fields(case: Case) -> dict:
     }
 
 
+ACT_MAX_MB = 20
+
+
+def _act_fields(case: Case) -> dict:
+    # Optional: without it the platform issues its own document with the data,
+    # the signer and a verification code. An uploaded act gets the same code.
+    return {
+        "act": forms.FileField(
+            label=_("Acto firmado en PDF (opcional)"),
+            required=False,
+            help_text=_(
+                "Si la entidad expidió el acto en su propio sistema, cárguelo aquí: se "
+                "entrega tal como lo carga, con un código de verificación."
+            ),
+            widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        ),
+        "act_public": forms.BooleanField(
+            label=_(
+                "Es un acto público por naturaleza: la página de verificación puede "
+                "ofrecer el archivo"
+            ),
+            required=False,
+        ),
+    }
+
+
 # The fields each input adds to the form. The citizen's documents come with the
 # answer on "Mis trámites", not from this form.
 INPUT_FIELDS = {
@@ -117,6 +144,7 @@ INPUT_FIELDS = {
     Input.EXTRA_DAYS: _extra_days_fields,
     Input.REMIT_TO: _remit_to_fields,
     Input.ASSIGNEE: _assignee_fields,
+    Input.ACT: _act_fields,
 }
 
 
@@ -131,15 +159,16 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     # Errors of these fields are shown as they are; any other means a tampered form.
-    SPECIFIC_ERRORS = ("entity", "procedure")
+    SPECIFIC_ERRORS = ("entity", "procedure", "act")
 
-    def __init__(self, data=None, *, case: Case, action: str | None = None):
+    def __init__(self, data=None, files=None, *, case: Case, action: str | None = None):
         action = action or (data or {}).get("action")
         self.transition = _row(case, action)
         self.action = Action(action) if self.transition else None
         self.status = Status(case.status)
         super().__init__(
             data,
+            files,
             auto_id=f"%s-{action}" if self.transition else "id_%s",
             initial={"action": action, "version": case.version},
         )
@@ -166,6 +195,17 @@ class ActionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        self.validated_act = None
+        if data.get("act"):
+            try:
+                self.validated_act = validate_upload(
+                    data["act"],
+                    requirement="Documento de salida",
+                    formats=["pdf"],
+                    max_size_mb=ACT_MAX_MB,
+                )
+            except forms.ValidationError as error:
+                self.add_error("act", error)
         if "entity" not in self.fields:
             return data
         entity, procedure = data.get("entity"), data.get("procedure")
@@ -190,6 +230,9 @@ class ActionForm(forms.Form):
         }
         if "procedure" in self.fields:
             given["remit_to"] = data["procedure"]
+        if getattr(self, "validated_act", None) is not None:
+            given["act"] = self.validated_act
+            given["act_public"] = bool(data.get("act_public"))
         return given
 
 

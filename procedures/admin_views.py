@@ -604,7 +604,7 @@ class ActionView(CaseScopedMixin, View):
 
     def post(self, request, radicado):
         case = self.get_case()
-        form = ActionForm(request.POST, case=case)
+        form = ActionForm(request.POST, request.FILES, case=case)
         if form.is_valid():
             self.act(case, form)
         elif set(form.errors) <= set(form.SPECIFIC_ERRORS):

@@ -4,11 +4,14 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from audit.exports import render_pdf
 
+from . import authenticity
 from .enqueue import requeue_stale
-from .models import Case, CaseDocument
+from .models import Case, CaseDocument, IssuedDocument
+from .parties import case_parties
 
 OUTPUT_TITLES = {
     "CERTIFICADO": "Certificado",
@@ -28,8 +31,21 @@ def _store_pdf(
     name: str,
     html_template: str,
     context: dict,
+    document_type: str,
+    title: str,
 ):
-    _html, pdf = render_pdf(html_template, {"case": case, **context})
+    """Render, store and register the PDF: its verification code is drawn first
+    (printed with its QR), its SHA-256 recorded with the code once rendered."""
+    verification = authenticity.stamp()
+    _html, pdf = render_pdf(
+        html_template,
+        {
+            "case": case,
+            "parties": case_parties(case),
+            "verification": verification,
+            **context,
+        },
+    )
     document = CaseDocument(
         case=case,
         kind=kind,
@@ -41,7 +57,29 @@ def _store_pdf(
     )
     document.file.save("documento", ContentFile(pdf), save=False)
     document.save()
+    authenticity.issued_record(
+        verification=verification,
+        pdf=pdf,
+        document_type=document_type,
+        title=title,
+        radicado=case.radicado,
+        entity_name=case.entity.name,
+        case_document=document,
+    )
     return document
+
+
+def signer(case: Case) -> dict | None:
+    """The officer who signed the decision, by name and role, for the output."""
+    from .services import user_display
+
+    officer = case.decided_by
+    if officer is None:
+        return None
+    return {
+        "name": user_display(officer),
+        "role": f"{_('Funcionario(a)')} · {case.entity.name}",
+    }
 
 
 def _done(case: Case, pending_field: str) -> None:
@@ -53,7 +91,7 @@ def _done(case: Case, pending_field: str) -> None:
 def _locked(case_pk: int) -> Case:
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related("procedure", "entity", "applicant")
+        .select_related("procedure", "entity", "applicant", "decided_by")
         .get(pk=case_pk)
     )
 
@@ -71,6 +109,8 @@ def render_acknowledgement(case_pk: int) -> CaseDocument | None:
                 name=f"acuse-{case.radicado}.pdf",
                 html_template="procedures/pdf/acknowledgement.html",
                 context={"received": list(case.received_documents())},
+                document_type=IssuedDocument.Type.ACKNOWLEDGEMENT,
+                title=str(_("Acuse de recibo")),
             )
         _done(case, "acknowledgement_pending_since")
         return document
@@ -94,7 +134,9 @@ def render_output(case_pk: int) -> CaseDocument | None:
                 requirement="Documento de salida",
                 name=f"{title.lower().replace(' ', '-')}-{case.radicado}.pdf",
                 html_template="procedures/pdf/output.html",
-                context={"title": title},
+                context={"title": title, "signer": signer(case)},
+                document_type=IssuedDocument.Type.OUTPUT,
+                title=f"{title}: {case.procedure.result_name or case.procedure.title}",
             )
         _done(case, "output_pending_since")
         return document

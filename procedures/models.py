@@ -110,6 +110,15 @@ class Case(models.Model):
         verbose_name=_("asignado a"),
     )
     decided_at = models.DateTimeField(_("decidido el"), null=True, blank=True)
+    # Who signed the decision (the output document names them); None for the system.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decidido por"),
+    )
     decision_reason = models.TextField(_("motivo de la decisión"), blank=True)
     version = models.PositiveIntegerField(default=1)
     information_request = models.TextField(_("información solicitada"), blank=True)
@@ -331,6 +340,9 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The cases one grouped e-mail tells about ("Radicamos sus 5 trámites"): each
+    # case's page shows its delivery state, though ``case`` names none of them.
+    cases = models.ManyToManyField(Case, blank=True, related_name="grouped_notices")
 
     class Meta:
         indexes = [
@@ -436,3 +448,48 @@ class FilingPaymentNotice(models.Model):
 
     def __str__(self):
         return self.event_id
+
+
+class IssuedDocument(models.Model):
+    """A PDF the platform issued (or an officer uploaded as the act) that a third
+    party can check at /verificar/<code>/: the code printed on it, the SHA-256 of
+    the bytes as issued, and only what the document itself states about its origin
+    (title, radicado, entity, type, date). No personal data is kept here."""
+
+    class Type(models.TextChoices):
+        ACKNOWLEDGEMENT = "acuse", _("Acuse de recibo")
+        RECEIPT = "acuse_consolidado", _("Acuse de recibo consolidado")
+        OUTPUT = "salida", _("Documento de salida")
+        ACT = "acto", _("Acto administrativo cargado por la entidad")
+
+    # 20 symbols of a 32-letter alphabet (100 bits), stored without separators.
+    code = models.CharField(_("código de verificación"), max_length=20, unique=True)
+    document_type = models.CharField(_("tipo"), max_length=20, choices=Type.choices)
+    title = models.CharField(_("título"), max_length=250)
+    radicado = models.CharField(_("radicado"), max_length=40)
+    entity_name = models.CharField(_("entidad que expide"), max_length=200)
+    issued_at = models.DateTimeField(_("expedido el"))
+    sha256 = models.CharField(max_length=64)
+    # Set for an act public by nature: the verification page then offers the file.
+    public = models.BooleanField(_("público"), default=False)
+    case_document = models.OneToOneField(
+        CaseDocument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued",
+    )
+
+    class Meta:
+        verbose_name = _("documento expedido")
+        verbose_name_plural = _("documentos expedidos")
+        indexes = [models.Index(fields=["radicado"], name="issued_document_radicado")]
+
+    def __str__(self):
+        return f"{self.title} {self.radicado}"
+
+    @property
+    def code_display(self) -> str:
+        from .authenticity import code_display
+
+        return code_display(self.code)

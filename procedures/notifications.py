@@ -115,3 +115,41 @@ def warn_due_soon(today: datetime.date | None = None) -> int:
                 )
             queued += 1
     return queued
+
+
+def citizen_notices(case):
+    """The e-mails the applicant was sent about ``case`` (its own and the grouped
+    ones that name it), oldest first; officers' warnings are not theirs to see."""
+    from django.db.models import Q
+
+    return (
+        Notification.objects.filter(Q(case=case) | Q(cases=case))
+        .filter(recipient__iexact=case.applicant.email)
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
+def delivery_state(notification: Notification) -> dict:
+    """How the citizen reads an e-mail's state: queued, sent, retrying or failed."""
+    from django.utils.translation import gettext as _
+
+    if notification.state == Notification.State.SENT:
+        return {"label": _("Enviado"), "tone": "ok", "when": notification.sent_at}
+    if notification.state == Notification.State.DEAD:
+        return {
+            "label": _("No se pudo entregar"),
+            "tone": "error",
+            "when": None,
+            "advice": _(
+                "Revise que el correo de su perfil sea correcto; todo lo que dice el "
+                "mensaje está también en esta página."
+            ),
+        }
+    if notification.attempts:
+        return {
+            "label": _("Falló; reintentando"),
+            "tone": "warning",
+            "when": notification.available_at,
+        }
+    return {"label": _("En cola"), "tone": "pending", "when": None}

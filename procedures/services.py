@@ -71,8 +71,11 @@ def notification_queue(
     subject: str,
     template: str,
     context: dict,
+    cases=(),
 ):
-    """Write the e-mail as an outbox row (same transaction) and ring the worker after commit."""
+    """Write the e-mail as an outbox row (same transaction) and ring the worker after
+    commit. ``cases`` are the cases a grouped e-mail tells about (their pages show
+    its delivery state)."""
     if not recipient:
         return None
     notification = Notification(
@@ -84,6 +87,8 @@ def notification_queue(
         available_at=timezone.now(),
     )
     if _insert_if_new(notification, "dedupe_key"):
+        if cases:
+            notification.cases.set(cases)
         enqueue_on_commit(tasks.send_notification, notification.pk)
         return notification
     return Notification.objects.get(dedupe_key=key)
@@ -107,6 +112,7 @@ def _insert_if_new(instance, unique_field: str) -> bool:
         return False
     instance.pk = rows[0][0]
     instance._state.adding = False
+    instance._state.db = type(instance)._base_manager.db
     return True
 
 
@@ -143,11 +149,13 @@ def case_file(
     documents: list[ValidatedUpload],
     submission_token,
     filed_at: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> tuple[Case, bool]:
     """File ``procedure`` for ``applicant``: a case with a radicado and a due date.
 
     Idempotent per ``submission_token``: a repeated submission returns the case it
-    already filed and ``False``.
+    already filed and ``False``. ``notify=False`` leaves the citizen's e-mail to the
+    caller, which files several cases at once and tells of them in one e-mail.
     """
     existing = Case.objects.filter(
         submission_token=submission_token, applicant=applicant
@@ -193,14 +201,15 @@ def case_file(
             )
             audit.record_many(events, new_chain=True)
             enqueue_on_commit(tasks.render_acknowledgement, case.pk)
-            notification_queue(
-                case=case,
-                key=f"case:{case.radicado}:filed",
-                recipient=applicant.email,
-                subject=f"Radicado {case.radicado}: {procedure.title}",
-                template="procedures/email/filed.txt",
-                context={"case": case, "procedure": procedure},
-            )
+            if notify:
+                notification_queue(
+                    case=case,
+                    key=f"case:{case.radicado}:filed",
+                    recipient=applicant.email,
+                    subject=f"Radicado {case.radicado}: {procedure.title}",
+                    template="procedures/email/filed.txt",
+                    context={"case": case, "procedure": procedure},
+                )
     except IntegrityError:
         # Two identical submissions at once: the unique token let only one through.
         return Case.objects.get(
@@ -327,12 +336,16 @@ def case_act(
     assignee=None,
     remit_to=None,
     documents: list[ValidatedUpload] = (),
+    act: ValidatedUpload | None = None,
+    act_public: bool = False,
     today: datetime.date | None = None,
 ) -> Case:
     """Apply one workflow action to a case, under a row lock and a version check.
 
     ``remit_to`` is the competent entity's procedure page for ``remitir``;
     ``assignee`` (a user or its id) must be an active officer of the case's entity.
+    ``act`` is the decision as the entity signed it (a validated PDF): it becomes the
+    output document instead of the generated one, with its own verification code.
     Raises Case.DoesNotExist when the actor may not see the case, CaseConflict when
     another person changed it first, TransitionError when the rules refuse it.
     """
@@ -358,6 +371,8 @@ def case_act(
                 assignee=assignee,
                 remit_to=remit_to,
                 documents=documents,
+                act=act,
+                act_public=act_public,
                 today=today,
             )
     if conflict:
@@ -427,10 +442,56 @@ def _record_inputs(
         else CaseDocument.Kind.OUTPUT
     )
     events = _store_documents(act.case, list(act.documents), kind=kind, user=act.actor)
+    if act.act is not None and workflow.Input.ACT in transition.inputs:
+        events += _store_act(act)
     target = None
     if workflow.Input.REMIT_TO in transition.inputs:
         target = _receive_remission(act.case, procedure=act.remit_to, actor=act.actor)
     return target, events
+
+
+def _store_act(act: workflow.Act) -> list[dict]:
+    """The uploaded act as the case's output document, stored byte for byte, and its
+    verification record (the hash of what was uploaded). The generated output then
+    finds it and renders nothing."""
+    from . import authenticity
+    from .models import IssuedDocument
+
+    case = act.case
+    upload = act.act
+    events = _store_documents(
+        case,
+        [
+            ValidatedUpload(
+                requirement="Documento de salida",
+                display_name=f"acto-{case.radicado}.pdf",
+                content=upload.content,
+                content_type=upload.content_type,
+            )
+        ],
+        kind=CaseDocument.Kind.OUTPUT,
+        user=act.actor,
+    )
+    document = case.documents.get(
+        kind=CaseDocument.Kind.OUTPUT, requirement="Documento de salida"
+    )
+    title = (
+        gettext("Acto administrativo: %(result)s")
+        % {"result": case.procedure.result_name or case.procedure.title}
+        if act.action == workflow.Action.APPROVE
+        else gettext("Acto administrativo que rechaza la solicitud")
+    )
+    authenticity.issued_record(
+        verification={"code": authenticity.code_new()},
+        pdf=upload.content,
+        document_type=IssuedDocument.Type.ACT,
+        title=title,
+        radicado=case.radicado,
+        entity_name=case.entity.name,
+        case_document=document,
+        public=act.act_public,
+    )
+    return events
 
 
 def _audit_act(

@@ -132,6 +132,8 @@ class Input(StrEnum):
     ASSIGNEE = "assignee"
     # The citizen's attachments to an answer.
     DOCUMENTS = "documents"
+    # The act itself as a signed PDF, uploaded instead of the generated document.
+    ACT = "act"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -149,6 +151,9 @@ class Act:
     assignee: Any = None
     remit_to: Any = None
     documents: Sequence = ()
+    # The uploaded act (a ValidatedUpload) and whether it is public by nature.
+    act: Any = None
+    act_public: bool = False
 
 
 # Guards: one rule each, read from the case and the inputs; a refusal raises
@@ -279,6 +284,8 @@ def resume_clock(act: Act) -> None:
 def close(act: Act) -> None:
     act.case.decided_at = timezone.now()
     act.case.decision_reason = act.reason
+    # The signer of the act (the output names them); the system signs nothing.
+    act.case.decided_by = act.actor if act.role == Role.OFFICER else None
 
 
 Guard = Callable[[Act], None]
@@ -373,6 +380,7 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
         (Status.EN_REVISION, Action.APPROVE): Transition(
             to=Status.APROBADO,
             roles=_OFFICER,
+            inputs=frozenset({Input.ACT}),
             guards=(four_eyes,),
             effects=(close,),
             needs_output=True,
@@ -381,7 +389,7 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
         (Status.EN_REVISION, Action.REJECT): Transition(
             to=Status.RECHAZADO,
             roles=_OFFICER,
-            inputs=_REASON,
+            inputs=frozenset({Input.REASON, Input.ACT}),
             effects=(close,),
             notice="status",
         ),

@@ -7,6 +7,7 @@ the information request and, once the case is approved, downloads the output PDF
 axe runs on every page of the journey, the admin pages included.
 """
 
+import hashlib
 import io
 import re
 
@@ -83,7 +84,7 @@ def is_focused(locator) -> bool:
 
 
 def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
-    page, officer_page, assert_accessible
+    page, officer_page, assert_accessible, new_context
 ):
     from playwright.sync_api import expect
     from pypdf import PdfReader
@@ -243,3 +244,21 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     assert pdf.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert radicado in text
+
+    # --- A third party verifies it, on a phone, by the code printed on it -----------
+    code = re.search(r"[0-9A-Z]{5}(?:-[0-9A-Z]{5}){3}", text).group(0)
+    assert (
+        code in page.get_by_role("region", name="Códigos de verificación").inner_text()
+    )
+    verifier = new_context(viewport={"width": 375, "height": 800}).new_page()
+    verifier.goto("/verificar/")
+    verifier.get_by_label("Código de verificación").fill(code.lower())
+    verifier.get_by_role("button", name="Verificar").click()
+    expect(verifier.get_by_role("heading", name="Documento auténtico")).to_be_visible()
+    expect(verifier.locator("body")).to_contain_text(hashlib.sha256(pdf).hexdigest())
+    expect(verifier.locator("body")).to_contain_text(radicado)
+    assert verifier.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth"
+    ), "the verification page scrolls sideways at 375 px"
+    verifier.screenshot(path="/tmp/verify13-verificar-375.png", full_page=True)
+    assert_accessible(verifier)

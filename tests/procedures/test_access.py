@@ -250,6 +250,15 @@ URLS: dict[str, CaseScoped | ApplicationScoped | NotObject | list[CaseScoped]] =
         "the payment provider's server-to-server notice: authenticated by its "
         "HMAC signature, not by a user (tests/procedures/test_filing_fees.py)"
     ),
+    "verify_document": NotObject(
+        "public by design: a 100-bit verification code printed on the document is "
+        "the credential; the page shows only what the document states about its "
+        "origin, and misses are throttled (tests/procedures/test_issued_documents.py)"
+    ),
+    "verify_download": NotObject(
+        "the file behind a verification code, served only for an act marked public "
+        "by nature (tests/procedures/test_issued_documents.py)"
+    ),
     "cuenta:verify": NotObject(
         "signed e-mail verification token: the token is the credential, not an id"
     ),

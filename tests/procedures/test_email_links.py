@@ -43,7 +43,7 @@ CASE_TEMPLATES = {
 }
 FORMALIZATION_TEMPLATES = {
     "formalization/email/submitted.txt",
-    "formalization/email/receipt.txt",
+    "formalization/email/filed.txt",
 }
 
 URL = re.compile(r"https?://[^\s<>\"')]+")
@@ -199,21 +199,40 @@ def test_case_e_mails(
 
 
 def test_formalization_e_mails(client, rendered, demo_user):
-    from formalization import receipts
     from tests.formalization.conftest import WizardRun
-    from tests.formalization.helpers import submit
+    from tests.formalization.helpers import pay, submit
 
     client.force_login(demo_user("ciudadana2"))
     application = submit(WizardRun(client), "restaurante")
-    receipts.render(application.pk)
-    # Each procedure filed by the application also sends its own acknowledgement.
-    assert set(rendered) == FORMALIZATION_TEMPLATES | {"procedures/email/filed.txt"}
+    pay(application)
+    # One e-mail per event: the submission, then the procedures the payment filed
+    # (listed together, each with a link to its case); none per case.
+    assert set(rendered) == FORMALIZATION_TEMPLATES
+    assert len(rendered["formalization/email/filed.txt"]) == 1
+    application_page = f"/mis-tramites/solicitudes/{application.radicado}/"
+    filed = [
+        item.case.radicado
+        for item in application.items.filter(case__isnull=False).select_related("case")
+    ]
+    assert filed
+    (grouped,) = rendered["formalization/email/filed.txt"]
     for template in FORMALIZATION_TEMPLATES:
-        for path in paths(rendered, template):
-            assert path.startswith(f"/mis-tramites/solicitudes/{application.radicado}/")
+        found = paths(rendered, template)
+        assert application_page in found, template
+        for path in found:
             assert client.get(path).status_code == 200, path
-    for path in paths(rendered, "procedures/email/filed.txt"):
-        assert client.get(path).status_code == 200, path
+    # Each filed case is linked from the e-mail that told of it.
+    linked = {
+        urlsplit(link).path
+        for template in FORMALIZATION_TEMPLATES
+        for body in rendered[template]
+        for link in links_of(body)
+    }
+    assert {f"/mis-tramites/{radicado}/" for radicado in filed} <= linked
+    assert any(
+        "/mis-tramites/" in link and "solicitudes" not in link
+        for link in links_of(grouped)
+    )
 
 
 def test_every_e_mail_template_is_covered():
@@ -228,6 +247,8 @@ def test_every_e_mail_template_is_covered():
         name.split("/templates/", 1)[1]
         for name in listed
         if not name.endswith("_subject.txt")  # a subject line carries no link
+        # A partial ("_items.txt") is checked in the e-mails that include it.
+        and not name.rsplit("/", 1)[1].startswith("_")
     }
     assert templates == ACCOUNT_TEMPLATES | CASE_TEMPLATES | FORMALIZATION_TEMPLATES
 

@@ -182,7 +182,7 @@ def all_done(approved, application) -> bool:
         and bool(application.receipt)
         and application.receipt_filed_count == filed
         and Notification.objects.filter(
-            case__isnull=True, dedupe_key__endswith=":receipt"
+            case__isnull=True, dedupe_key__endswith=":submitted"
         ).exists()
         and not Notification.objects.exclude(state=Notification.State.SENT).exists()
     )
