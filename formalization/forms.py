@@ -16,6 +16,7 @@ from stdnum.co import nit as co_nit
 
 from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
 from catalog.document_formats import accept_attribute, describe
+from catalog.form_errors import fix_messages
 from catalog.formatting import format_cop
 from procedures.forms import (
     MoneyField,
@@ -139,14 +140,19 @@ class DateField(forms.DateField):
 
 
 class StepForm(forms.Form):
-    """A wizard step: knows the earlier answers and the draft it belongs to."""
+    """A wizard step: knows the earlier answers and the draft it belongs to. Its
+    messages say how to fix each field: ``field_messages`` for the fields a step knows
+    best, the field's kind for the rest (catalog.form_errors); a step that adds fields
+    in its ``__init__`` calls ``fix_messages`` again."""
 
     required_css_class = "required"
+    field_messages: dict = {}
 
     def __init__(self, *args, answers=None, draft=None, **kwargs):
         self.answers = answers or {}
         self.draft = draft
         super().__init__(*args, **kwargs)
+        fix_messages(self, self.field_messages)
 
     @property
     def question_count(self) -> int:
@@ -154,6 +160,18 @@ class StepForm(forms.Form):
 
 
 class ApplicantForm(StepForm):
+    field_messages = {
+        "tipo": _("Elija si se formaliza como persona natural o como SAS."),
+        "doc_tipo": _("Elija el tipo de documento."),
+        "doc_numero": _("Escriba su número de documento, solo números."),
+        "nombre": _("Escriba su nombre completo, como aparece en su documento."),
+        "fecha_nacimiento": _(
+            "Escriba su fecha de nacimiento con día, mes y año, por ejemplo 15/03/1990."
+        ),
+        "telefono": _(
+            "Escriba un teléfono de contacto: celular de 10 dígitos o fijo con indicativo."
+        ),
+    }
     tipo = forms.ChoiceField(
         label=_("¿Cómo va a formalizar su negocio?"),
         choices=[
@@ -635,6 +653,7 @@ class DocumentsForm(StepForm):
                     attrs={"accept": accept_attribute(document.formats)}
                 ),
             )
+        fix_messages(self)
 
     def clean(self):
         data = super().clean()

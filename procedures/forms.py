@@ -18,6 +18,7 @@ from accounts.identity import (
     validate_phone,
 )
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
+from catalog.form_errors import FixMessagesMixin, fix_messages
 
 from . import applicant as applicant_block
 from .uploads import validate_upload
@@ -335,6 +336,9 @@ class FilingForm(forms.Form):
                 ),
             )
             self.document_specs[name] = spec
+        # The privacy notice last, as on the page (the error summary follows this order).
+        self.fields["accept_privacy"] = self.fields.pop("accept_privacy")
+        fix_messages(self, applicant_block.APPLICANT_MESSAGES)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
 
@@ -464,8 +468,26 @@ class FilingForm(forms.Form):
         return [self[name] for name in self.document_specs]
 
 
-class AnswerForm(forms.Form):
+# The page's version of the case, stale when the case changed since it was shown.
+STALE_PAGE = _(
+    "El trámite cambió mientras respondía: recargue la página y envíe su respuesta de nuevo."
+)
+VERSION_MESSAGES = {
+    "required": STALE_PAGE,
+    "invalid": STALE_PAGE,
+    "min_value": STALE_PAGE,
+}
+
+
+class AnswerForm(FixMessagesMixin, forms.Form):
     """The citizen's answer to an information request: text and, if needed, a document."""
+
+    field_messages = {
+        "version": VERSION_MESSAGES,
+        "answer": _(
+            "Escriba su respuesta a lo que le pide la entidad, o explique por qué adjunta el documento."
+        ),
+    }
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.CharField(
@@ -498,7 +520,9 @@ class AnswerForm(forms.Form):
         return data
 
 
-class CitizenExtensionForm(forms.Form):
+class CitizenExtensionForm(FixMessagesMixin, forms.Form):
     """The citizen asks for the one extension of the month to answer (Ley 1755 art. 17)."""
+
+    field_messages = {"version": VERSION_MESSAGES}
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
