@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy
 
 # The codes whose messages Django formats with the validator's values.
 PARAMETRIZED = {"max_length", "min_length", "min_value", "max_value", "step_size"}
-# The codes of Django's validators that fields add (MaxLengthValidator, ...).
-VALIDATOR_CODES = PARAMETRIZED | {"null_characters_not_allowed"}
 
 EMAIL_EXAMPLE = gettext_lazy(
     "Escriba su correo electrónico, por ejemplo nombre@dominio.co."
@@ -38,6 +36,10 @@ def _django_defaults(field: forms.Field) -> dict:
 
 def _kind(field: forms.Field) -> str:
     widget = field.widget
+    if getattr(field, "error_kind", None):
+        return field.error_kind  # a field of ours that says what it holds (money)
+    if isinstance(widget, forms.HiddenInput):
+        return "token"  # the page's own value: only a stale page lacks it
     if isinstance(field, forms.BooleanField):
         return "checkbox"
     if isinstance(field, forms.FileField):
@@ -70,6 +72,7 @@ def kind_messages(field: forms.Field) -> dict[str, str]:
         "text": _("Escriba su respuesta en «%(label)s»."),
         "email": str(EMAIL_EXAMPLE),
         "number": _("Escriba un número en «%(label)s», solo con cifras."),
+        "money": _("Escriba el valor en pesos de «%(label)s», por ejemplo 1.500.000."),
         "date": _(
             "Escriba la fecha en «%(label)s» con día, mes y año, por ejemplo 15/03/2025."
         ),
@@ -135,6 +138,9 @@ def kind_messages(field: forms.Field) -> dict[str, str]:
                 "En «%(label)s», adjunte un archivo nuevo o marque «Borrar», no las dos cosas."
             ),
         }
+    if kind == "token":
+        # A hidden value of the page: whatever is wrong, only reloading fixes it.
+        messages = dict.fromkeys(messages, required)
     formatted = {}
     for code, message in messages.items():
         # Django formats the messages of PARAMETRIZED codes with the validator's
@@ -154,8 +160,13 @@ def fix_messages(form: forms.BaseForm, explicit: dict | None = None) -> None:
         wanted = explicit.get(name, {})
         if not isinstance(wanted, dict):
             wanted = {"required": wanted}
+        raised = set(defaults) | {
+            getattr(validator, "code", None)
+            for validator in field.validators
+            if type(validator).__module__.startswith("django.")
+        }
         for code, message in kind_messages(field).items():
-            if code not in defaults and code not in VALIDATOR_CODES:
+            if code not in raised:
                 # Not a code this field raises itself: a custom validator's own
                 # message under that code must not be replaced.
                 continue

@@ -313,6 +313,14 @@ class CompanyForm(StepForm):
 
 
 class BusinessForm(StepForm):
+    field_messages = {
+        "razon_social": _(
+            "Escriba el nombre que propone para la empresa; si es una SAS, terminado en «S.A.S.»."
+        ),
+        "ciiu": _(
+            "Escriba el código CIIU o parte de la descripción y elija su actividad de la lista."
+        ),
+    }
     razon_social = forms.CharField(
         label=_("Nombre propuesto para la empresa"),
         max_length=150,
@@ -394,6 +402,12 @@ class BusinessForm(StepForm):
 
 
 class LocationForm(StepForm):
+    field_messages = {
+        "direccion": _(
+            "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
+        ),
+        "localidad": _("Elija la localidad donde queda la dirección."),
+    }
     direccion = forms.CharField(
         label=_("Dirección principal en Bogotá"),
         max_length=150,
@@ -409,6 +423,17 @@ class LocationForm(StepForm):
 
 
 class EstablishmentForm(StepForm):
+    field_messages = {
+        "nombre_establecimiento": _(
+            "Escriba el nombre del establecimiento, como aparecerá en el aviso."
+        ),
+        "chip": _(
+            "Escriba el CHIP del predio que aparece en el recibo del predial, p. ej. AAA0123ABCD."
+        ),
+        "horario": _(
+            "Escriba los días y horas de atención, p. ej. «Lunes a sábado, 8:00 a 20:00»."
+        ),
+    }
     nombre_establecimiento = forms.CharField(
         label=_("Nombre del establecimiento"), max_length=150, min_length=2
     )

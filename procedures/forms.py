@@ -156,6 +156,7 @@ class MoneyField(forms.Field):
     than read as fifteen pesos."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    error_kind = "money"  # catalog.form_errors: how to fix an empty one
     default_error_messages = {
         "invalid": _("Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."),
     }
@@ -188,13 +189,39 @@ class MoneyField(forms.Field):
         return amount
 
 
+# How to fill in an empty answer of each kind an editor may choose that has a format
+# of its own; the other kinds get the message of their field (catalog.form_errors).
+REQUIRED_BY_KIND = {
+    "cedula": _("Escriba el número de cédula, solo números."),
+    "cedula_extranjeria": _(
+        "Escriba el número de cédula de extranjería, solo números."
+    ),
+    "pasaporte": _("Escriba el número de pasaporte, con letras y números."),
+    "identity": _("Escriba el número de documento, solo números."),
+    "nit": _("Escriba el NIT con el dígito de verificación, p. ej. 900123456-7."),
+    "chip": _("Escriba el CHIP del predio: 11 caracteres, p. ej. AAA0012ABCD."),
+    "matricula_mercantil": _(
+        "Escriba el número de la matrícula mercantil, solo números."
+    ),
+    "placa": _("Escriba la placa sin espacios, p. ej. ABC123."),
+    "phone": _(
+        "Escriba un celular de 10 dígitos o un fijo con indicativo, p. ej. 6013386000."
+    ),
+    "address": _(
+        "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
+    ),
+}
+
+
 def _field(block: dict) -> forms.Field:
+    kind = block["field_type"]
     common = {
         "label": block["label"],
         "required": block.get("required", True),
         "help_text": block.get("help_text", ""),
     }
-    kind = block["field_type"]
+    if kind in REQUIRED_BY_KIND:
+        common["error_messages"] = {"required": REQUIRED_BY_KIND[kind]}
     if kind == "long_text":
         return forms.CharField(
             max_length=3000,
