@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core import validators
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -286,3 +287,22 @@ def test_valid_answers_still_pass():
     # The messages change, the rules do not.
     form = wizard_forms.EmployeesForm({"num_empleados": "0"})
     assert form.is_valid(), form.errors
+
+
+def test_the_summary_links_each_message_to_its_control_and_names_the_field_once():
+    form = wizard_forms.OperationForm({}, answers=ALL_ANSWERS)
+    form.add_error(None, "Revise el paso anterior.")
+    with translation.override("es-co"):
+        form.is_valid()
+        soup = BeautifulSoup(
+            render_to_string("forms/error_summary.html", {"form": form}),
+            "html.parser",
+        )
+    items = [li.get_text() for li in soup.find_all("li")]
+    assert items[0] == "Revise el paso anterior."  # not a field's: no link
+    links = {a["href"]: a.get_text() for a in soup.find_all("a")}
+    # A radio group links to its first radio; the message names the question once.
+    assert links["#id_servicio_turistico_0"] == (
+        "Elija una de las respuestas de «¿Prestará servicios turísticos?»."
+    )
+    assert len(links) == len(form.errors) - 1
