@@ -10,8 +10,11 @@ register = template.Library()
 def error_title_prefix(context) -> str:
     """ "Error: " before the page title when a form on the page has errors (GOV.UK
     pattern: the title is the first thing a screen reader reads). Only forms already
-    validated count: reading ``errors`` would validate a bound form here."""
+    validated count (``_errors``): reading ``errors`` would validate a bound form."""
     for value in context.flatten().values():
-        if isinstance(value, forms.BaseForm) and getattr(value, "_errors", None):
+        # type(), not isinstance(): isinstance() would evaluate the context's lazy
+        # objects (the CSRF token sets its cookie, the user reads the session), and
+        # a page with a cookie is not cached for anonymous visitors.
+        if issubclass(type(value), forms.BaseForm) and value._errors:
             return _("Error:") + " "
     return ""

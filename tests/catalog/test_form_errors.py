@@ -306,3 +306,10 @@ def test_the_summary_links_each_message_to_its_control_and_names_the_field_once(
         "Elija una de las respuestas de «¿Prestará servicios turísticos?»."
     )
     assert len(links) == len(form.errors) - 1
+
+
+def test_the_error_title_leaves_the_context_s_lazy_values_alone(client):
+    # Evaluating the CSRF token would set its cookie: the page would not be cached.
+    response = client.get("/tramites/")
+    assert response.status_code == 200
+    assert not response.cookies
