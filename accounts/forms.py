@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from catalog.form_errors import EMAIL_EXAMPLE, PASSWORD_MISMATCH, FixMessagesMixin
 from catalog.links import site_url
 
 from .backends import login_username
@@ -61,8 +62,21 @@ def _name_field(label, autocomplete: str) -> forms.CharField:
     )
 
 
-class IdentityForm(forms.Form):
+IDENTITY_MESSAGES = {
+    "first_name": _("Escriba sus nombres, como aparecen en su documento."),
+    "last_name": _("Escriba sus apellidos, como aparecen en su documento."),
+    "document_type": _("Elija el tipo de documento."),
+    "document_number": _(
+        "Escriba su número de documento: la cédula solo con números; el NIT con su dígito de verificación."
+    ),
+}
+EMAIL_MESSAGES = {"required": EMAIL_EXAMPLE}
+
+
+class IdentityForm(FixMessagesMixin, forms.Form):
     """Names, document and phone: the same checks at sign-up and on the profile."""
+
+    field_messages = IDENTITY_MESSAGES
 
     first_name = _name_field(_("Nombres"), "given-name")
     last_name = _name_field(_("Apellidos"), "family-name")
@@ -116,6 +130,16 @@ class IdentityForm(forms.Form):
 
 class SignupForm(SetPasswordMixin, IdentityForm):
     """Sign-up: identity, e-mail, password twice and the privacy notice."""
+
+    field_messages = {
+        **IDENTITY_MESSAGES,
+        "email": EMAIL_MESSAGES,
+        "password1": _(
+            "Escriba una contraseña de al menos 10 caracteres que no sea solo números."
+        ),
+        "password2": _("Escriba otra vez la contraseña, para confirmarla."),
+    }
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
 
     email = forms.EmailField(
         label=_("Correo electrónico"),
@@ -180,7 +204,9 @@ class SignupForm(SetPasswordMixin, IdentityForm):
         return data
 
 
-class EmailForm(forms.Form):
+class EmailForm(FixMessagesMixin, forms.Form):
+    field_messages = {"email": EMAIL_MESSAGES}
+
     email = forms.EmailField(
         label=_("Correo electrónico"),
         max_length=254,
@@ -188,9 +214,16 @@ class EmailForm(forms.Form):
     )
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(FixMessagesMixin, AuthenticationForm):
     """Django's login form: accepts the e-mail, delays repeated failures, and tells the
     owner of an account not yet verified what to do."""
+
+    field_messages = {
+        "username": _(
+            "Escriba el correo electrónico (o el usuario) con el que creó su cuenta."
+        ),
+        "password": _("Escriba su contraseña."),
+    }
 
     error_messages = {
         "invalid_login": _(
@@ -230,13 +263,18 @@ class LoginForm(AuthenticationForm):
         return self.cleaned_data
 
 
-class PasswordResetRequestForm(PasswordResetForm):
+class PasswordResetRequestForm(FixMessagesMixin, PasswordResetForm):
     """Django's reset form; the e-mail goes through the outbox. Known and unknown
     addresses cost the same: each gets one e-mail queued and one event recorded (the
     unknown one says there is no active account). A second request for the same
     address within a minute, or a client past its request limit, sends nothing; the
     answer is the same in every case."""
 
+    field_messages = {
+        "email": _(
+            "Escriba el correo electrónico de su cuenta, por ejemplo nombre@dominio.co."
+        )
+    }
     email = forms.EmailField(
         label=_("Correo electrónico de su cuenta"),
         max_length=254,
@@ -287,8 +325,16 @@ class PasswordResetRequestForm(PasswordResetForm):
         )
 
 
-class NewPasswordForm(SetPasswordForm):
+class NewPasswordForm(FixMessagesMixin, SetPasswordForm):
     """The new password from a reset link, checked by Django's validators."""
+
+    field_messages = {
+        "new_password1": _(
+            "Escriba una contraseña nueva de al menos 10 caracteres que no sea solo números."
+        ),
+        "new_password2": _("Escriba otra vez la contraseña nueva, para confirmarla."),
+    }
+    error_messages = {"password_mismatch": PASSWORD_MISMATCH}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

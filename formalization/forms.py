@@ -16,6 +16,7 @@ from stdnum.co import nit as co_nit
 
 from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
 from catalog.document_formats import accept_attribute, describe
+from catalog.form_errors import fix_messages
 from catalog.formatting import format_cop
 from procedures.forms import (
     MoneyField,
@@ -139,14 +140,19 @@ class DateField(forms.DateField):
 
 
 class StepForm(forms.Form):
-    """A wizard step: knows the earlier answers and the draft it belongs to."""
+    """A wizard step: knows the earlier answers and the draft it belongs to. Its
+    messages say how to fix each field: ``field_messages`` for the fields a step knows
+    best, the field's kind for the rest (catalog.form_errors); a step that adds fields
+    in its ``__init__`` calls ``fix_messages`` again."""
 
     required_css_class = "required"
+    field_messages: dict = {}
 
     def __init__(self, *args, answers=None, draft=None, **kwargs):
         self.answers = answers or {}
         self.draft = draft
         super().__init__(*args, **kwargs)
+        fix_messages(self, self.field_messages)
 
     @property
     def question_count(self) -> int:
@@ -154,6 +160,18 @@ class StepForm(forms.Form):
 
 
 class ApplicantForm(StepForm):
+    field_messages = {
+        "tipo": _("Elija si se formaliza como persona natural o como SAS."),
+        "doc_tipo": _("Elija el tipo de documento."),
+        "doc_numero": _("Escriba su número de documento, solo números."),
+        "nombre": _("Escriba su nombre completo, como aparece en su documento."),
+        "fecha_nacimiento": _(
+            "Escriba su fecha de nacimiento con día, mes y año, por ejemplo 15/03/1990."
+        ),
+        "telefono": _(
+            "Escriba un teléfono de contacto: celular de 10 dígitos o fijo con indicativo."
+        ),
+    }
     tipo = forms.ChoiceField(
         label=_("¿Cómo va a formalizar su negocio?"),
         choices=[
@@ -295,6 +313,14 @@ class CompanyForm(StepForm):
 
 
 class BusinessForm(StepForm):
+    field_messages = {
+        "razon_social": _(
+            "Escriba el nombre que propone para la empresa; si es una SAS, terminado en «S.A.S.»."
+        ),
+        "ciiu": _(
+            "Escriba el código CIIU o parte de la descripción y elija su actividad de la lista."
+        ),
+    }
     razon_social = forms.CharField(
         label=_("Nombre propuesto para la empresa"),
         max_length=150,
@@ -376,6 +402,12 @@ class BusinessForm(StepForm):
 
 
 class LocationForm(StepForm):
+    field_messages = {
+        "direccion": _(
+            "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
+        ),
+        "localidad": _("Elija la localidad donde queda la dirección."),
+    }
     direccion = forms.CharField(
         label=_("Dirección principal en Bogotá"),
         max_length=150,
@@ -391,6 +423,17 @@ class LocationForm(StepForm):
 
 
 class EstablishmentForm(StepForm):
+    field_messages = {
+        "nombre_establecimiento": _(
+            "Escriba el nombre del establecimiento, como aparecerá en el aviso."
+        ),
+        "chip": _(
+            "Escriba el CHIP del predio que aparece en el recibo del predial, p. ej. AAA0123ABCD."
+        ),
+        "horario": _(
+            "Escriba los días y horas de atención, p. ej. «Lunes a sábado, 8:00 a 20:00»."
+        ),
+    }
     nombre_establecimiento = forms.CharField(
         label=_("Nombre del establecimiento"), max_length=150, min_length=2
     )
@@ -635,6 +678,7 @@ class DocumentsForm(StepForm):
                     attrs={"accept": accept_attribute(document.formats)}
                 ),
             )
+        fix_messages(self)
 
     def clean(self):
         data = super().clean()

@@ -32,6 +32,25 @@ APPLICANT_LABELS = {
     "solicitante_telefono": _("Teléfono"),
     "solicitante_direccion": _("Dirección"),
 }
+# How to fix each applicant field (catalog.form_errors fills in the rest by kind).
+APPLICANT_MESSAGES = {
+    "solicitante_actua": _(
+        "Elija si hace el trámite en nombre propio o en representación de una empresa."
+    ),
+    "solicitante_empresa": _(
+        "Escriba la razón social de la empresa, como aparece en su RUT."
+    ),
+    "solicitante_nit": _(
+        "Escriba el NIT de la empresa con el dígito de verificación, p. ej. 900123456-7."
+    ),
+    "solicitante_nombres": _("Escriba sus nombres, como aparecen en su documento."),
+    "solicitante_apellidos": _("Escriba sus apellidos, como aparecen en su documento."),
+    "solicitante_tipo_documento": _("Elija el tipo de documento."),
+    "solicitante_numero_documento": _("Escriba su número de documento, solo números."),
+    "solicitante_correo": _(
+        "Escriba su correo electrónico, por ejemplo nombre@dominio.co."
+    ),
+}
 # Each applicant field and the profile value it comes from / goes to.
 PROFILE_SOURCE = {
     "solicitante_nombres": "first_name",

@@ -18,6 +18,7 @@ from accounts.identity import (
     validate_phone,
 )
 from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
+from catalog.form_errors import FixMessagesMixin, fix_messages
 
 from . import applicant as applicant_block
 from .uploads import validate_upload
@@ -155,6 +156,7 @@ class MoneyField(forms.Field):
     than read as fifteen pesos."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    error_kind = "money"  # catalog.form_errors: how to fix an empty one
     default_error_messages = {
         "invalid": _("Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."),
     }
@@ -187,13 +189,39 @@ class MoneyField(forms.Field):
         return amount
 
 
+# How to fill in an empty answer of each kind an editor may choose that has a format
+# of its own; the other kinds get the message of their field (catalog.form_errors).
+REQUIRED_BY_KIND = {
+    "cedula": _("Escriba el número de cédula, solo números."),
+    "cedula_extranjeria": _(
+        "Escriba el número de cédula de extranjería, solo números."
+    ),
+    "pasaporte": _("Escriba el número de pasaporte, con letras y números."),
+    "identity": _("Escriba el número de documento, solo números."),
+    "nit": _("Escriba el NIT con el dígito de verificación, p. ej. 900123456-7."),
+    "chip": _("Escriba el CHIP del predio: 11 caracteres, p. ej. AAA0012ABCD."),
+    "matricula_mercantil": _(
+        "Escriba el número de la matrícula mercantil, solo números."
+    ),
+    "placa": _("Escriba la placa sin espacios, p. ej. ABC123."),
+    "phone": _(
+        "Escriba un celular de 10 dígitos o un fijo con indicativo, p. ej. 6013386000."
+    ),
+    "address": _(
+        "Escriba la dirección con la nomenclatura de Bogotá, p. ej. «Calle 26 # 13-19»."
+    ),
+}
+
+
 def _field(block: dict) -> forms.Field:
+    kind = block["field_type"]
     common = {
         "label": block["label"],
         "required": block.get("required", True),
         "help_text": block.get("help_text", ""),
     }
-    kind = block["field_type"]
+    if kind in REQUIRED_BY_KIND:
+        common["error_messages"] = {"required": REQUIRED_BY_KIND[kind]}
     if kind == "long_text":
         return forms.CharField(
             max_length=3000,
@@ -335,6 +363,9 @@ class FilingForm(forms.Form):
                 ),
             )
             self.document_specs[name] = spec
+        # The privacy notice last, as on the page (the error summary follows this order).
+        self.fields["accept_privacy"] = self.fields.pop("accept_privacy")
+        fix_messages(self, applicant_block.APPLICANT_MESSAGES)
         if not self.is_bound:
             self.initial.setdefault("submission_token", uuid.uuid4())
 
@@ -464,8 +495,26 @@ class FilingForm(forms.Form):
         return [self[name] for name in self.document_specs]
 
 
-class AnswerForm(forms.Form):
+# The page's version of the case, stale when the case changed since it was shown.
+STALE_PAGE = _(
+    "El trámite cambió mientras respondía: recargue la página y envíe su respuesta de nuevo."
+)
+VERSION_MESSAGES = {
+    "required": STALE_PAGE,
+    "invalid": STALE_PAGE,
+    "min_value": STALE_PAGE,
+}
+
+
+class AnswerForm(FixMessagesMixin, forms.Form):
     """The citizen's answer to an information request: text and, if needed, a document."""
+
+    field_messages = {
+        "version": VERSION_MESSAGES,
+        "answer": _(
+            "Escriba su respuesta a lo que le pide la entidad, o explique por qué adjunta el documento."
+        ),
+    }
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.CharField(
@@ -498,7 +547,9 @@ class AnswerForm(forms.Form):
         return data
 
 
-class CitizenExtensionForm(forms.Form):
+class CitizenExtensionForm(FixMessagesMixin, forms.Form):
     """The citizen asks for the one extension of the month to answer (Ley 1755 art. 17)."""
+
+    field_messages = {"version": VERSION_MESSAGES}
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

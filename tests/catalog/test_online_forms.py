@@ -200,7 +200,7 @@ def test_show_if_hides_questions_server_side_and_drops_their_answers():
     form = FilingForm(CHAINED, {**token, "q_tiene": "Sí"})
     assert not form.is_valid()
     assert set(form.errors) == {"q_placa", "q_tipo"}
-    assert form.errors["q_placa"] == ["Este campo es necesario."]
+    assert form.errors["q_placa"] == ["Escriba la placa sin espacios, p. ej. ABC123."]
     # The company's name and NIT are asked only of who acts for a company.
     form = FilingForm(
         CHAINED,

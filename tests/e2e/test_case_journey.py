@@ -140,13 +140,13 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     page.get_by_role("button", name="Radicar solicitud").click()
 
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("Revise los datos marcados")
+    expect(summary).to_contain_text("Hay un problema")
     summary_link = summary.get_by_role(
         "link", name=re.compile("NIT de la empresa: " + re.escape(NIT_ERROR))
     )
     expect(summary_link).to_be_visible()
     expect(page.locator(".field").filter(has=nit).locator(".error")).to_have_text(
-        NIT_ERROR
+        "Error: " + NIT_ERROR
     )
     expect(page.locator(".field .error")).to_have_count(1)
     expect(nit).to_have_attribute("aria-invalid", "true")

@@ -368,7 +368,7 @@ def test_step_page_fits_a_phone(new_page, assert_accessible):
     # The same page with its errors: the summary and the messages fit as well.
     with page.expect_navigation():
         page.get_by_role("button", name="Guardar y continuar").click()
-    expect(page.get_by_role("alert")).to_contain_text("Revise los datos marcados")
+    expect(page.get_by_role("alert")).to_contain_text("Hay un problema")
     assert page.evaluate(fits)
     assert_accessible(page)
 

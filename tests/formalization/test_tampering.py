@@ -388,9 +388,9 @@ SEVENTEEN = born_years_ago(18, days_later=1)  # turns 18 tomorrow
 
 MSG_DOC = "Escriba solo los números del documento (entre 5 y 10 dígitos)."
 MSG_MONEY = "Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."
-MSG_DATE = "Ingrese una fecha válida."
+MSG_DATE = "una fecha real con día, mes y año"
 MSG_ADULT = "Quien solicita debe ser mayor de edad (18 años o más)."
-MSG_CHOICE = "Escoja una opción válida."
+MSG_CHOICE = "la enviada no está en la lista"
 
 # (persona, step, field, bad value, message beside the field, a field kept as typed)
 BAD_VALUES = [
@@ -431,7 +431,7 @@ BAD_VALUES = [
         "solicitante",
         "nombre",
         "María\x00José",
-        "Los caracteres nulos no están permitidos.",
+        "Quite los caracteres no permitidos de «Nombre completo»",
         "telefono",
     ),
     (

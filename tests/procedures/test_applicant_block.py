@@ -80,7 +80,7 @@ def test_a_bad_company_nit_is_answered_beside_the_field(
     html = response.content.decode()
     assert response.status_code == 200
     assert (
-        '<div id="id_solicitante_nit_error"><p class="error">El NIT no es válido'
-        in html
+        '<div id="id_solicitante_nit_error"><p class="error">'
+        '<span class="visually-hidden">Error:</span> El NIT no es válido' in html
     )
     assert not Case.objects.filter(applicant__username="ciudadano").exists()

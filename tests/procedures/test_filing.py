@@ -127,7 +127,7 @@ def test_radicados_are_consecutive_per_entity(
         ("q_identificacion", "900373913-5", "dígito de verificación"),
         ("q_identificacion", "12ab", "solo los números"),
         ("q_correo", "no-es-correo", "correo"),
-        ("q_nombre_contribuyente", "", "Este campo es necesario"),
+        ("q_nombre_contribuyente", "", "Escriba su respuesta en"),
         ("accept_privacy", "", "aviso de privacidad"),
     ],
 )
@@ -168,7 +168,7 @@ def test_script_in_text_fields_is_kept_as_text(
             b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024) + b"%%EOF",
             "tamaño máximo",
         ),
-        ("rut.pdf", b"", "El archivo enviado está vac"),
+        ("rut.pdf", b"", "está vacío: adjunte el documento con su contenido"),
     ],
 )
 def test_bad_uploads_are_rejected_with_a_message_and_nothing_stored(
