@@ -180,13 +180,20 @@ def test_officer_remits_from_the_back_office_and_both_pages_say_so(
         in client.post(url, mismatch, follow=True).content.decode()
     )
     own = {**post, "entity": case.entity_id, "procedure": case.procedure_id}
-    assert client.post(url, own).status_code == 302
+    # The rule is checked before the confirmation, on the form itself.
+    refused = client.post(url, own)
+    assert refused.status_code == 200
+    assert "no a la misma" in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == "radicado"
 
+    competent = {**post, "entity": procedure.entity_id, "procedure": procedure.pk}
+    confirmation = client.post(url, competent).content.decode()
+    assert (
+        "Confirmar y enviar" in confirmation and procedure.entity.name in confirmation
+    )
+    assert not Case.objects.filter(remitted_from=case).exists()
     done = client.post(
-        url,
-        {**post, "entity": procedure.entity_id, "procedure": procedure.pk},
-        follow=True,
+        url, {**competent, "confirmar": "1"}, follow=True
     ).content.decode()
     target = Case.objects.get(remitted_from=case)
     said = f"Remitido a {procedure.entity.name} con radicado {target.radicado}"
