@@ -72,16 +72,22 @@ def _steps_for(body: dict, *, citizen: bool, entity: str) -> list[tuple[str, str
     details = body.get("details") or {}
     due = _date(after.get("due_date"))
     if action == "case.filed":
+        # No due date here: it moves (extensions, suspensions), and the page shows
+        # the one in force.
         return [
-            ("filed", _("Solicitud radicada"), _("Vence el %(date)s.") % {"date": due})
+            (
+                "filed",
+                _("Solicitud radicada"),
+                _("Radicado %(radicado)s.") % {"radicado": body["radicado"]},
+            )
         ]
     if action == "case.received_by_remission":
         return [
             (
                 "filed",
                 _("Recibida por remisión de otra entidad"),
-                _("Radicado de origen %(radicado)s. Vence el %(date)s.")
-                % {"radicado": details.get("remitted_from", ""), "date": due},
+                _("Radicado de origen %(radicado)s.")
+                % {"radicado": details.get("remitted_from", "")},
             )
         ]
     verb = action.removeprefix("case.")

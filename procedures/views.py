@@ -271,6 +271,9 @@ def case_detail(request, radicado):
             except services.CaseConflict as refused:
                 messages.error(request, str(refused))
             except workflow.TransitionError as refused:
+                if asks_extension:
+                    messages.error(request, str(refused))
+                    return redirect("mis_tramites:case", radicado=case.radicado)
                 # A rule the form did not foresee: shown on the form, answers kept.
                 form.add_error(None, str(refused))
                 return _render_case(request, case, answer_form, extension_form)

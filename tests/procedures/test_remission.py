@@ -166,7 +166,7 @@ def test_officer_remits_from_the_back_office_and_both_pages_say_so(
 
     officer = demo_user("funcionario_shd")
     client.force_login(officer)
-    page = client.get(f"/admin/casos/{case.radicado}/").content.decode()
+    page = client.get(f"/admin/casos/{case.radicado}/accion/remitir/").content.decode()
     assert 'name="entity"' in page and 'name="procedure"' in page
     url = f"/admin/casos/{case.radicado}/accion/"
     post = {"action": "remitir", "version": case.version, "reason": REASON}
