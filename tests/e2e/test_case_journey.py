@@ -274,7 +274,7 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     shot(page, "citizen-respond")
     answer = "La dirección es Calle 19 # 4-56, la misma del RUT de 2026."
     asked.get_by_label("Su respuesta").fill(answer)
-    respond = asked.get_by_role("button", name="Responder")
+    respond = asked.get_by_role("button", name="Responder", exact=True)
     # Every document asked for has its own upload, and it is required.
     respond.click()
     expect(page.get_by_role("alert")).to_contain_text(
@@ -285,10 +285,10 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     asked.get_by_label("Certificado de dirección").set_input_files(
         {"name": "direccion.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
     )
-    asked.get_by_role("button", name="Responder").click()
+    asked.get_by_role("button", name="Responder", exact=True).click()
     expect(page.get_by_text("Recibimos su respuesta")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("En revisión")
-    expect(page.get_by_role("button", name="Responder")).to_have_count(0)
+    expect(page.get_by_role("button", name="Responder", exact=True)).to_have_count(0)
 
     # --- The officer approves -----------------------------------------------------------
     officer_page.reload()

@@ -180,10 +180,10 @@ def test_officer_remits_from_the_back_office_and_both_pages_say_so(
         in client.post(url, mismatch, follow=True).content.decode()
     )
     own = {**post, "entity": case.entity_id, "procedure": case.procedure_id}
-    # The rule is checked before the confirmation, on the form itself.
+    # Refused on the form itself, before any confirmation.
     refused = client.post(url, own)
     assert refused.status_code == 200
-    assert "no a la misma" in refused.content.decode()
+    assert "Confirmar y enviar" not in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == "radicado"
 
     competent = {**post, "entity": procedure.entity_id, "procedure": procedure.pk}
