@@ -252,8 +252,10 @@ def request_documents(client, case, officer, *, requested, other):
             step_url(case, "solicitar_informacion"), post
         ).content.decode()
         assert "Confirmar y enviar" in confirmation
+        # Named in the confirmation, and in the e-mail the citizen will get.
+        email = confirmation.split("Lo que recibirá el ciudadano", 1)[1]
         for name in [*requested, *other.splitlines()]:
-            assert name.strip() in confirmation
+            assert f"- {name.strip()}" in email
         assert Case.objects.get(pk=case.pk).status == "en_revision"
         client.post(step_url(case, "solicitar_informacion"), {**post, "confirmar": "1"})
     case.refresh_from_db()
