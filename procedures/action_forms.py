@@ -4,6 +4,7 @@ workflow table: one field per input the row names, and nothing else."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.document_formats import ALL_FORMATS, describe
 from catalog.models import Entity, ProcedurePage
 
 from . import services, workflow
@@ -137,6 +138,59 @@ def _act_fields(case: Case) -> dict:
     }
 
 
+# A document the officer names in their own words is taken in every format the
+# uploads accept, up to this size.
+OTHER_DOCUMENT_MAX_MB = 10
+MAX_OTHER_DOCUMENTS = 10
+
+
+def procedure_documents(case: Case) -> list[dict]:
+    """The documents of the procedure as the case was filed under it."""
+    from .forms import form_definition
+
+    page = (
+        case.procedure_revision.as_object()
+        if case.procedure_revision_id
+        else case.procedure
+    )
+    return [
+        {
+            "name": spec["name"],
+            "formats": [str(f) for f in spec["formats"]],
+            "max_size_mb": spec["max_size_mb"],
+        }
+        for spec in form_definition(page)[1]
+    ]
+
+
+def _requested_documents_fields(case: Case) -> dict:
+    listed = procedure_documents(case)
+    return {
+        "requested": forms.MultipleChoiceField(
+            label=_("Documentos del trámite que debe adjuntar"),
+            required=False,
+            choices=[
+                (
+                    spec["name"],
+                    f"{spec['name']} ({describe(spec['formats'])})",
+                )
+                for spec in listed
+            ],
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        "other_documents": forms.CharField(
+            label=_("Otros documentos que debe adjuntar (uno por línea)"),
+            help_text=_(
+                "El ciudadano tendrá un campo de carga por cada documento, en PDF, "
+                "JPEG o PNG."
+            ),
+            required=False,
+            max_length=1500,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        ),
+    }
+
+
 # The fields each input adds to the form. The citizen's documents come with the
 # answer on "Mis trámites", not from this form.
 INPUT_FIELDS = {
@@ -145,6 +199,7 @@ INPUT_FIELDS = {
     Input.REMIT_TO: _remit_to_fields,
     Input.ASSIGNEE: _assignee_fields,
     Input.ACT: _act_fields,
+    Input.REQUESTED_DOCUMENTS: _requested_documents_fields,
 }
 
 
@@ -159,10 +214,11 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     # Errors of these fields are shown as they are; any other means a tampered form.
-    SPECIFIC_ERRORS = ("entity", "procedure", "act")
+    SPECIFIC_ERRORS = ("entity", "procedure", "act", "other_documents")
 
     def __init__(self, data=None, files=None, *, case: Case, action: str | None = None):
         action = action or (data or {}).get("action")
+        self.case = case
         self.transition = _row(case, action)
         self.action = Action(action) if self.transition else None
         self.status = Status(case.status)
@@ -193,6 +249,26 @@ class ActionForm(forms.Form):
             return "button no"
         return "button button-secondary" if self.secondary else "button"
 
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.transition and self.transition.needs_confirmation)
+
+    # Given on the confirmation page, beside the preview of the generated
+    # document: a file cannot travel through that page's hidden fields.
+    CONFIRMATION_FIELDS = ("act", "act_public")
+
+    def step_fields(self) -> list:
+        return [
+            f for f in self.visible_fields() if f.name not in self.CONFIRMATION_FIELDS
+        ]
+
+    def confirmation_fields(self) -> list:
+        return [self[name] for name in self.CONFIRMATION_FIELDS if name in self.fields]
+
+    @property
+    def has_inputs(self) -> bool:
+        return bool(self.step_fields())
+
     def clean(self):
         data = super().clean()
         self.validated_act = None
@@ -206,6 +282,8 @@ class ActionForm(forms.Form):
                 )
             except forms.ValidationError as error:
                 self.add_error("act", error)
+        if "other_documents" in self.fields:
+            self._clean_requested_documents(data)
         if "entity" not in self.fields:
             return data
         entity, procedure = data.get("entity"), data.get("procedure")
@@ -220,6 +298,29 @@ class ActionForm(forms.Form):
             )
         return data
 
+    def _clean_requested_documents(self, data) -> None:
+        listed = {spec["name"]: spec for spec in procedure_documents(self.case)}
+        chosen = [listed[name] for name in data.get("requested") or ()]
+        names = {spec["name"].casefold() for spec in chosen}
+        for line in (data.get("other_documents") or "").splitlines():
+            name = " ".join(line.split())[:150]
+            if name and name.casefold() not in names:
+                names.add(name.casefold())
+                chosen.append(
+                    {
+                        "name": name,
+                        "formats": [str(f) for f in ALL_FORMATS],
+                        "max_size_mb": OTHER_DOCUMENT_MAX_MB,
+                    }
+                )
+        if len(chosen) > MAX_OTHER_DOCUMENTS + len(listed):
+            self.add_error(
+                "other_documents",
+                _("Pida como máximo %(n)d documentos adicionales.")
+                % {"n": MAX_OTHER_DOCUMENTS},
+            )
+        data["requested_documents"] = chosen
+
     def inputs(self) -> dict:
         """The keyword arguments of ``case_act`` this form supplies."""
         data = self.cleaned_data
@@ -233,6 +334,8 @@ class ActionForm(forms.Form):
         if getattr(self, "validated_act", None) is not None:
             given["act"] = self.validated_act
             given["act_public"] = bool(data.get("act_public"))
+        if "other_documents" in self.fields:
+            given["requested_documents"] = data.get("requested_documents") or []
         return given
 
 

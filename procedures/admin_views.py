@@ -1,9 +1,11 @@
 """The officers' back office, built from Wagtail's generic viewset pieces.
 
-``CaseViewSet`` gives three views under ``/admin/casos/``: the entity's queue
+``CaseViewSet`` gives the views under ``/admin/casos/``: the entity's queue
 (Wagtail's ``IndexView``: filters, search, sortable columns, pagination, and the
-``asignar`` bulk action on ticked rows), one case (``InspectView``) and the
-single action view; both actions only call ``services.case_act``. ``OfficerCasePolicy`` is the one permission rule: an
+``asignar`` bulk action on ticked rows), and one case with its actions
+(``case_admin``: the case page, each action's form and confirmation, which only
+call ``services.case_preview`` and ``case_act``).
+``OfficerCasePolicy`` is the one permission rule: an
 officer views their entity's cases (``Case.objects.in_queue_of``) and nobody
 adds, edits or deletes a case here; every change is a workflow action.
 """
@@ -15,13 +17,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q
-from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views.generic import View
 
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, TitleColumn
@@ -35,15 +35,11 @@ from wagtail.permissions import register_permission_policy
 import django_filters
 
 from accounts.models import ApplicantProfile
-from audit.models import AuditEvent
-from audit.presentation import present_all
 from catalog.models import ProcedurePage
 
 from . import calendar, services, wording, workflow
-from .action_forms import ActionForm
+from .case_admin import QUEUE_TITLE, ActionView, CaseView, OutputPreviewView
 from .models import CLOCK_STOPPED_STATUSES, Case
-
-QUEUE_TITLE = _("Casos de mi entidad")
 
 
 def is_officer(user) -> bool:
@@ -456,194 +452,7 @@ class QueueView(generic.IndexView):
         return case_search(queryset, self.search_query)
 
 
-# --- One case and its action -------------------------------------------------------
-
-
-class CaseScopedMixin(PermissionCheckedMixin):
-    """The case named in the URL, found only in the officer's queue (404 for a
-    case of another entity, never a hint that it exists)."""
-
-    model = Case
-    any_permission_required = ["view"]
-
-    def get_case(self, queryset=None):
-        cases = self.permission_policy.instances_user_has_permission_for(
-            self.request.user, "view"
-        )
-        return get_object_or_404(
-            cases if queryset is None else queryset.filter(pk__in=cases),
-            radicado=self.kwargs["radicado"],
-        )
-
-
-class CaseView(CaseScopedMixin, generic.InspectView):
-    template_name = "procedures/admin/case.html"
-    pk_url_kwarg = "radicado"
-
-    def get_fields(self):
-        return []
-
-    def get_object(self, queryset=None):
-        return self.get_case(
-            Case.objects.select_related(
-                "procedure",
-                "entity",
-                "applicant",
-                "assigned_to",
-                "remitted_from__entity",
-                "remitted_to__entity",
-            )
-        )
-
-    def get_page_title(self):
-        return self.object.radicado
-
-    def get_page_subtitle(self):
-        return self.object.procedure.title
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": QUEUE_TITLE},
-            {"url": "", "label": self.object.radicado},
-        ]
-
-    def get(self, request, *args, **kwargs):
-        services.case_viewed(self.object, user=request.user)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        case = self.object
-        today = _today()
-        refusals = action_refusals(case, today, self.request.user)
-        forms = [
-            ActionForm(case=case, action=action)
-            for action in workflow.allowed_actions(case.status, workflow.Role.OFFICER)
-            if action not in refusals
-        ]
-        history = present_all(
-            AuditEvent.objects.filter(chain_key=case.audit_chain).order_by("seq")
-        )
-        return super().get_context_data(
-            case=case,
-            documents=case.documents.all(),
-            history=_with_names(history),
-            actions=[form for form in forms if not form.secondary],
-            secondary_actions=[form for form in forms if form.secondary],
-            term_status=term_status(case, today),
-            extension_label=wording.days(
-                case.extension_days, calendar_days=case.calendar_days
-            ),
-            assignee=services.user_display(case.assigned_to) or "—",
-            refusals=list(refusals.values()),
-            **kwargs,
-        )
-
-
-def term_status(case: Case, today: datetime.date) -> str:
-    """The "Vence" line's note: days left while the term runs, and otherwise why
-    none are counted (a closed case shows no "N días restantes")."""
-    if case.is_closed:
-        return _("Trámite terminado el %(date)s") % {
-            "date": f"{calendar.to_bogota(case.decided_at):%d/%m/%Y}"
-            if case.decided_at
-            else "—"
-        }
-    if case.clock_stopped:
-        return _("Término suspendido desde el %(date)s") % {
-            "date": f"{case.clock_stopped_on:%d/%m/%Y}"
-            if case.clock_stopped_on
-            else "—"
-        }
-    return wording.remaining(case.days_left(today), calendar_days=case.calendar_days)
-
-
-# Refusals foreseen on the case page: rules on the term that no input can
-# satisfy, so the reason is shown instead of the button (the service refuses
-# them too). Other guards depend on what the officer enters.
-FORESEEN_REFUSALS = (workflow.Action.REQUEST_INFO, workflow.Action.EXTEND)
-
-
-def action_refusals(case: Case, today: datetime.date, user) -> dict:
-    """Actions the table allows now but the law does not for this case, with the
-    Spanish reason shown instead of the button."""
-    refusals = {}
-    for action in workflow.allowed_actions(case.status, workflow.Role.OFFICER):
-        if action not in FORESEEN_REFUSALS:
-            continue
-        # The smallest extension: if one day is refused, every one is.
-        probe = workflow.Act(
-            case=case,
-            action=action,
-            role=workflow.Role.OFFICER,
-            actor=user,
-            today=today,
-            extra_days=1,
-        )
-        row = workflow.TRANSITIONS[(workflow.Status(case.status), action)]
-        try:
-            for guard in row.guards:
-                guard(probe)
-        except workflow.TransitionError as refused:
-            refusals[action] = f"{action.label}: {refused}"
-    return refusals
-
-
-def _with_names(history) -> list[tuple]:
-    """Each event with its actor's full name (the trail keeps the username)."""
-    users = get_user_model().objects.filter(
-        username__in={event.actor for event in history}
-    )
-    names = {user.get_username(): services.user_display(user) for user in users}
-    return [(event, names.get(event.actor, event.actor)) for event in history]
-
-
-class ActionView(CaseScopedMixin, View):
-    """The one view that changes a case: the row's form, then ``case_act``."""
-
-    http_method_names = ["post"]
-
-    def post(self, request, radicado):
-        case = self.get_case()
-        form = ActionForm(request.POST, request.FILES, case=case)
-        if form.is_valid():
-            self.act(case, form)
-        elif set(form.errors) <= set(form.SPECIFIC_ERRORS):
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        else:
-            messages.error(
-                request,
-                _("La acción no es válida. Recargue la página e intente de nuevo."),
-            )
-        return redirect("procedures_admin_case", radicado=radicado)
-
-    def act(self, case: Case, form: ActionForm) -> None:
-        data = form.cleaned_data
-        try:
-            acted = services.case_act(
-                case.pk,
-                actor=self.request.user,
-                action=data["action"],
-                expected_version=data["version"],
-                **form.inputs(),
-            )
-        except (services.CaseConflict, workflow.TransitionError) as refused:
-            messages.error(self.request, str(refused))
-            return
-        target = acted.remission
-        if target is not None:
-            messages.success(
-                self.request,
-                _("Remitido a %(entity)s con radicado %(radicado)s.")
-                % {"entity": target.entity.name, "radicado": target.radicado},
-            )
-        else:
-            messages.success(
-                self.request,
-                _("Acción registrada: %(action)s.")
-                % {"action": workflow.Action(data["action"]).label},
-            )
+# --- One case and its action: procedures/case_admin.py --------------------------
 
 
 # --- Assigning many cases at once ---------------------------------------------------
@@ -761,6 +570,8 @@ class CaseViewSet(ModelViewSet):
         "index_results": "procedures_admin_queue_results",
         "inspect": "procedures_admin_case",
         "action": "procedures_admin_action",
+        "action_step": "procedures_admin_action_step",
+        "action_preview": "procedures_admin_action_preview",
     }
     index_view_class = QueueView
     index_template_name = "procedures/admin/queue.html"
@@ -809,6 +620,16 @@ class CaseViewSet(ModelViewSet):
                 "<str:radicado>/accion/",
                 self.construct_view(ActionView, model=Case),
                 name=self.URL_NAMES["action"],
+            ),
+            path(
+                "<str:radicado>/accion/<str:action>/",
+                self.construct_view(ActionView, model=Case),
+                name=self.URL_NAMES["action_step"],
+            ),
+            path(
+                "<str:radicado>/accion/<str:action>/vista-previa.pdf",
+                self.construct_view(OutputPreviewView, model=Case),
+                name=self.URL_NAMES["action_preview"],
             ),
         ]
 

@@ -4,6 +4,7 @@ import hashlib
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from audit.exports import render_pdf
@@ -21,6 +22,34 @@ OUTPUT_TITLES = {
     "LICENCIA": "Licencia",
     "PERMISO": "Permiso",
 }
+
+
+OUTPUT_TEMPLATE = "procedures/pdf/output.html"
+
+
+def output_title(case: Case) -> str:
+    return OUTPUT_TITLES.get(case.procedure.result_type, "Constancia")
+
+
+def output_context(case: Case) -> dict:
+    """What the output template reads: one place for the stored PDF and its preview."""
+    return {
+        "case": case,
+        "title": output_title(case),
+        "signer": signer(case),
+        "parties": case_parties(case),
+    }
+
+
+def output_html(case: Case) -> str:
+    """The output document's HTML for ``case`` as it stands (an unsaved preview too)."""
+    return render_to_string(OUTPUT_TEMPLATE, output_context(case))
+
+
+def output_preview_pdf(case: Case) -> bytes:
+    """The output document rendered as render_output would store it, never stored:
+    what the officer sees before confirming an approval."""
+    return render_pdf(OUTPUT_TEMPLATE, output_context(case))[1]
 
 
 def _store_pdf(
@@ -127,14 +156,14 @@ def render_output(case_pk: int) -> CaseDocument | None:
                 kind=CaseDocument.Kind.OUTPUT, requirement="Documento de salida"
             ).exists()
         ):
-            title = OUTPUT_TITLES.get(case.procedure.result_type, "Constancia")
+            title = output_title(case)
             document = _store_pdf(
                 case,
                 kind=CaseDocument.Kind.OUTPUT,
                 requirement="Documento de salida",
                 name=f"{title.lower().replace(' ', '-')}-{case.radicado}.pdf",
-                html_template="procedures/pdf/output.html",
-                context={"title": title, "signer": signer(case)},
+                html_template=OUTPUT_TEMPLATE,
+                context=output_context(case),
                 document_type=IssuedDocument.Type.OUTPUT,
                 title=f"{title}: {case.procedure.result_name or case.procedure.title}",
             )

@@ -507,7 +507,9 @@ VERSION_MESSAGES = {
 
 
 class AnswerForm(FixMessagesMixin, forms.Form):
-    """The citizen's answer to an information request: text and, if needed, a document."""
+    """The citizen's answer to an information request: the text, one upload per
+    document the entity asked for (each in the formats and size it is taken in),
+    and, if needed, one more document."""
 
     field_messages = {
         "version": VERSION_MESSAGES,
@@ -522,28 +524,79 @@ class AnswerForm(FixMessagesMixin, forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[validate_visible_multiline_text],
+        error_messages={
+            "required": _(
+                "Escriba su respuesta a la entidad, aunque solo adjunte documentos."
+            )
+        },
     )
-    document = forms.FileField(
-        label=_("Documento (opcional)"),
-        required=False,
-        help_text=_("PDF, JPEG o PNG. Máximo 10 MB."),
-    )
+
+    EXTRA_DOCUMENT = "Respuesta a la solicitud de información"
+    EXTRA_MAX_MB = 10
+
+    def __init__(self, *args, requested_documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_specs = {}
+        for index, spec in enumerate(requested_documents):
+            name = f"requested_{index}"
+            formats = describe(spec["formats"])
+            self.fields[name] = forms.FileField(
+                label=spec["name"],
+                help_text=_("Formatos: %(formats)s. Máximo %(mb)s MB.")
+                % {"formats": formats, "mb": spec["max_size_mb"]},
+                widget=forms.ClearableFileInput(
+                    attrs={"accept": accept_attribute(spec["formats"])}
+                ),
+                error_messages={
+                    "required": _(
+                        "Adjunte «%(document)s»: la entidad lo pidió. Se recibe en "
+                        "%(formats)s."
+                    )
+                    % {"document": spec["name"], "formats": formats}
+                },
+            )
+            self.document_specs[name] = spec
+        self.fields["document"] = forms.FileField(
+            label=(
+                _("Otro documento (opcional)")
+                if self.document_specs
+                else _("Documento (opcional)")
+            ),
+            required=False,
+            help_text=_("Formatos: %(formats)s. Máximo %(mb)s MB.")
+            % {"formats": describe(ALL_FORMATS), "mb": self.EXTRA_MAX_MB},
+            widget=forms.ClearableFileInput(
+                attrs={"accept": accept_attribute(ALL_FORMATS)}
+            ),
+        )
+
+    def requested_rows(self):
+        return [self[name] for name in self.document_specs]
 
     def clean(self):
         data = super().clean()
         self.validated_documents = []
-        if data.get("document"):
+        uploads = [
+            (name, spec["name"], spec["formats"], spec["max_size_mb"])
+            for name, spec in self.document_specs.items()
+        ]
+        uploads.append(
+            ("document", self.EXTRA_DOCUMENT, ALL_FORMATS, self.EXTRA_MAX_MB)
+        )
+        for name, requirement, formats, max_size_mb in uploads:
+            if not data.get(name):
+                continue
             try:
                 self.validated_documents.append(
                     validate_upload(
-                        data["document"],
-                        requirement="Respuesta a la solicitud de información",
-                        formats=ALL_FORMATS,
-                        max_size_mb=10,
+                        data[name],
+                        requirement=requirement,
+                        formats=formats,
+                        max_size_mb=max_size_mb,
                     )
                 )
             except ValidationError as error:
-                self.add_error("document", error)
+                self.add_error(name, error)
         return data
 
 

@@ -122,6 +122,11 @@ class Case(models.Model):
     decision_reason = models.TextField(_("motivo de la decisión"), blank=True)
     version = models.PositiveIntegerField(default=1)
     information_request = models.TextField(_("información solicitada"), blank=True)
+    # The documents the open information request asks for, each with the formats
+    # and size it is taken in: [{"name", "formats", "max_size_mb"}].
+    requested_documents = models.JSONField(
+        _("documentos solicitados"), default=list, blank=True
+    )
     # Officers who took or questioned the case: with four eyes they may not approve it.
     reviewer_ids = models.JSONField(default=list, editable=False)
     # The filing form's one-time token: a second POST of the same form files nothing.

@@ -3,6 +3,7 @@ records the audit event and enqueues side effects, in one transaction."""
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from audit.chain import canonical_json
 from audit.personal import subject_of
 
 from . import calendar, tasks, workflow
+from . import documents as case_pdfs
 from .enqueue import enqueue_on_commit
 from .models import Case, CaseDocument, Notification, RadicadoCounter
 from .uploads import ValidatedUpload
@@ -338,11 +340,13 @@ def case_act(
     documents: list[ValidatedUpload] = (),
     act: ValidatedUpload | None = None,
     act_public: bool = False,
+    requested_documents: list[dict] = (),
     today: datetime.date | None = None,
 ) -> Case:
     """Apply one workflow action to a case, under a row lock and a version check.
 
     ``remit_to`` is the competent entity's procedure page for ``remitir``;
+    ``requested_documents`` what ``solicitar_informacion`` asks the citizen to attach;
     ``assignee`` (a user or its id) must be an active officer of the case's entity.
     ``act`` is the decision as the entity signed it (a validated PDF): it becomes the
     output document instead of the generated one, with its own verification code.
@@ -373,6 +377,7 @@ def case_act(
                 documents=documents,
                 act=act,
                 act_public=act_public,
+                requested_documents=requested_documents,
                 today=today,
             )
     if conflict:
@@ -383,8 +388,10 @@ def case_act(
     return case
 
 
-def _apply(case: Case, *, actor, action, today, role=None, **inputs) -> None:
-    """The row of ``action``: its guards, its effects, then save, audit and notify."""
+def _prepare(
+    case: Case, *, actor, action, today, role=None, **inputs
+) -> tuple[workflow.Transition, workflow.Act]:
+    """The row of ``action`` and the act, once its guards pass; nothing changed yet."""
     role = role or _role_for(case, actor)
     transition = workflow.transition_for(case.status, action, role)
     if inputs.get("assignee") is not None:
@@ -393,13 +400,26 @@ def _apply(case: Case, *, actor, action, today, role=None, **inputs) -> None:
         case=case, action=action, role=role, actor=actor, today=today, **inputs
     )
     workflow.check_guards(transition, act)
-    before = _audited_state(case)
+    return transition, act
+
+
+def _change(case: Case, transition: workflow.Transition, act: workflow.Act) -> None:
+    """The row's effects and new status, on the instance only (the caller saves)."""
     for effect in transition.effects:
         effect(act)
-    if transition.needs_output:
-        case.output_pending_since = timezone.now()
     case.status = transition.to
     case.version += 1
+
+
+def _apply(case: Case, *, actor, action, today, role=None, **inputs) -> None:
+    """The row of ``action``: its guards, its effects, then save, audit and notify."""
+    transition, act = _prepare(
+        case, actor=actor, action=action, today=today, role=role, **inputs
+    )
+    before = _audited_state(case)
+    _change(case, transition, act)
+    if transition.needs_output:
+        case.output_pending_since = timezone.now()
     case.save()
     target, events = _record_inputs(act, transition)
     _audit_act(act, before, target, events)
@@ -511,16 +531,22 @@ def _audit_act(
             "reason": act.reason,
             "before": before,
             "after": _audited_state(case),
-            "details": None
-            if target is None
-            else {
-                "remitted_to": target.radicado,
-                "entity": target.entity.code,
-                "procedure": target.procedure.code,
-            },
+            "details": _act_details(act, target),
         }
     )
     audit.record_many(events)
+
+
+def _act_details(act: workflow.Act, target: Case | None) -> dict | None:
+    if target is not None:
+        return {
+            "remitted_to": target.radicado,
+            "entity": target.entity.code,
+            "procedure": target.procedure.code,
+        }
+    if act.requested_documents:
+        return {"requested_documents": [s["name"] for s in act.requested_documents]}
+    return None
 
 
 # The citizen's e-mail subject per notice (the row names the notice). Only a
@@ -540,6 +566,15 @@ NOTICE_SUBJECTS = {
 }
 
 
+def _notice_context(act: workflow.Act, target: Case | None) -> dict:
+    return {
+        "case": act.case,
+        "action": act.action,
+        "reason": act.reason,
+        "target": target,
+    }
+
+
 def _notify(act: workflow.Act, notice: str, target: Case | None) -> None:
     case = act.case
     notification_queue(
@@ -548,12 +583,106 @@ def _notify(act: workflow.Act, notice: str, target: Case | None) -> None:
         recipient=case.applicant.email,
         subject=NOTICE_SUBJECTS[notice](case, target),
         template=f"procedures/email/{notice}.txt",
-        context={
-            "case": case,
-            "action": act.action,
-            "reason": act.reason,
-            "target": target,
-        },
+        context=_notice_context(act, target),
+    )
+
+
+@dataclass(frozen=True)
+class ActPreview:
+    """What an action would record and send, computed on an unsaved copy."""
+
+    case: Case
+    transition: workflow.Transition
+    act: workflow.Act
+    recipient: str
+    notice_subject: str
+    notice_body: str
+    # The output document's title and HTML, when the action issues one.
+    output_title: str
+    output_html: str
+
+
+def case_preview(
+    case_pk: int,
+    *,
+    actor,
+    action: str,
+    today: datetime.date | None = None,
+    **inputs,
+) -> ActPreview:
+    """What ``case_act`` with these arguments would do, for the officer to confirm:
+    the same rules (TransitionError as case_act raises it), the case as it would
+    become, the e-mail the citizen would get and the output document, from the
+    same templates. Nothing is saved, audited, queued or locked."""
+    today = today or calendar.to_bogota(timezone.now()).date()
+    case = (
+        Case.objects.visible_to(actor)
+        .select_related("entity", "procedure", "applicant")
+        .get(pk=case_pk)
+    )
+    transition, act = _prepare(
+        case, actor=actor, action=workflow.Action(action), today=today, **inputs
+    )
+    _change(case, transition, act)
+    target = None
+    if workflow.Input.REMIT_TO in transition.inputs:
+        target = _remission_preview(case, act.remit_to)
+    subject = body = title = html = ""
+    if transition.notice:
+        subject = NOTICE_SUBJECTS[transition.notice](case, target)
+        body = render_to_string(
+            f"procedures/email/{transition.notice}.txt", _notice_context(act, target)
+        )
+    if transition.needs_output:
+        title, html = case_pdfs.output_title(case), case_pdfs.output_html(case)
+    return ActPreview(
+        case=case,
+        transition=transition,
+        act=act,
+        recipient=case.applicant.email,
+        notice_subject=subject,
+        notice_body=body,
+        output_title=title,
+        output_html=html,
+    )
+
+
+def _remission_preview(case: Case, procedure) -> Case:
+    """The competent entity's case as _receive_remission would create it, unsaved;
+    its radicado is given only on confirmation."""
+    now = timezone.now()
+    calendar_days = procedure.calendar_type == procedure.CalendarType.CALENDARIO
+    term_days = max(procedure.legal_term_days or 0, 1)
+    return Case(
+        radicado=gettext("(se asigna al confirmar)"),
+        procedure=procedure,
+        entity=procedure.entity,
+        applicant=case.applicant,
+        received_on=calendar.received_on(now),
+        term_days=term_days,
+        calendar_days=calendar_days,
+        due_date=calendar.due_date(now, term_days, calendar_days=calendar_days),
+    )
+
+
+def case_repeated_act(case: Case, *, actor, action: str) -> bool:
+    """Whether the last workflow action on ``case`` is ``action`` by ``actor``: a
+    refused second submit of the same form is then a repeat, not a conflict."""
+    from audit.models import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(
+            chain_key=case.audit_chain,
+            action__in=[f"case.{a.value}" for a in workflow.Action],
+        )
+        .order_by("-seq")
+        .only("action", "actor_username")
+        .first()
+    )
+    return (
+        last is not None
+        and last.action == f"case.{workflow.Action(action).value}"
+        and last.actor_username == actor.get_username()
     )
 
 

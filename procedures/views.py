@@ -20,6 +20,7 @@ from .applicant import applicant_update_profile
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument, FilingPayment
 from .sections import CASE_SECTIONS, MY_CASES_SECTIONS, page_sections
+from .timeline import case_timeline
 
 APPLICANT_FIELD = {
     "document_number": "numero_documento",
@@ -242,6 +243,7 @@ def case_detail(request, radicado):
             None if asks_extension else data,
             None if asks_extension else (request.FILES or None),
             initial={"version": case.version},
+            requested_documents=case.requested_documents,
         )
         if case.citizen_extension_on is None:
             extension_form = CitizenExtensionForm(
@@ -266,8 +268,15 @@ def case_detail(request, radicado):
                         reason=form.cleaned_data["answer"],
                         documents=form.validated_documents,
                     )
-            except (services.CaseConflict, workflow.TransitionError) as refused:
+            except services.CaseConflict as refused:
                 messages.error(request, str(refused))
+            except workflow.TransitionError as refused:
+                if asks_extension:
+                    messages.error(request, str(refused))
+                    return redirect("mis_tramites:case", radicado=case.radicado)
+                # A rule the form did not foresee: shown on the form, answers kept.
+                form.add_error(None, str(refused))
+                return _render_case(request, case, answer_form, extension_form)
             else:
                 if asks_extension:
                     case.refresh_from_db()
@@ -289,6 +298,10 @@ def case_detail(request, radicado):
     elif request.method == "POST":
         return redirect("mis_tramites:case", radicado=case.radicado)
     services.case_viewed(case, user=request.user)
+    return _render_case(request, case, answer_form, extension_form)
+
+
+def _render_case(request, case, answer_form, extension_form):
     documents = list(case.documents.all())
     context = {
         "case": case,
@@ -302,6 +315,8 @@ def case_detail(request, radicado):
         "extension_form": extension_form,
         "extension_action": EXTENSION_ACTION,
         "sections": page_sections(CASE_SECTIONS, request, case),
+        # Citizen-safe: no officer names, no internal events.
+        "timeline": case_timeline(case, citizen=True),
     }
     return render(request, "procedures/case_detail.html", context)
 

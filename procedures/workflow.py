@@ -134,6 +134,9 @@ class Input(StrEnum):
     DOCUMENTS = "documents"
     # The act itself as a signed PDF, uploaded instead of the generated document.
     ACT = "act"
+    # The documents an information request asks for: the citizen's answer has one
+    # upload per document, and must bring every one (see every_requested_document).
+    REQUESTED_DOCUMENTS = "requested_documents"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -154,6 +157,8 @@ class Act:
     # The uploaded act (a ValidatedUpload) and whether it is public by nature.
     act: Any = None
     act_public: bool = False
+    # [{"name": ..., "formats": [...], "max_size_mb": ...}], as Case.requested_documents.
+    requested_documents: Sequence = ()
 
 
 # Guards: one rule each, read from the case and the inputs; a refusal raises
@@ -221,6 +226,22 @@ def competent_entity(act: Act) -> None:
     raise TransitionError(message, action=Action.REMIT)
 
 
+def every_requested_document(act: Act) -> None:
+    """The answer brings every document the request asked for, by name."""
+    given = {document.requirement for document in act.documents}
+    missing = [
+        spec["name"]
+        for spec in act.case.requested_documents or ()
+        if spec["name"] not in given
+    ]
+    if missing:
+        raise TransitionError(
+            gettext("Adjunte los documentos que la entidad pidió: %(documents)s.")
+            % {"documents": ", ".join(f"«{name}»" for name in missing)},
+            action=Action.ANSWER,
+        )
+
+
 # Effects: what an action changes on the case, in the order the row lists them.
 
 
@@ -253,6 +274,7 @@ def stop_clock(act: Act) -> None:
     case = act.case
     case.information_requested_on = act.today
     case.information_request = act.reason
+    case.requested_documents = [dict(spec) for spec in act.requested_documents]
     case.clock_stopped_on = act.today
     case.citizen_deadline = calendar.add_calendar_months(act.today, CITIZEN_MONTHS)
 
@@ -279,6 +301,7 @@ def resume_clock(act: Act) -> None:
     case.clock_stopped_on = None
     case.citizen_deadline = None
     case.information_request = ""
+    case.requested_documents = []
 
 
 def close(act: Act) -> None:
@@ -315,6 +338,13 @@ class Transition:
     @property
     def notifies_applicant(self) -> bool:
         return self.notice is not None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Whether the officer confirms it on a preview before it is recorded: it
+        ends the case, or tells the citizen something (a decision, a request, an
+        extension), and none of these can be taken back or repeated."""
+        return self.to in FINAL_STATUSES or self.notifies_applicant
 
 
 _APPLICANT = frozenset({Role.APPLICANT})
@@ -372,7 +402,7 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
         (Status.EN_REVISION, Action.REQUEST_INFO): Transition(
             to=Status.REQUIERE_INFORMACION,
             roles=_OFFICER,
-            inputs=_REASON,
+            inputs=frozenset({Input.REASON, Input.REQUESTED_DOCUMENTS}),
             guards=(first_request_in_time,),
             effects=(add_reviewer, stop_clock),
             notice="status",
@@ -401,6 +431,7 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Transition]] = MappingProxyTyp
             to=Status.EN_REVISION,
             roles=_APPLICANT,
             inputs=frozenset({Input.DOCUMENTS}),
+            guards=(every_requested_document,),
             effects=(resume_clock,),
         ),
         # Art. 17: "salvo que antes de vencer el plazo concedido solicite prórroga

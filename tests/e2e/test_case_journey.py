@@ -2,16 +2,23 @@
 
 A citizen files "Certificación RIT" (SDH-002) online for their company, whose NIT
 the applicant block checks; an officer of SDH works the
-case in the Wagtail admin, in a browser context of their own; the citizen answers
-the information request and, once the case is approved, downloads the output PDF.
+case in the Wagtail admin, in a browser context of their own, one action at a
+time: a request for information and the approval each go through a confirmation
+that shows what the citizen will receive (the approval with a preview of the
+output document). The citizen answers the request with the document it asks for,
+both follow the case's timeline and, once the case is approved, the citizen
+downloads the output PDF.
 axe runs on every page of the journey, the admin pages included.
 """
 
 import hashlib
 import io
+import os
 import re
 
 import pytest
+
+from tests.procedures.conftest import MINIMAL_PDF
 
 pytestmark = pytest.mark.browser
 
@@ -65,6 +72,46 @@ def officer_act(page, button, reason=None):
         form.get_by_label("Motivo (lo leerá el ciudadano)").fill(reason)
     action.click()
     expect(page.get_by_text(f"Acción registrada: {button}.")).to_be_visible()
+
+
+def officer_decide(page, action, *, reason=None, documents=None, assert_accessible):
+    """Choose an action that needs confirmation: its own form (if it has fields),
+    then the confirmation with what the citizen will receive, then confirm."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name=action, exact=True).click()
+    if reason is not None or documents is not None:
+        expect(page.get_by_role("button", name="Continuar")).to_be_visible()
+        # Only this action's form: no other action's fields.
+        expect(page.get_by_label("Días hábiles adicionales")).to_have_count(0)
+        if reason is not None:
+            page.get_by_label("Motivo (lo leerá el ciudadano)").fill(reason)
+        if documents is not None:
+            page.get_by_label("Otros documentos que debe adjuntar").fill(documents)
+        settle_admin(page)
+        assert_accessible(page)
+        shot(page, f"action-{action}")
+        page.get_by_role("button", name="Continuar").click()
+    received = page.get_by_role("region", name="Lo que recibirá el ciudadano")
+    expect(received).to_be_visible()
+    expect(page.get_by_role("button", name="Confirmar y enviar")).to_be_visible()
+    settle_admin(page)
+    assert_accessible(page)
+    shot(page, f"confirm-{action}")
+    page.get_by_role("button", name="Confirmar y enviar").click()
+    expect(page.get_by_text(f"Acción registrada: {action}.")).to_be_visible()
+
+
+def shot(page, name):
+    """Screenshots at desktop and phone width, when E2E_SCREENSHOT_DIR asks for them."""
+    folder = os.environ.get("E2E_SCREENSHOT_DIR")
+    if not folder:
+        return
+    size = page.viewport_size
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/case13-{name}-{width}.png", full_page=True)
+    page.set_viewport_size(size)
 
 
 def settle_admin(page):
@@ -193,9 +240,18 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     settle_admin(officer_page)
     assert_accessible(officer_page)
     officer_act(officer_page, "Tomar")
+    shot(officer_page, "officer-case")
     request = "Confirme la dirección de la empresa: el RIT registra otra."
-    officer_act(officer_page, "Solicitar información", reason=request)
+    officer_decide(
+        officer_page,
+        "Solicitar información",
+        reason=request,
+        documents="Certificado de dirección",
+        assert_accessible=assert_accessible,
+    )
     expect(officer_page.get_by_text("Plazo del ciudadano")).to_be_visible()
+    timeline = officer_page.get_by_role("region", name="Línea de tiempo")
+    expect(timeline).to_contain_text("Término suspendido")
     settle_admin(officer_page)
     assert_accessible(officer_page)
 
@@ -212,18 +268,45 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     asked = page.get_by_role("region", name="La entidad le pide información")
     expect(asked).to_contain_text(request)
     assert_accessible(page)
+    mine = page.get_by_role("region", name="Línea de tiempo de su trámite")
+    expect(mine).to_contain_text("Información solicitada al ciudadano")
+    expect(mine).to_contain_text(request)
+    expect(mine).not_to_contain_text("Sergio")  # no officer's name for the citizen
+    shot(page, "citizen-respond")
     answer = "La dirección es Calle 19 # 4-56, la misma del RUT de 2026."
     asked.get_by_label("Su respuesta").fill(answer)
-    asked.get_by_role("button", name="Enviar respuesta").click()
+    respond = asked.get_by_role("button", name="Responder", exact=True)
+    # Every document asked for has its own upload, and it is required.
+    respond.click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Adjunte «Certificado de dirección»: la entidad lo pidió."
+    )
+    assert_accessible(page)
+    asked = page.get_by_role("region", name="La entidad le pide información")
+    asked.get_by_label("Certificado de dirección").set_input_files(
+        {"name": "direccion.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+    )
+    asked.get_by_role("button", name="Responder", exact=True).click()
     expect(page.get_by_text("Recibimos su respuesta")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text("En revisión")
-    expect(page.get_by_role("button", name="Enviar respuesta")).to_have_count(0)
+    expect(page.get_by_role("button", name="Responder", exact=True)).to_have_count(0)
 
     # --- The officer approves -----------------------------------------------------------
     officer_page.reload()
     expect(officer_page.locator("dd").filter(has_text="En revisión")).to_be_visible()
-    expect(officer_page.get_by_text(answer)).to_be_visible()
-    officer_act(officer_page, "Aprobar")
+    expect(officer_page.locator(".case-timeline").get_by_text(answer)).to_be_visible()
+    documents = officer_page.get_by_role("region", name="Documentos")
+    expect(documents).to_contain_text("Certificado de dirección")
+    officer_page.get_by_role("link", name="Aprobar", exact=True).click()
+    preview = officer_page.get_by_role("region", name=re.compile("Vista previa"))
+    expect(preview).to_contain_text(radicado)
+    expect(
+        officer_page.get_by_role("region", name="Lo que recibirá el ciudadano")
+    ).to_contain_text("Aprobado")
+    # Nothing is recorded until confirmed: the case page still says "En revisión".
+    officer_page.get_by_role("link", name="Cancelar y volver al caso").click()
+    expect(officer_page.locator("dd").filter(has_text="En revisión")).to_be_visible()
+    officer_decide(officer_page, "Aprobar", assert_accessible=assert_accessible)
     expect(officer_page.get_by_text("El trámite terminó")).to_be_visible()
     settle_admin(officer_page)
     assert_accessible(officer_page)

@@ -149,6 +149,13 @@ def _assert_pdf(objects, response):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
+def _assert_sent_back_to(case, response):
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "procedures_admin_case", args=[case.radicado]
+    )
+
+
 def _assert_csv(objects, response):
     assert response.status_code == 200
     assert objects.case.radicado.encode() in response.content
@@ -216,6 +223,26 @@ URLS: dict[str, CaseScoped | ApplicationScoped | NotObject | list[CaseScoped]] =
         subject=lambda o: o.open_case,
         allowed=frozenset({ENTITY_OFFICER}),
         check_allowed=_assert_assigned,
+    ),
+    "procedures_admin_action_step": CaseScoped(
+        build=lambda o: reverse(
+            "procedures_admin_action_step",
+            kwargs={"radicado": o.open_case.radicado, "action": "asignar"},
+        ),
+        subject=lambda o: o.open_case,
+        allowed=frozenset({ENTITY_OFFICER}),
+        check_allowed=lambda o, response: _assert_page_of(o.open_case, response),
+    ),
+    # The preview of an approval's output; the open case cannot be approved yet, so
+    # the officer is sent back to it (and everyone else gets 404).
+    "procedures_admin_action_preview": CaseScoped(
+        build=lambda o: reverse(
+            "procedures_admin_action_preview",
+            kwargs={"radicado": o.open_case.radicado, "action": "aprobar"},
+        ),
+        subject=lambda o: o.open_case,
+        allowed=frozenset({ENTITY_OFFICER}),
+        check_allowed=lambda o, response: _assert_sent_back_to(o.open_case, response),
     ),
     "audit_timeline": CaseScoped(
         build=lambda o: reverse(

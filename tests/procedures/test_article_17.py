@@ -52,11 +52,12 @@ def act(case, user, action, **kwargs) -> Case:
 
 
 def officer_post(client, case, action, **data):
-    """The officer's form on the admin case page; the page it redirects to."""
+    """The officer's form on the admin case page, confirmed where the action asks
+    for it; the page it leads to."""
     case.refresh_from_db()
     response = client.post(
         f"/admin/casos/{case.radicado}/accion/",
-        {"action": action, "version": case.version, **data},
+        {"action": action, "version": case.version, "confirmar": "1", **data},
         follow=True,
     )
     assert response.status_code == 200
@@ -116,7 +117,7 @@ def test_a_late_request_is_refused_in_the_admin_case_view(client, case, officer)
     with time_machine.travel(at(LAST_REQUEST_DAY + datetime.timedelta(days=1))):
         page = client.get(f"/admin/casos/{case.radicado}/").content.decode()
         # No button; the reason instead.
-        assert 'value="solicitar_informacion"' not in page
+        assert "/accion/solicitar_informacion/" not in page
         assert "hasta el 16/03/2026" in page
         html = officer_post(
             client,
@@ -236,7 +237,7 @@ def test_a_procedure_without_extension_is_not_extended(client, demo_user, citize
     client.force_login(officer)
     with time_machine.travel(at(datetime.date(2026, 12, 1), 11)):
         page = client.get(f"/admin/casos/{case.radicado}/").content.decode()
-        assert 'value="prorrogar"' not in page
+        assert "/accion/prorrogar/" not in page
         assert "no admite prórroga" in page
         html = officer_post(
             client,
@@ -254,7 +255,7 @@ def test_a_procedure_with_extension_still_is(client, case, officer):
     client.force_login(officer)
     with time_machine.travel(at(case.due_date)):
         assert (
-            'value="prorrogar"'
+            "/accion/prorrogar/"
             in client.get(f"/admin/casos/{case.radicado}/").content.decode()
         )
         officer_post(

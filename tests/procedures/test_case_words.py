@@ -162,7 +162,7 @@ def test_people_are_shown_by_name_not_by_id(client, case, officer, django_user_m
     queue = client.get("/admin/casos/").content.decode()
     assert "Ana Gómez" in queue
     detail = client.get(f"/admin/casos/{case.radicado}/").content.decode()
-    assert "<dd>Ana Gómez</dd>" in detail
+    assert '<dd class="govuk-summary-list__value">Ana Gómez</dd>' in detail
     # The history names the officer who acted, not their username.
     assert "Caso asignado · Sergio Hernández" in detail
 

@@ -267,7 +267,9 @@ def test_officer_acts_through_the_back_office(client, case, demo_user):
         {"action": "tomar", "version": case.version},
         follow=True,
     )
-    assert "Otra persona actualizó este trámite" in response.content.decode()
+    # The same form sent twice: refused, and said to be a repeat of one's own act.
+    assert "ya quedó registrado con su primer envío" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).version == case.version + 1
 
 
 def test_citizen_answers_on_the_case_page(client, case, demo_user, pdf_file):

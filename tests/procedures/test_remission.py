@@ -166,7 +166,7 @@ def test_officer_remits_from_the_back_office_and_both_pages_say_so(
 
     officer = demo_user("funcionario_shd")
     client.force_login(officer)
-    page = client.get(f"/admin/casos/{case.radicado}/").content.decode()
+    page = client.get(f"/admin/casos/{case.radicado}/accion/remitir/").content.decode()
     assert 'name="entity"' in page and 'name="procedure"' in page
     url = f"/admin/casos/{case.radicado}/accion/"
     post = {"action": "remitir", "version": case.version, "reason": REASON}
@@ -180,13 +180,20 @@ def test_officer_remits_from_the_back_office_and_both_pages_say_so(
         in client.post(url, mismatch, follow=True).content.decode()
     )
     own = {**post, "entity": case.entity_id, "procedure": case.procedure_id}
-    assert client.post(url, own).status_code == 302
+    # Refused on the form itself, before any confirmation.
+    refused = client.post(url, own)
+    assert refused.status_code == 200
+    assert "Confirmar y enviar" not in refused.content.decode()
     assert Case.objects.get(pk=case.pk).status == "radicado"
 
+    competent = {**post, "entity": procedure.entity_id, "procedure": procedure.pk}
+    confirmation = client.post(url, competent).content.decode()
+    assert (
+        "Confirmar y enviar" in confirmation and procedure.entity.name in confirmation
+    )
+    assert not Case.objects.filter(remitted_from=case).exists()
     done = client.post(
-        url,
-        {**post, "entity": procedure.entity_id, "procedure": procedure.pk},
-        follow=True,
+        url, {**competent, "confirmar": "1"}, follow=True
     ).content.decode()
     target = Case.objects.get(remitted_from=case)
     said = f"Remitido a {procedure.entity.name} con radicado {target.radicado}"
