@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.co import nit as co_nit
 
 from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
+from catalog.date_input import DayMonthYearField
 from catalog.document_formats import accept_attribute, describe
 from catalog.formatting import format_cop
 from procedures.forms import (
@@ -123,19 +124,8 @@ def yes_no(label, **kwargs):
     )
 
 
-class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result and not (
-            datetime.date(1900, 1, 1) <= result <= datetime.date(2100, 12, 31)
-        ):
-            raise ValidationError(_("Escriba una fecha real (dd/mm/aaaa)."))
-        return result
+# Day, month and year boxes (catalog/date_input.py), shared with the filing forms.
+DateField = DayMonthYearField
 
 
 class StepForm(forms.Form):
@@ -151,6 +141,10 @@ class StepForm(forms.Form):
     @property
     def question_count(self) -> int:
         return len(self.fields)
+
+    def known_rows(self) -> list[tuple[str, str]]:
+        """Answers this step takes from the profile instead of asking them."""
+        return []
 
 
 class ApplicantForm(StepForm):
@@ -651,6 +645,10 @@ class DocumentsForm(StepForm):
                 except ValidationError as error:
                     self.add_error(name, error)
         return data
+
+
+class ReviewForm(StepForm):
+    """No question: "Revise sus respuestas" lists every answer with a "Cambiar" link."""
 
 
 class SummaryForm(StepForm):
