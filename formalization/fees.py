@@ -61,7 +61,7 @@ CATALOG_KIND = {
 }
 
 LO_LIQUIDA_LA_ENTIDAD = "Lo liquida la entidad"
-IMPUESTO_EN_F07 = "Se paga como impuesto de registro (F07)"
+IMPUESTO_EN_F07 = "Se paga con el impuesto de registro"
 
 MILLION = Decimal(1_000_000)
 ONE_PESO = Decimal(1)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.co import nit as co_nit
 
 from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
+from accounts.models import ApplicantProfile
 from catalog.date_input import DayMonthYearField
 from catalog.document_formats import accept_attribute, describe
 from catalog.formatting import format_cop
@@ -147,7 +148,39 @@ class StepForm(forms.Form):
         return []
 
 
+PERSONAL_DOCUMENTS = {"CC", "CE", "PA"}
+
+
+def profile_known(draft) -> dict:
+    """The applicant answers the account already holds, from a profile confirmed at
+    sign-up (a verified e-mail): they are not asked again. A company's NIT profile
+    names no person, so it prefills nothing. Read once per draft and request."""
+    if draft is None:
+        return {}
+    if not hasattr(draft, "_profile_known"):
+        profile = (
+            ApplicantProfile.objects.filter(user_id=draft.owner_id)
+            .select_related("user")
+            .first()
+        )
+        known = {}
+        if profile is not None and profile.email_verified_at:
+            user = profile.user
+            if user.first_name.strip() and user.last_name.strip():
+                known["nombre"] = re.sub(r"\s+", " ", user.get_full_name()).strip()
+            if profile.document_type in PERSONAL_DOCUMENTS:
+                known["doc_tipo"] = profile.document_type
+                known["doc_numero"] = profile.document_number
+            if profile.phone:
+                known["telefono"] = profile.phone
+        draft._profile_known = known
+    return draft._profile_known
+
+
 class ApplicantForm(StepForm):
+    """Who applies. What the profile already knows (name, document, phone) is shown,
+    not asked: it changes in the profile, and the answers still carry it."""
+
     tipo = forms.ChoiceField(
         label=_("¿Cómo va a formalizar su negocio?"),
         choices=[
@@ -194,6 +227,20 @@ class ApplicantForm(StepForm):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = profile_known(self.draft)
+        for name in self.known:
+            del self.fields[name]
+
+    def known_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for name, value in self.known.items():
+            field = self.base_fields[name]
+            choices = dict(getattr(field, "choices", None) or ())
+            rows.append((field.label, str(choices.get(value, value))))
+        return rows
+
     def clean_nombre(self):
         name = unicodedata.normalize("NFC", self.cleaned_data["nombre"]).strip()
         if has_hidden_characters(name) or any(
@@ -206,6 +253,7 @@ class ApplicantForm(StepForm):
 
     def clean(self):
         data = super().clean()
+        data.update(self.known)
         kind, number = data.get("doc_tipo"), _digits(data.get("doc_numero", ""))
         if kind and number:
             # The sign-up rules (accounts/identity.py), so a profile prefills this step.

@@ -7,7 +7,7 @@ from django.db import transaction
 from audit.exports import render_pdf
 from procedures import services as case_services
 
-from . import mapping, obligations
+from . import mapping, obligations, review
 from .models import Application, ApplicationItem
 
 
@@ -20,6 +20,7 @@ def receipt_context(application: Application) -> dict:
     return {
         "application": application,
         "items": items,
+        "tasks": review.task_list(items),
         "payments": list(application.payments.filter(status="aprobado")),
         "obligations": obligations.calendar_for(application),
         "choices": mapping.affiliation_choices(application.answers),

@@ -292,6 +292,7 @@ def _summary(answers: dict) -> dict:
         context["not_applicable"] = [
             (named[v.code], v.reason) for v in verdicts if not v.applies
         ]
+        context["verdicts"] = verdicts
         context["applicable_count"] = len(codes)
         context["fees"] = breakdown
         context["fee_lines"] = [(named[line.code], line) for line in breakdown.lines]
