@@ -77,7 +77,7 @@ def f23_row(html: str) -> str:
     """The task-list row of the pension fund's procedure (F23), found by its name."""
     title = ProcedurePage.objects.get(code="F23").title
     rows = re.findall(r'<li class="task-list-item">.*?</li>', html, re.DOTALL)
-    [row] = [row for row in rows if title in row]
+    [row] = [row for row in rows if re.search(f">{re.escape(title)}<", row)]
     return row
 
 
