@@ -226,13 +226,6 @@ def walk_wizard(
             # The fees are not repeated: only the total, in a sentence.
             expect(page.locator(".fee-card")).to_have_count(0)
         assert_accessible(page)
-        if change and step in ("revision", "resumen", "confirmacion"):  # TMPSHOT
-            for width in (1280, 375):  # TMPSHOT
-                page.set_viewport_size({"width": width, "height": 800})  # TMPSHOT
-                page.screenshot(
-                    path=f"/tmp/wizard13-{step}-{width}.png", full_page=True
-                )  # TMPSHOT
-            page.set_viewport_size({"width": 1280, "height": 720})  # TMPSHOT
         fill_step(page, step, steps[step], pdf_file)
         press_next(page)
         step = current_step(page)
@@ -305,9 +298,6 @@ def test_persona_completes_the_wizard(
     assert not BARE_CODE.search(page.locator("main").inner_text())
     assert_accessible(page)
     if key == "tienda":
-        page.screenshot(
-            path="/tmp/wizard13-application-1280.png", full_page=True
-        )  # TMPSHOT
         # At phone width nothing scrolls sideways and no status tag is cut.
         page.set_viewport_size({"width": 375, "height": 740})
         fits = "() => document.documentElement.scrollWidth <= window.innerWidth"
