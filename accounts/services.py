@@ -10,6 +10,7 @@ work (an e-mail queued, an event recorded) for known and unknown addresses.
 """
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -136,8 +137,11 @@ def mail_allowed(kind: str, email: str) -> bool:
     )
 
 
-def _queue_verification(user, *, base_url: str) -> None:
+def _queue_verification(user, *, base_url: str, next_path: str = "") -> None:
     path = reverse("cuenta:verify", args=[verification_token(user)])
+    if next_path:
+        # Where the visitor was going when they signed up: activation leads back.
+        path += "?" + urlencode({"next": next_path})
     mail_queue(
         key=f"account:{user.pk}:verify:{uuid.uuid4().hex}",
         recipient=user.email,
@@ -165,7 +169,9 @@ def profile_snapshot(user, profile) -> dict:
 # --- Services -----------------------------------------------------------------------
 
 
-def _account_save(user, *, document_type, number, phone, notice_version, base_url):
+def _account_save(
+    user, *, document_type, number, phone, notice_version, base_url, next_path=""
+):
     """The new account's rows, its two events and its verification e-mail."""
     user.save()
     ApplicantProfile.objects.create(
@@ -188,7 +194,7 @@ def _account_save(user, *, document_type, number, phone, notice_version, base_ur
         user,
         details={"notice_version": notice_version, "context": SIGNUP_CONTEXT},
     )
-    _queue_verification(user, base_url=base_url)
+    _queue_verification(user, base_url=base_url, next_path=next_path)
 
 
 def account_create(
@@ -202,6 +208,7 @@ def account_create(
     phone: str = "",
     notice_version: str,
     base_url: str,
+    next_path: str = "",
 ):
     """Create an inactive account with its profile and privacy consent, record the
     events and queue the verification e-mail; all of it or nothing.
@@ -239,6 +246,7 @@ def account_create(
                 phone=phone,
                 notice_version=notice_version,
                 base_url=base_url,
+                next_path=next_path,
             )
     except IntegrityError:
         # Someone registered the same e-mail or document at the same moment.

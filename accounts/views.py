@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -33,6 +34,17 @@ def _base_url(request) -> str:
     return site_url()
 
 
+def safe_next(request, value) -> str:
+    """A path on this site to go to after sign-up and activation, or ""; anything
+    else (another host, a scheme, //evil) is dropped."""
+    value = (value or "").strip()
+    if value.startswith("/") and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return ""
+
+
 def _form_error(form, error: AccountError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.error)
@@ -55,6 +67,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("cuenta:profile")
     form = SignupForm(request.POST or None)
+    next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     wait = request_throttled(request, "registro") if request.method == "POST" else 0
     if wait:
         form.is_valid()
@@ -68,6 +81,7 @@ def signup(request):
                 password=data["password1"],
                 notice_version=data["notice_version"],
                 base_url=_base_url(request),
+                next_path=next_path,
             )
         except AccountError as error:
             _form_error(form, error)
@@ -76,7 +90,11 @@ def signup(request):
     return render(
         request,
         "accounts/signup.html",
-        {"form": form, "notice_version": settings.PRIVACY_NOTICE_VERSION},
+        {
+            "form": form,
+            "notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "next": next_path,
+        },
     )
 
 
@@ -104,6 +122,7 @@ def verify_resend(request):
 def verify(request, token):
     """GET shows a button and POST activates: mail scanners that open links do not
     activate accounts or receive the citizen's session."""
+    next_path = safe_next(request, request.GET.get("next"))
     try:
         if request.method == "POST":
             user = account_verify(token)
@@ -113,7 +132,7 @@ def verify(request, token):
         return render(
             request,
             "accounts/verify.html",
-            {"error": error.message, "code": error.code},
+            {"error": error.message, "code": error.code, "next": next_path},
             status=200 if error.code == "used" else 400,
         )
     if request.method == "POST":
@@ -121,8 +140,8 @@ def verify(request, token):
         messages.success(
             request, _("Su correo quedó verificado y su cuenta está activa.")
         )
-        return redirect("cuenta:profile")
-    return render(request, "accounts/verify.html", {})
+        return redirect(next_path or "cuenta:profile")
+    return render(request, "accounts/verify.html", {"next": next_path})
 
 
 @never_cache

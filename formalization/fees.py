@@ -61,7 +61,7 @@ CATALOG_KIND = {
 }
 
 LO_LIQUIDA_LA_ENTIDAD = "Lo liquida la entidad"
-IMPUESTO_EN_F07 = "Se paga como impuesto de registro (F07)"
+IMPUESTO_EN_F07 = "Se paga con el impuesto de registro"
 
 MILLION = Decimal(1_000_000)
 ONE_PESO = Decimal(1)
@@ -551,3 +551,31 @@ def _f07(ctx: _Context) -> list[FeeLine]:
 
 
 _COMPUTED = {"F03": _f03, "F04": _f04, "F05": _f05, "F06": _f06, "F07": _f07}
+
+
+@dataclass(frozen=True)
+class FeeSummary:
+    """The fee card: the total and which procedures cost what kind of money."""
+
+    total_online: Decimal
+    payable: tuple[str, ...]  # Paid online at submit.
+    free: tuple[str, ...]  # No fee of their own (free, or charged in another line).
+    unconfirmed: tuple[str, ...]  # The entity liquidates it, or nobody verified it.
+
+
+def fee_summary(breakdown: FeeBreakdown, codes: Iterable[str]) -> FeeSummary:
+    payable, free, unconfirmed = [], [], []
+    for code in codes:
+        lines = breakdown.for_code(code)
+        if breakdown.amount_due(code) > 0:
+            payable.append(code)
+        elif any(
+            line.amount is None and line.kind in (COMPUTED, NOT_ESTIMABLE, UNCONFIRMED)
+            for line in lines
+        ):
+            unconfirmed.append(code)
+        else:
+            free.append(code)
+    return FeeSummary(
+        breakdown.total_online, tuple(payable), tuple(free), tuple(unconfirmed)
+    )

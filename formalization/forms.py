@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.co import nit as co_nit
 
 from accounts.identity import NIT_MESSAGE, document_normalize, nit_is_valid
+from accounts.models import ApplicantProfile
+from catalog.date_input import DayMonthYearField
 from catalog.document_formats import accept_attribute, describe
 from catalog.form_errors import fix_messages
 from catalog.formatting import format_cop
@@ -124,19 +126,8 @@ def yes_no(label, **kwargs):
     )
 
 
-class DateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result and not (
-            datetime.date(1900, 1, 1) <= result <= datetime.date(2100, 12, 31)
-        ):
-            raise ValidationError(_("Escriba una fecha real (dd/mm/aaaa)."))
-        return result
+# Day, month and year boxes (catalog/date_input.py), shared with the filing forms.
+DateField = DayMonthYearField
 
 
 class StepForm(forms.Form):
@@ -158,15 +149,51 @@ class StepForm(forms.Form):
     def question_count(self) -> int:
         return len(self.fields)
 
+    def known_rows(self) -> list[tuple[str, str]]:
+        """Answers this step takes from the profile instead of asking them."""
+        return []
+
+
+PERSONAL_DOCUMENTS = {"CC", "CE", "PA"}
+
+
+def profile_known(draft) -> dict:
+    """The applicant answers the account already holds, from a profile confirmed at
+    sign-up (a verified e-mail): they are not asked again. A company's NIT profile
+    names no person, so it prefills nothing. Read once per draft and request."""
+    if draft is None:
+        return {}
+    if not hasattr(draft, "_profile_known"):
+        profile = (
+            ApplicantProfile.objects.filter(user_id=draft.owner_id)
+            .select_related("user")
+            .first()
+        )
+        known = {}
+        if profile is not None and profile.email_verified_at:
+            user = profile.user
+            if user.first_name.strip() and user.last_name.strip():
+                known["nombre"] = re.sub(r"\s+", " ", user.get_full_name()).strip()
+            if profile.document_type in PERSONAL_DOCUMENTS:
+                known["doc_tipo"] = profile.document_type
+                known["doc_numero"] = profile.document_number
+            if profile.phone:
+                known["telefono"] = profile.phone
+        draft._profile_known = known
+    return draft._profile_known
+
 
 class ApplicantForm(StepForm):
+    """Who applies. What the profile already knows (name, document, phone) is shown,
+    not asked: it changes in the profile, and the answers still carry it."""
+
     field_messages = {
         "tipo": _("Elija si se formaliza como persona natural o como SAS."),
         "doc_tipo": _("Elija el tipo de documento."),
         "doc_numero": _("Escriba su número de documento, solo números."),
         "nombre": _("Escriba su nombre completo, como aparece en su documento."),
         "fecha_nacimiento": _(
-            "Escriba su fecha de nacimiento con día, mes y año, por ejemplo 15/03/1990."
+            "Escriba su fecha de nacimiento con día, mes y año, por ejemplo 15 3 1990."
         ),
         "telefono": _(
             "Escriba un teléfono de contacto: celular de 10 dígitos o fijo con indicativo."
@@ -218,6 +245,20 @@ class ApplicantForm(StepForm):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = profile_known(self.draft)
+        for name in self.known:
+            del self.fields[name]
+
+    def known_rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for name, value in self.known.items():
+            field = self.base_fields[name]
+            choices = dict(getattr(field, "choices", None) or ())
+            rows.append((field.label, str(choices.get(value, value))))
+        return rows
+
     def clean_nombre(self):
         name = unicodedata.normalize("NFC", self.cleaned_data["nombre"]).strip()
         if has_hidden_characters(name) or any(
@@ -230,6 +271,7 @@ class ApplicantForm(StepForm):
 
     def clean(self):
         data = super().clean()
+        data.update(self.known)
         kind, number = data.get("doc_tipo"), _digits(data.get("doc_numero", ""))
         if kind and number:
             # The sign-up rules (accounts/identity.py), so a profile prefills this step.
@@ -695,6 +737,10 @@ class DocumentsForm(StepForm):
                 except ValidationError as error:
                     self.add_error(name, error)
         return data
+
+
+class ReviewForm(StepForm):
+    """No question: "Revise sus respuestas" lists every answer with a "Cambiar" link."""
 
 
 class SummaryForm(StepForm):

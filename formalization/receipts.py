@@ -8,7 +8,7 @@ from audit.exports import render_pdf
 from procedures import authenticity
 from procedures.models import IssuedDocument
 
-from . import mapping, obligations
+from . import mapping, obligations, review
 from .models import Application, ApplicationItem
 from .parties import application_parties
 
@@ -25,6 +25,7 @@ def receipt_context(application: Application) -> dict:
     return {
         "application": application,
         "items": items,
+        "tasks": review.task_list(items),
         "payments": list(application.payments.filter(status="aprobado")),
         "obligations": obligations.calendar_for(application),
         "choices": mapping.affiliation_choices(application.answers),

@@ -81,7 +81,7 @@ def f03(a):
         )
     return (
         False,
-        "Formaliza una SAS: se matricula la sociedad (F04), no usted como persona natural.",
+        "Formaliza una SAS: se matricula la sociedad, no usted como persona natural.",
     )
 
 

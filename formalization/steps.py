@@ -68,8 +68,12 @@ STEPS = (
         condition=_has_staff,
     ),
     Step("documentos", _("Documentos"), forms.DocumentsForm),
+    # GOV.UK's check answers: every answer with a "Cambiar" link, before the
+    # procedures and fees those answers lead to, and before consent.
+    Step("revision", _("Revise sus respuestas"), forms.ReviewForm),
     Step("resumen", _("Trámites y costos"), forms.SummaryForm),
     Step("confirmacion", _("Autorización y envío"), forms.ConfirmForm),
 )
 
 BY_SLUG = {step.slug: step for step in STEPS}
+REVIEW = "revision"

@@ -19,13 +19,27 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import View
 
-from . import ciiu, fees, forms, mapping, obligations, payments, registry, services
+from . import (
+    ciiu,
+    fees,
+    forms,
+    mapping,
+    obligations,
+    payments,
+    registry,
+    review,
+    services,
+)
 from .models import Application, Draft, Payment
 from .progress import Progress
-from .steps import BY_SLUG, STEPS
+from .steps import BY_SLUG, REVIEW, STEPS
 from .storage import DraftStorage
 
 DONE = "enviar"
+# A "Cambiar" link of the review page: the step, once saved, leads back to it.
+RETURN = "volver"
+# The session remembers the radicado just submitted: its page opens with the panel.
+JUST_SUBMITTED = "formaliza_enviada"
 
 
 def _bad_request(request):
@@ -112,6 +126,11 @@ class FormalizationWizard(View):
         self.storage.current_step = step
         return self.render(step, progress.form(step, self.storage.step_data(step)))
 
+    def returning(self, step) -> bool:
+        """The step was opened from the review page's "Cambiar"."""
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        return data.get(RETURN) == REVIEW and self.progress.is_before(step, REVIEW)
+
     # -- POST --------------------------------------------------------------------------
 
     def post(self, request, step=None):
@@ -177,8 +196,21 @@ class FormalizationWizard(View):
         next_step = self.progress.after(step)
         if next_step is None:
             return self.submit()
+        if self.returning(step):
+            return self.back_to_review()
         self.storage.current_step = next_step
         return redirect(self.url(next_step))
+
+    def back_to_review(self):
+        """After a "Cambiar": straight back to the review, unless the change made a
+        step apply (or fail) that has no valid answers yet: that one first, still on
+        the way back."""
+        incomplete = self.progress.first_incomplete()
+        if incomplete is not None and self.progress.is_before(incomplete, REVIEW):
+            self.storage.current_step = incomplete
+            return redirect(f"{self.url(incomplete)}?{RETURN}={REVIEW}")
+        self.storage.current_step = REVIEW
+        return redirect(self.url(REVIEW))
 
     def submit(self):
         """Every step passed again just now: file the application once."""
@@ -192,6 +224,7 @@ class FormalizationWizard(View):
         except services.SubmissionError as error:
             messages.error(self.request, str(error))
             return redirect(self.url("resumen"))
+        self.request.session[JUST_SUBMITTED] = application.radicado
         return redirect("formalization:application", radicado=application.radicado)
 
     # -- the page ------------------------------------------------------------------------
@@ -221,10 +254,19 @@ class FormalizationWizard(View):
                 for slug in progress.active
             ],
             "previous_step": progress.active[index - 1] if index else None,
+            "returning": self.returning(current),
+            "review_url": self.url(REVIEW),
         }
+        if current == REVIEW:
+            context["sections"] = [
+                (section, self.url(section.slug))
+                for section in review.review_sections(progress, BY_SLUG)
+            ]
         if current == "empresa":
             context["activities"] = ciiu.activities().values()
         if current in ("resumen", "confirmacion"):
+            # Both need the total (the button says "Enviar y pagar"); only the
+            # summary shows the procedures and the fees.
             context.update(_summary(progress.before[current]))
         if current == "confirmacion":
             context["privacy_notice_version"] = settings.PRIVACY_NOTICE_VERSION
@@ -242,16 +284,37 @@ def _summary(answers: dict) -> dict:
         # No estimate in last year's money: say so instead of failing.
         context["money_missing"] = missing
     else:
+        named = review.procedure_names(v.code for v in verdicts)
+        summary = fees.fee_summary(breakdown, codes)
+        context["applicable"] = [
+            (named[v.code], v.reason) for v in verdicts if v.applies
+        ]
+        context["not_applicable"] = [
+            (named[v.code], v.reason) for v in verdicts if not v.applies
+        ]
         context["verdicts"] = verdicts
         context["applicable_count"] = len(codes)
         context["fees"] = breakdown
+        context["fee_lines"] = [(named[line.code], line) for line in breakdown.lines]
+        context["fee_summary"] = {
+            "total": summary.total_online,
+            "payable": [named[code] for code in summary.payable],
+            "free": [named[code] for code in summary.free],
+            "unconfirmed": [named[code] for code in summary.unconfirmed],
+        }
     return context
 
 
 def _step_data(form) -> dict[str, list]:
     """The raw POST of the step's own fields: no CSRF token, management data or
     made-up keys."""
-    names = {form.add_prefix(name) for name in form.fields}
+    names = {
+        form.add_prefix(name) + suffix
+        for name, field in form.fields.items()
+        # A day/month/year date posts one box per part (or, from an older page,
+        # one value under its own name).
+        for suffix in ["", *getattr(field.widget, "widgets_names", ())]
+    }
     data = {key: values for key, values in form.data.lists() if key in names}
     if any("\x00" in value for values in data.values() for value in values):
         # A field that ignores its text (a checkbox) let a NUL through:
@@ -286,12 +349,15 @@ def application_detail(request, radicado):
     )
     for item in items:
         item.chosen = mapping.chosen_administrator(item.code, application.answers)
+    just_submitted = request.session.pop(JUST_SUBMITTED, None) == radicado
     return render(
         request,
         "formalization/application.html",
         {
             "application": application,
             "items": items,
+            "tasks": review.task_list(items),
+            "just_submitted": just_submitted,
             "obligations": obligations.calendar_for(application),
             "pending_payment": application.payments.filter(
                 status=Payment.Status.PENDING

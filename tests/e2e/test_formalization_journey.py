@@ -1,7 +1,9 @@
 """Formaliza tu empresa in a real browser: every persona from the landing page to the
 application page, with axe on every page; payment in the sandbox bank and the
 consolidated receipt; the whole wizard by keyboard; a phone-width step page; and
-the first steps with JavaScript disabled.
+the first steps with JavaScript disabled. The last steps follow GOV.UK patterns:
+"Revise sus respuestas" (with a "Cambiar" that comes back to it), procedures by name
+in a task list, the fee card, and the panel with the radicado after submit.
 
 The citizen logs in once per module; each test opens a context of its own from that
 session (so a phone viewport or JavaScript off is just an option of the context).
@@ -10,8 +12,11 @@ session (so a phone viewport or JavaScript off is just an option of the context)
 import io
 import re
 import uuid
+from functools import cache
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.formalization.personas import PERSONAS
 from tests.procedures.conftest import MINIMAL_PDF
@@ -25,7 +30,22 @@ APPLICATION_URL = re.compile(r"/mis-tramites/solicitudes/(VUE-[\w-]+)/$")
 STEP_COUNT = re.compile(r"Paso (\d+) de (\d+)")
 CASE_RADICADO = re.compile(r"^[A-Z]+-\d{4}-\d{6}$")
 RECEIPT = "Descargar acuse de recibo (PDF)"
-NEXT = re.compile(r"^(Guardar y continuar|Enviar solicitud|Enviar y pagar)$")
+NEXT = re.compile(r"^(Guardar y continuar|Continuar|Enviar solicitud|Enviar y pagar)$")
+BARE_CODE = re.compile(r"\bF\d{2}\b")
+CATALOG = Path(__file__).resolve().parents[2] / "catalog" / "data" / "procedures"
+
+
+@cache
+def procedure_titles() -> dict[str, str]:
+    """Each formalization code's catalog title, from the data the site is seeded with."""
+    titles = {}
+    for path in CATALOG.glob("*.yaml"):
+        for entry in yaml.safe_load(path.read_text()) or []:
+            if isinstance(entry, dict) and re.fullmatch(
+                r"F\d\d", entry.get("code", "")
+            ):
+                titles[entry["code"]] = entry["title"]
+    return titles
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +112,7 @@ def start_run(page) -> str:
 
 
 def current_step(page) -> str | None:
-    match = STEP_URL.search(page.url)
+    match = STEP_URL.search(page.url.split("?")[0])
     return match.group(1) if match else None
 
 
@@ -109,6 +129,12 @@ def fill_step(page, step, answers, pdf_file):
     )
     for name, value in answers.items():
         field = f'[name="{step}-{name}"]'
+        if f"{step}-{name}_0" in kinds:
+            # A date: day, month and year boxes.
+            year, month, day = value.split("-")
+            for index, part in enumerate((day, month, year)):
+                page.fill(f'[name="{step}-{name}_{index}"]', part)
+            continue
         kind = kinds[f"{step}-{name}"]
         if isinstance(value, list):
             for choice in value:
@@ -140,8 +166,29 @@ def press_next(page):
         )
 
 
-def walk_wizard(page, persona, steps, pdf_file, assert_accessible) -> str:
-    """Answer every step of the persona; the application's radicado."""
+def change_an_answer(page, assert_accessible):
+    """On "Revise sus respuestas": one "Cambiar", a new phone, and back to the review."""
+    from playwright.sync_api import expect
+
+    change = page.get_by_role("link", name="Cambiar teléfono de contacto")
+    expect(change).to_have_count(1)
+    with page.expect_navigation():
+        change.click()
+    assert current_step(page) == "solicitante"
+    assert "?volver=revision" in page.url
+    page.fill('[name="solicitante-telefono"]', "3157654321")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Guardar y continuar").click()
+    assert current_step(page) == "revision", page.url
+    expect(page.locator("main")).to_contain_text("3157654321")
+    assert_accessible(page)
+
+
+def walk_wizard(
+    page, persona, steps, pdf_file, assert_accessible, *, change=False
+) -> str:
+    """Answer every step of the persona (using one "Cambiar" if ``change``); the
+    application's radicado."""
     from playwright.sync_api import expect
 
     step = start_run(page)
@@ -153,13 +200,31 @@ def walk_wizard(page, persona, steps, pdf_file, assert_accessible) -> str:
         assert number <= total
         last_number = number
         expect(page.locator(".wizard-progress [aria-current='step']")).to_have_count(1)
+        if step == "revision":
+            expect(page.locator("h1")).to_have_text("Revise sus respuestas")
+            expect(page.locator("main")).to_contain_text(
+                steps["empresa"]["razon_social"]
+            )
+            if change:
+                assert_accessible(page)
+                change_an_answer(page, assert_accessible)
         if step == "resumen":
             expect(page.locator("h1")).to_have_text("Trámites y costos")
-            summary = page.locator("#tramites-aplican").locator("..").locator("tbody")
+            tasks = page.locator("#tramites-aplican ~ .task-list .task-list-name")
+            expect(tasks).to_have_count(len(persona["expected"]))
+            names = tasks.all_inner_texts()
             for code in persona["expected"]:
-                expect(
-                    summary.get_by_role("cell", name=code, exact=True)
-                ).to_be_visible()
+                assert procedure_titles()[code] in names, code
+            card = page.locator(".fee-card")
+            expect(card.locator(".fee-card-total")).to_contain_text("$")
+            detail = card.locator("details")
+            expect(detail.locator("table, dl")).not_to_be_visible()
+            detail.locator("summary", has_text="Ver detalle de los costos").click()
+            expect(detail.locator("dl")).to_be_visible()
+            assert not BARE_CODE.search(page.locator("main").inner_text())
+        if step == "confirmacion":
+            # The fees are not repeated: only the total, in a sentence.
+            expect(page.locator(".fee-card")).to_have_count(0)
         assert_accessible(page)
         fill_step(page, step, steps[step], pdf_file)
         press_next(page)
@@ -172,17 +237,21 @@ def walk_wizard(page, persona, steps, pdf_file, assert_accessible) -> str:
 
 
 def procedure_rows(page):
-    table = page.locator("table").filter(
-        has=page.locator("caption", has_text="Estado de cada trámite de la solicitud")
+    return page.locator("#sus-tramites + .task-list > li")
+
+
+def listed_titles(page) -> list[str]:
+    return procedure_rows(page).locator(".task-list-name").all_inner_texts()
+
+
+def expected_titles(persona) -> list[str]:
+    return sorted(procedure_titles()[code] for code in persona["expected"])
+
+
+def row_of(page, code):
+    return procedure_rows(page).filter(
+        has=page.locator(".task-list-name", has_text=procedure_titles()[code])
     )
-    return table.locator("tbody tr")
-
-
-def listed_codes(page) -> list[str]:
-    return [
-        row.locator("td").first.locator("strong").inner_text()
-        for row in procedure_rows(page).all()
-    ]
 
 
 def download_receipt(page, radicado):
@@ -207,17 +276,39 @@ def download_receipt(page, radicado):
 
 
 @pytest.mark.parametrize("key", ["agencia", "tienda", "sas_sin_local", "restaurante"])
-def test_persona_completes_the_wizard(key, citizen_page, pdf_file, assert_accessible):
+def test_persona_completes_the_wizard(
+    key, citizen_page, pdf_file, assert_accessible, tmp_path
+):
     from playwright.sync_api import expect
 
     page, persona = citizen_page, PERSONAS[key]
     steps = answers_of(persona, "navegador")
-    radicado = walk_wizard(page, persona, steps, pdf_file, assert_accessible)
+    radicado = walk_wizard(
+        page, persona, steps, pdf_file, assert_accessible, change=key == "tienda"
+    )
 
+    # The GOV.UK panel confirms the submit with the application's radicado.
+    panel = page.locator(".panel-confirmation")
+    expect(panel.locator("h1")).to_have_text("Solicitud enviada")
+    expect(panel.locator("strong")).to_have_text(radicado)
+    expect(page.locator("#que-sigue")).to_be_visible()
     expect(page.locator(".summary")).to_contain_text(radicado)
-    expect(page.locator("h1")).to_have_text(steps["empresa"]["razon_social"])
-    assert sorted(listed_codes(page)) == sorted(persona["expected"])
+    expect(page.locator("main h2").first).to_have_text(steps["empresa"]["razon_social"])
+    assert sorted(listed_titles(page)) == expected_titles(persona)
+    assert not BARE_CODE.search(page.locator("main").inner_text())
     assert_accessible(page)
+    if key == "tienda":
+        # At phone width nothing scrolls sideways and no status tag is cut.
+        page.set_viewport_size({"width": 375, "height": 740})
+        fits = "() => document.documentElement.scrollWidth <= window.innerWidth"
+        assert page.evaluate(fits)
+        for tag in page.locator(".task-list .tag").all():
+            box = tag.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+        shot = page.screenshot(path=tmp_path / "application-375.png", full_page=True)
+        assert shot.startswith(b"\x89PNG")
+        assert_accessible(page)
+        page.set_viewport_size({"width": 1280, "height": 720})
 
     # Every persona owes something (a matrícula, a registration fee); the one with
     # the most procedures pays (each payment files cases and renders the receipt anew).
@@ -225,9 +316,9 @@ def test_persona_completes_the_wizard(key, citizen_page, pdf_file, assert_access
     expect(pay).to_be_visible()
     if key == "restaurante":
         awaiting = [
-            row.locator("strong").first.inner_text()
-            for row in procedure_rows(page).all()
-            if "Pagar para radicar" in row.inner_text()
+            code
+            for code in persona["expected"]
+            if "Pendiente de pago" in row_of(page, code).inner_text()
         ]
         assert awaiting, "a persona with fees has procedures waiting for payment"
         pay.click()
@@ -240,16 +331,17 @@ def test_persona_completes_the_wizard(key, citizen_page, pdf_file, assert_access
         expect(pay).to_have_count(0)
         # A paid procedure is filed at once, or once the procedure it needs is
         # approved (the matrícula of an establishment waits for the merchant's).
-        rows, filed = procedure_rows(page), 0
+        filed = 0
         for code in awaiting:
-            row = rows.filter(has=page.locator("strong", has_text=code))
-            cells = row.locator("td")
-            if cells.nth(2).get_by_role("link").count():
-                expect(cells.nth(2).get_by_role("link")).to_have_text(CASE_RADICADO)
-                expect(cells.nth(3)).to_have_text("Radicado")
+            row = row_of(page, code)
+            if row.locator(".task-list-name a").count():
+                expect(row.locator(".case-radicado")).to_have_text(CASE_RADICADO)
+                expect(row.locator(".tag")).to_have_text("Radicado")
                 filed += 1
             else:
-                expect(cells.nth(5)).to_have_text(re.compile(r"En espera de F\d\d"))
+                # What it waits for, by name and entity, never a code.
+                expect(row.locator(".tag")).to_have_text("En espera")
+                expect(row).to_contain_text(re.compile(r"Espera a: .+ \(.+\)"))
         assert filed, awaiting
         assert_accessible(page)
     assert radicado in download_receipt(page, radicado)
@@ -276,7 +368,13 @@ def keyboard_fill_step(page, step, answers, pdf_file):
         if name not in order:
             order.append(name)
     for full_name in order:
-        value = answers.get(full_name.split("-", 1)[1])
+        name = full_name.split("-", 1)[1]
+        value = answers.get(name)
+        date = re.fullmatch(r"(.+)_([012])", name)
+        if value is None and date and date.group(1) in answers:
+            # A date's day, month or year box.
+            year, month, day = answers[date.group(1)].split("-")
+            value = (day, month, year)[int(date.group(2))]
         if value is None:
             continue
         field = f'[name="{full_name}"]'
@@ -300,17 +398,6 @@ def keyboard_fill_step(page, step, answers, pdf_file):
                 if focused_value(page) == value:
                     break
                 page.keyboard.press("ArrowDown")
-            assert page.input_value(field) == value, (full_name, value)
-        elif kind == "date":
-            # The segments follow the browser's own locale, not the page's: type a
-            # probe to learn whether the day or the month comes first, go back two
-            # segments and type the date.
-            year, month, day = value.split("-")
-            page.keyboard.type("01022003")
-            day_first = page.input_value(field) == "2003-02-01"
-            page.keyboard.press("Shift+Tab")
-            page.keyboard.press("Shift+Tab")
-            page.keyboard.type((day + month if day_first else month + day) + year)
             assert page.input_value(field) == value, (full_name, value)
         else:
             page.keyboard.type(value)
@@ -351,8 +438,8 @@ def test_agencia_by_keyboard_only(citizen_page, pdf_file):
         assert next_step != step, page.locator(".error-summary").inner_text()
         step = next_step
     radicado = APPLICATION_URL.search(page.url).group(1)
-    expect(page.locator(".summary")).to_contain_text(radicado)
-    assert sorted(listed_codes(page)) == sorted(persona["expected"])
+    expect(page.locator(".panel-confirmation")).to_contain_text(radicado)
+    assert sorted(listed_titles(page)) == expected_titles(persona)
 
 
 def test_step_page_fits_a_phone(new_page, assert_accessible):

@@ -69,6 +69,7 @@ def test_the_chain_tells_the_run_in_order(walked):
         "operacion",
         "empleados",
         "documentos",
+        "revision",
         "resumen",
         "confirmacion",
     ]
@@ -80,7 +81,7 @@ def test_the_chain_tells_the_run_in_order(walked):
         + ["formalization.step_back", "formalization.step_saved"]  # empresa again
         + ["formalization.step_saved"] * 4  # ubicacion, actividad, operacion, empleados
         + ["formalization.document_uploaded", "formalization.step_saved"]
-        + ["formalization.step_saved"] * 2  # resumen, confirmacion
+        + ["formalization.step_saved"] * 3  # revision, resumen, confirmacion
         + ["formalization.consent", "formalization.submitted"]
         + ["formalization.procedure_filed"] * filed.count()
     )

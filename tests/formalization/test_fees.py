@@ -363,7 +363,7 @@ def test_rnt_causes_registration_tax_sin_cuantia_of_the_year():
     [rnt] = breakdown.for_code("F20")
     # The inscription has no fee of its own: its cost is the tax line, not "free".
     assert rnt.amount == Decimal(0) and not rnt.collected_online
-    assert rnt.display_amount == "Se paga como impuesto de registro (F07)"
+    assert rnt.display_amount == "Se paga con el impuesto de registro"
 
 
 def test_books_are_left_to_the_chamber():

@@ -11,6 +11,7 @@ from django.utils.html import escape
 import pytest
 import time_machine
 
+from catalog.date_input import DayMonthYearField
 from formalization.models import Draft, DraftDocument
 
 from .conftest import WizardRun
@@ -35,7 +36,12 @@ def assert_form_shows(client, run, step, answers):
     assert page.status_code == 200, (step, page.status_code)
     form = page.context["form"]
     for field, value in answers.items():
-        assert form[field].value() == value, (step, field)
+        shown = form[field].value()
+        if isinstance(form.fields[field], DayMonthYearField):
+            # A date comes back as its day, month and year boxes.
+            day, month, year = shown
+            shown = f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        assert shown == value, (step, field)
     return page
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from catalog.models import ProcedurePage
 from formalization import receipts
 from formalization.models import Application
 
@@ -73,8 +74,10 @@ def pdf_text(content: bytes) -> str:
 
 
 def f23_row(html: str) -> str:
-    rows = re.findall(r"<tr>.*?</tr>", html, re.DOTALL)
-    [row] = [row for row in rows if "<strong>F23</strong>" in row]
+    """The task-list row of the pension fund's procedure (F23), found by its name."""
+    title = ProcedurePage.objects.get(code="F23").title
+    rows = re.findall(r'<li class="task-list-item">.*?</li>', html, re.DOTALL)
+    [row] = [row for row in rows if re.search(f">{re.escape(title)}<", row)]
     return row
 
 

@@ -388,7 +388,7 @@ SEVENTEEN = born_years_ago(18, days_later=1)  # turns 18 tomorrow
 
 MSG_DOC = "Escriba solo los números del documento (entre 5 y 10 dígitos)."
 MSG_MONEY = "Escriba un valor en pesos, p. ej. 1.500.000 o 1.500.000,50."
-MSG_DATE = "una fecha real con día, mes y año"
+MSG_DATE = "Escriba una fecha real, p. ej. 27 3 2007."
 MSG_ADULT = "Quien solicita debe ser mayor de edad (18 años o más)."
 MSG_CHOICE = "la enviada no está en la lista"
 
@@ -476,7 +476,7 @@ BAD_VALUES = [
         "solicitante",
         "fecha_nacimiento",
         "0001-01-01",
-        "Escriba una fecha real (dd/mm/aaaa).",
+        MSG_DATE,
         "nombre",
     ),
     (
