@@ -569,6 +569,8 @@ class AnswerForm(FixMessagesMixin, forms.Form):
                 attrs={"accept": accept_attribute(ALL_FORMATS)}
             ),
         )
+        # The upload fields are added after the mixin's pass: word theirs too.
+        fix_messages(self, self.field_messages)
 
     def requested_rows(self):
         return [self[name] for name in self.document_specs]

@@ -343,5 +343,4 @@ def test_citizen_files_officer_asks_citizen_answers_and_downloads_output(
     assert verifier.evaluate(
         "document.documentElement.scrollWidth <= window.innerWidth"
     ), "the verification page scrolls sideways at 375 px"
-    verifier.screenshot(path="/tmp/verify13-verificar-375.png", full_page=True)
     assert_accessible(verifier)

@@ -28,7 +28,7 @@ _CUT_VALUES = """
 () => {
   const width = document.documentElement.clientWidth;
   const cut = [];
-  for (const el of document.querySelectorAll("main td, main th, main dd")) {
+  for (const el of document.querySelectorAll("main td, main th, main dd, main .tag")) {
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;  // not shown (or visually hidden)
     if (box.left < -0.5 || box.right > width + 0.5 || el.scrollWidth > el.clientWidth + 1) {
@@ -99,6 +99,6 @@ def test_citizen_pages_reflow_without_sideways_scrolling(
     visit("case detail")
 
     page.goto(application_url)
-    expect(page.locator("td.status").first).to_be_visible()
+    expect(page.locator(".task-list-status .tag").first).to_be_visible()
     expect(page.get_by_text("Pago en línea")).to_be_visible()
     visit("formalization application")

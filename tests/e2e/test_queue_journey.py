@@ -27,7 +27,6 @@ def test_queue_fits_a_phone_and_assigns_ticked_cases(new_context, assert_accessi
     table = phone.get_by_role("region", name="Casos")
     assert table.evaluate("region => region.scrollWidth > region.clientWidth")
     expect(phone.get_by_text("Deslice la tabla hacia los lados")).to_be_visible()
-    phone.screenshot(path="/tmp/queue13-375.png", full_page=True)
     assert_accessible(phone)
 
     desk = new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -35,7 +34,6 @@ def test_queue_fits_a_phone_and_assigns_ticked_cases(new_context, assert_accessi
     officer_login(desk)
     desk.goto("/admin/casos/?ordering=radicado")
     settle_admin(desk)
-    desk.screenshot(path="/tmp/queue13-1280.png", full_page=True)
     assert_accessible(desk)
     rows = desk.locator("tbody tr")
     ticked = [rows.nth(i).get_by_role("link").first.inner_text() for i in range(2)]

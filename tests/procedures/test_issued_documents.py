@@ -178,11 +178,18 @@ def test_an_uploaded_act_is_kept_as_uploaded_with_its_own_code(
     filed.refresh_from_db()
     signed = pdf_file().read()
     client.force_login(officer)
+    url = reverse("procedures_admin_action", args=[filed.radicado])
+    # The act is attached on the confirmation page, beside the preview.
+    confirmation = client.post(url, {"action": "aprobar", "version": filed.version})
+    page = confirmation.content.decode()
+    assert confirmation.status_code == 200 and "Confirmar y enviar" in page
+    assert 'name="act"' in page and 'enctype="multipart/form-data"' in page
     response = client.post(
-        reverse("procedures_admin_action", args=[filed.radicado]),
+        url,
         {
             "action": "aprobar",
             "version": filed.version,
+            "confirmar": "1",
             "act": SimpleUploadedFile(
                 "resolucion.pdf", signed, content_type="application/pdf"
             ),
