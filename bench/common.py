@@ -1,11 +1,9 @@
-"""The one runner skeleton of the benchmarks (``Runner``) and what the measuring
-modules share: statistics, subprocesses, gunicorn, PostgreSQL, the broker, the
-machine's load, forked workers and in-process requests with their SQL."""
+"""The runner skeleton of every benchmark (``Runner``) and what the measuring modules
+share: statistics, gunicorn, the broker, forked workers, requests with their SQL."""
 
 import argparse
 import contextlib
 import datetime
-import http.client
 import json
 import math
 import multiprocessing
@@ -26,8 +24,7 @@ from pathlib import Path
 from bench import targets
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+PYTHON, VENV_BIN = sys.executable, Path(sys.executable).parent
 RESULTS_DIR = ROOT / "bench" / "results"
 # The PostgreSQL server, as its client tools read it; DATABASE_URL is built from it.
 PG = {
@@ -94,20 +91,12 @@ def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
     return done.stdout or ""
 
 
-def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 @contextlib.contextmanager
 def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
     """gunicorn in its own process group (stopping it stops its workers): its port,
     once ``ready_path`` answers 200."""
+    import requests
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -125,8 +114,8 @@ def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(OSError):
-                if http_get(port, ready_path)[0] == 200:
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"http://127.0.0.1:{port}{ready_path}").ok:
                     break
             time.sleep(0.2)
         else:
@@ -150,34 +139,10 @@ def log_problems(path: Path) -> list[str]:
     return [line for line in lines if any(m in line for m in markers)][:20]
 
 
-def _cpu_jiffies() -> tuple[int, int]:
+def cpu_jiffies() -> tuple[int, int]:
     with open("/proc/stat") as stat:
         values = [int(v) for v in stat.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-class Load:
-    """Load average and CPU use of the whole machine per phase: on 2 shared cores,
-    others' work moves the latencies several-fold."""
-
-    def __init__(self):
-        self.phases: dict[str, dict] = {}
-
-    @contextlib.contextmanager
-    def phase(self, name: str):
-        busy0, total0 = _cpu_jiffies()
-        load0, started = os.getloadavg()[0], time.perf_counter()
-        try:
-            yield
-        finally:
-            busy1, total1 = _cpu_jiffies()
-            self.phases[name] = {
-                "seconds": round(time.perf_counter() - started, 1),
-                "load1_start": round(load0, 2),
-                "load1_end": round(os.getloadavg()[0], 2),
-                "cpu_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0)),
-            }
+    return sum(values) - values[3] - values[4], sum(values)  # Busy (not idle, iowait).
 
 
 # Keys Celery's Redis transport writes: the only ones the broker database may hold.
@@ -193,23 +158,20 @@ class Broker:
 
         self.url, self.client = url, redis.Redis.from_url(url)
         try:
-            foreign = self.foreign_keys()
+            self.check()
         except redis.RedisError as error:
             raise BenchError(f"Redis at {url}: {error}") from error
-        if foreign:
-            raise BenchError(f"{url} is in use (keys {foreign[:5]}); pick --broker-url")
 
-    def foreign_keys(self) -> list[str]:
+    def check(self) -> None:
         keys = [k.decode() for k in self.client.scan_iter(count=1000)]
-        return [k for k in keys if not BROKER_KEYS.match(k)]
+        if foreign := [k for k in keys if not BROKER_KEYS.match(k)]:
+            raise BenchError(f"{self.url} holds keys not Celery's: {foreign[:5]}")
 
     def queued(self) -> int:
         return int(self.client.llen("celery"))
 
     def purge(self) -> None:
-        foreign = self.foreign_keys()
-        if foreign:
-            raise BenchError(f"{self.url} holds keys that are not Celery's: {foreign}")
+        self.check()
         self.client.flushdb()
 
 
@@ -238,7 +200,7 @@ class Runner:
     scratch_media = True  # Uploads, media and checkpoints in the scratch directory.
 
     def __init__(self, cfg: argparse.Namespace):
-        self.cfg, self.results, self.load = cfg, {}, Load()
+        self.cfg, self.results, self.phases = cfg, {}, {}
         self.broker: Broker | None = None
         self.scratch = Path(tempfile.gettempdir()) / f"ventanilla-bench-{self.name}"
 
@@ -249,10 +211,9 @@ class Runner:
     def check_arguments(cls, cfg, parser) -> None: ...  # May call parser.error.
 
     @classmethod
-    def parse_args(cls, argv=None) -> argparse.Namespace:
-        doc = sys.modules[cls.__module__].__doc__ or ""
+    def parse_args(cls) -> argparse.Namespace:
         parser = argparse.ArgumentParser(
-            description=doc.split("\n\n")[0],
+            description=sys.modules[cls.__module__].__doc__.split("\n\n")[0],
             formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         )
         add = parser.add_argument
@@ -261,7 +222,7 @@ class Runner:
             add("--broker-url", default=cls.broker_url, help="Redis db, no worker")
         add("--db-name", default=cls.db_name)
         add("--keep", action="store_true", help="keep the databases afterwards")
-        cfg = parser.parse_args(argv)
+        cfg = parser.parse_args()
         cls.check_arguments(cfg, parser)
         return cfg
 
@@ -272,11 +233,11 @@ class Runner:
         return [self.cfg.db_name]
 
     def env(self, database: str | None = None, *, broker=False, **extra) -> dict:
-        cfg, env = self.cfg, {**os.environ, **PG}
+        env = {**os.environ, **PG}
         server = f"{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}"
         env.update(
             DJANGO_SETTINGS_MODULE="bench.settings",
-            DATABASE_URL=f"postgres://{server}/{database or cfg.db_name}",
+            DATABASE_URL=f"postgres://{server}/{database or self.cfg.db_name}",
             PYTHONPATH=str(ROOT),
         )
         if self.scratch_media:
@@ -287,25 +248,43 @@ class Runner:
         # Base settings: CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
         env.pop("CELERY_BROKER_URL", None)
         if broker:
-            env["CELERY_BROKER_URL"] = cfg.broker_url
+            env["CELERY_BROKER_URL"] = self.cfg.broker_url
         return env
 
-    def run_module(self, module: str, args, *, timeout=1800, **env) -> dict:
-        """``python -m bench.<module> ... --out X`` in the bench's settings; the JSON
-        it wrote."""
+    @contextlib.contextmanager
+    def timing(self, name: str):
+        """The phase's seconds, the machine's 1-min load average and CPU busy %: on
+        2 shared cores, others' work moves the latencies several-fold."""
+        busy0, total0 = cpu_jiffies()
+        load0, started = os.getloadavg()[0], time.perf_counter()
+        try:
+            yield
+        finally:
+            busy1, total1 = cpu_jiffies()
+            self.phases[name] = {
+                "seconds": round(time.perf_counter() - started, 1),
+                "load1_start": round(load0, 2),
+                "load1_end": round(os.getloadavg()[0], 2),
+                "cpu_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0)),
+            }
+
+    def run_module(self, module: str, params, *, timeout=1800, **env) -> dict:
+        """``python -m bench.<module> --params JSON --out X`` in the bench's settings;
+        the JSON it wrote."""
         out = self.scratch / f"{module}-{uuid.uuid4().hex[:8]}.json"
-        cmd = [PYTHON, "-m", f"bench.{module}", *args, f"--out={out}"]
+        cmd = [PYTHON, "-m", f"bench.{module}", f"--params={json.dumps(params)}"]
+        cmd.append(f"--out={out}")
         run(cmd, timeout=timeout, env=self.env(**env), quiet=False)
         try:
             return json.loads(out.read_text(encoding="utf-8"))
         finally:
             out.unlink(missing_ok=True)
 
-    def phase(self, name: str, module: str, args, **kwargs) -> dict:
-        """``run_module`` logged and measured as a phase of the machine's load."""
-        log(f"{name}: {module} {' '.join(args)}")
-        with self.load.phase(name):
-            return self.run_module(module, args, **kwargs)
+    def phase(self, name: str, module: str, params, **kwargs) -> dict:
+        """``run_module`` logged and timed as a phase."""
+        log(f"{name}: {module} {params}")
+        with self.timing(name):
+            return self.run_module(module, params, **kwargs)
 
     def pg(self, tool: str, *args: str, timeout: float = 300) -> str:
         """A PostgreSQL client tool (PGHOST, PGPORT, PGUSER or their defaults)."""
@@ -348,8 +327,7 @@ class Runner:
     def preflight(self) -> None:
         for tool in self.tools:
             if shutil.which(tool) is None:
-                hint = " (apt-get install wrk)" if tool == "wrk" else ""
-                raise BenchError(f"{tool} not found{hint}")
+                raise BenchError(f"{tool} not found (apt-get install it)")
         if self.gunicorn and not (VENV_BIN / "gunicorn").exists():
             raise BenchError(f"gunicorn not found in {VENV_BIN}")
         self.psql("SELECT 1")
@@ -377,11 +355,10 @@ class Runner:
         lines.append(
             "Machine load per phase (1-min load average start->end; CPU busy %)"
         )
-        for name, phase in self.load.phases.items():
+        for name, p in self.phases.items():
             lines.append(
-                f"  {name:<26} {phase['seconds']:>6.1f} s  load "
-                f"{phase['load1_start']:.1f} -> {phase['load1_end']:.1f}  "
-                f"cpu {phase['cpu_busy_pct']} %"
+                f"  {name:<26} {p['seconds']:>6.1f} s  load {p['load1_start']:.1f} "
+                f"-> {p['load1_end']:.1f}  cpu {p['cpu_busy_pct']} %"
             )
         lines.append("")
         for item in self.results["targets"]:
@@ -396,7 +373,7 @@ class Runner:
             host={"cpus": os.cpu_count(), "python": platform.python_version()},
             commit=commit(),
             config=vars(self.cfg),
-            load=self.load.phases,
+            load=self.phases,
         )
         # Cleared at the start, kept after: gunicorn's logs for when things go wrong.
         shutil.rmtree(self.scratch, ignore_errors=True)
@@ -420,9 +397,7 @@ class Runner:
                 with contextlib.suppress(BenchError):
                     self.pg("dropdb", "--if-exists", "--force", name)
 
-    def save(self) -> Path | None:
-        if not self.results:
-            return None
+    def save(self) -> Path:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         stamp = datetime.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         path = RESULTS_DIR / f"{self.name}-{stamp}.json"
@@ -431,16 +406,12 @@ class Runner:
         return path
 
     @classmethod
-    def main(cls, script: str) -> int:
+    def main(cls) -> int:
         """Run the benchmark, clean up and save the results whatever happens. Exit
         status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
-        if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
-            # Started with another interpreter (e.g. ./run.py): use the project's venv.
-            os.execv(PYTHON, [PYTHON, script, *sys.argv[1:]])
-        cfg = cls.parse_args()
+        bench, status = cls(cls.parse_args()), 2
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, _exit_on_signal)
-        bench, status = cls(cfg), 2
         try:
             status = bench.execute()
         except BenchError as error:
@@ -451,27 +422,27 @@ class Runner:
             status = 130
         finally:
             bench.cleanup()
-            if path := bench.save():
-                print(f"results: {path.relative_to(ROOT)}")
+            if bench.results:
+                print(f"results: {bench.save().relative_to(ROOT)}")
         return status
 
 
 # --- the measuring modules -----------------------------------------------------------
 
 
-def module_main(settings: str, arguments, measure) -> None:
-    """A measuring module's main: its options (``arguments(add)``) and ``--out``,
-    Django set up, ``measure(args)`` written to ``--out`` as JSON."""
-    doc = sys.modules["__main__"].__doc__ or ""
-    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    arguments(parser.add_argument)
+def module_main(measure) -> None:
+    """A measuring module's main: ``--params`` (JSON, the keyword arguments of
+    ``measure``) and ``--out``; Django set up, ``measure(**params)`` written to
+    ``--out`` as JSON."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__)
+    parser.add_argument("--params", type=json.loads, default={}, help="JSON object")
     parser.add_argument("--out", required=True, help="JSON results")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
-    text = json.dumps(measure(args), ensure_ascii=False, default=str)
+    text = json.dumps(measure(**args.params), ensure_ascii=False, default=str)
     Path(args.out).write_text(text, encoding="utf-8")
 
 

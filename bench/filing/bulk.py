@@ -1,7 +1,7 @@
 """Synthetic case history for the queue benchmark, written by PostgreSQL itself
 (``seed_demo --history`` goes through the services: far too slow at 1,000,000).
 
-    python -m bench.filing.bulk --total 1000000 --out result.json
+    python -m bench.filing.bulk --params '{"total": 1000000}' --out result.json
 
 Replaces the queue database's cases by ``--total`` filed in order over three years:
 SDH 3 %, the other entities by number of procedures ** 0.8; ~3 % open (mostly recent),
@@ -105,6 +105,13 @@ FROM numbered n
 ORDER BY n.g
 """
 
+DISTRIBUTION = """
+SELECT count(*), count(*) FILTER (WHERE status = ANY(%s)),
+       count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date),
+       pg_total_relation_size('procedures_case'), pg_relation_size('procedures_case'),
+       pg_relation_size('case_queue')
+FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id WHERE e.code = 'SDH'
+"""
 SET_COUNTERS = """
 INSERT INTO procedures_radicadocounter (entity_id, year, last)
 SELECT entity_id, split_part(radicado, '-', 2)::int,
@@ -217,11 +224,11 @@ def clear(cursor) -> None:
     )
 
 
-def load(args) -> dict:
+def load(total: int) -> dict:
     """Replace the cases by a synthetic history of ``total`` cases, filed in order."""
     from django.db import connection, transaction
 
-    total, rows = args.total, entity_weights()
+    rows = entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
         clear(cursor)
@@ -236,7 +243,7 @@ def load(args) -> dict:
         "history_days": YEARS_OF_HISTORY * 365,
         "closed": list(CLOSED),
     }
-    chunks, done = [], 0
+    done = 0
     while done < total:
         size, t0 = min(CHUNK, total - done), time.perf_counter()
         with connection.cursor() as cursor, transaction.atomic():
@@ -249,8 +256,7 @@ def load(args) -> dict:
             )
             cursor.execute(SET_COUNTERS)
         done += size
-        chunks.append(round(time.perf_counter() - t0, 1))
-        print(f"bulk: {done:,} of {total:,} cases ({chunks[-1]} s)", flush=True)
+        print(f"bulk: {done:,} of {total:,} cases ({time.perf_counter() - t0:.1f} s)")
     inserted_s, t0 = time.perf_counter() - started, time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE procedures_case")
@@ -258,48 +264,28 @@ def load(args) -> dict:
         # planner guesses the joins of the queue query (seen: a nested loop over
         # wagtailcore_page estimated at 28 rows, 237 in fact, costing 60 ms).
         cursor.execute("ANALYZE")
+        analyzed_s = time.perf_counter() - t0
+        cursor.execute(DISTRIBUTION, [list(OPEN)] * 2)
+        sdh, sdh_open, sdh_open_overdue, *sizes = cursor.fetchone()
+        cursor.execute("SELECT status, count(*) FROM procedures_case GROUP BY 1")
+        statuses = dict(cursor.fetchall())
+    table_mb, heap_mb, queue_index_mb = (round(b / 2**20, 1) for b in sizes)
     return {
         "total": total,
         "insert_s": round(inserted_s, 1),
-        "chunks_s": chunks,
-        "vacuum_analyze_s": round(time.perf_counter() - t0, 1),
-        "shares": {r["entity"].code: round(r["share"], 4) for r in rows},
-        "distribution": distribution(),
-    }
-
-
-def distribution() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_total_relation_size('procedures_case'),"
-            " pg_relation_size('procedures_case'), pg_relation_size('case_queue')"
-        )
-        total_bytes, heap_bytes, queue_index_bytes = cursor.fetchone()
-        cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE status = ANY(%s)),"
-            " count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)"
-            " FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id"
-            " WHERE e.code = 'SDH'",
-            [list(OPEN), list(OPEN)],
-        )
-        sdh, sdh_open, sdh_open_overdue = cursor.fetchone()
-        cursor.execute("SELECT status, count(*) FROM procedures_case GROUP BY 1")
-        statuses = dict(cursor.fetchall())
-    return {
-        "cases": sum(statuses.values()),
-        "by_status": statuses,
-        "sdh_cases": sdh,
-        "sdh_open": sdh_open,
-        "sdh_open_overdue": sdh_open_overdue,
-        "table_mb": round(total_bytes / 2**20),
-        "heap_mb": round(heap_bytes / 2**20),
-        "case_queue_index_mb": round(queue_index_bytes / 2**20, 1),
+        "vacuum_analyze_s": round(analyzed_s, 1),
+        "distribution": {
+            "cases": sum(statuses.values()),
+            "by_status": statuses,
+            "sdh_cases": sdh,
+            "sdh_open": sdh_open,
+            "sdh_open_overdue": sdh_open_overdue,
+            "table_mb": table_mb,
+            "heap_mb": heap_mb,
+            "case_queue_index_mb": queue_index_mb,
+        },
     }
 
 
 if __name__ == "__main__":
-    module_main(
-        "bench.settings", lambda add: add("--total", type=int, required=True), load
-    )
+    module_main(load)

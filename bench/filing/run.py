@@ -1,12 +1,7 @@
-#!/usr/bin/env python3
 """Filing benchmark: case_file throughput and p95, filing across the catalog, and
-the officers' queue at scale.
+the officers' queue at scale (bench/README.md says what each phase measures).
 
     .venv/bin/python bench/filing/run.py [--filings 500] [--cases 100000,1000000]
-
-Needs PostgreSQL, Redis and gunicorn in the venv; bench/README.md says what each step
-(filing.py: sequential, concurrent, HTTP, verify, mix; bulk.py + officer_queue.py)
-measures.
 """
 
 import base64
@@ -31,19 +26,17 @@ from bench.common import (
     summarize_ms,
 )
 
-CITIZEN, DEMO_PASSWORD = "ciudadano", "Ventanilla-2026"  # cms/seed.py
-LOGIN = "/cuenta/ingresar/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def queries_of(entry: dict) -> str:
-    counts = sorted({u["queries"] for u in entry["urls"].values()})
+def queries_of(urls: dict) -> str:
+    counts = sorted({u["queries"] for u in urls.values()})
     return "/".join(str(x) for x in counts)
 
 
 class FilingBench(Runner):
     name, db_name = "filing", "ventanilla_bench_filing"
-    broker_url = "redis://127.0.0.1:6379/13"
+    broker_url, gunicorn = "redis://127.0.0.1:6379/13", True
 
     @classmethod
     def add_arguments(cls, add) -> None:
@@ -60,14 +53,10 @@ class FilingBench(Runner):
 
     @classmethod
     def check_arguments(cls, cfg, parser) -> None:
-        cfg.modes = [m.strip() for m in cfg.modes.split(",") if m.strip()]
-        if any(m not in ("eager", "broker") for m in cfg.modes):
+        cfg.modes, cfg.cases = cfg.modes.split(","), cfg.cases.split(",")
+        if not set(cfg.modes) <= {"eager", "broker"}:
             parser.error("--modes: eager and/or broker")
-        cfg.cases = [int(c) for c in cfg.cases.split(",") if c.strip()]
-
-    def preflight(self) -> None:
-        self.gunicorn = bool(self.cfg.http_filings)
-        super().preflight()
+        cfg.cases = [int(c) for c in cfg.cases if c]
 
     def databases(self) -> list[str]:
         name = self.cfg.db_name
@@ -75,25 +64,27 @@ class FilingBench(Runner):
 
     def measure(self) -> None:
         cfg, queue_db, mix_db = self.cfg, *self.databases()[:2]
-        with self.load.phase("setup"):
+        with self.timing("setup"):
             self.results["setup"] = self.setup_database()
             # Copies of the seeded database: their filings do not mix with these.
             self.recreate(queue_db, template=cfg.db_name)
             self.recreate(mix_db, template=cfg.db_name)
         filing = self.results["filing"] = {}
-        processes = [f"--processes={cfg.processes}", f"--filings={cfg.per_process}"]
-        phases = {"sequential": [f"--filings={cfg.filings}"], "concurrent": processes}
+        phases = {
+            "sequential": {"filings": cfg.filings},
+            "concurrent": {"processes": cfg.processes, "filings": cfg.per_process},
+        }
         for mode in cfg.modes:
-            for phase, args in phases.items():
+            for phase, params in phases.items():
                 filing[f"{phase}_{mode}"] = self.phase(
                     f"{phase}_{mode}",
                     "filing.filing",
-                    [phase, *args],
+                    {"phase": phase, **params},
                     broker=mode == "broker",
                 )
         if cfg.http_filings:
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
-            with self.load.phase("http_broker"):
+            with self.timing("http_broker"):
                 filing["http_broker"] = self.http_filings()
         expected = sum(
             2 * (r["filings"] + r["warmup_filings"])
@@ -101,79 +92,64 @@ class FilingBench(Runner):
             if key.endswith("_broker")
         )
         filing["broker_tasks"] = {"expected": expected, "queued": self.broker.queued()}
-        filing["verify"] = self.run_module("filing.filing", ["verify"])
+        filing["verify"] = self.run_module("filing.filing", {"phase": "verify"})
         self.results["mix"] = {
             mode: self.phase(
-                f"mix_{mode}", "filing.filing", ["mix", f"--filings={cfg.mix_filings}"],
+                f"mix_{mode}", "filing.filing", {"phase": "mix", "filings": cfg.mix_filings},
                 database=mix_db, broker=mode == "broker",
             )
             for mode in (cfg.modes if cfg.mix_filings else [])
         }  # fmt: skip
         queue = self.results["queue"] = {}
         for total in cfg.cases:
-            args, db = [f"--total={total}"], {"database": queue_db}
-            bulk = self.phase(f"bulk_{total}", "filing.bulk", args, timeout=1200, **db)
-            args = [f"--requests={cfg.queue_requests}"]
-            current = self.phase(f"queue_{total}", "filing.officer_queue", args, **db)
+            db = {"database": queue_db}
+            params = {"total": total}
+            bulk = self.phase(
+                f"bulk_{total}", "filing.bulk", params, timeout=1200, **db
+            )
+            params = {"phase": "queue", "requests": cfg.queue_requests}
+            current = self.phase(f"queue_{total}", "filing.filing", params, **db)
             queue[str(total)] = {"bulk": bulk, "current": current}
 
     def http_filings(self) -> dict:
-        """Post the filing form through gunicorn with a logged-in citizen's session."""
+        """Post the filing form through gunicorn in a logged-in citizen's session."""
         import requests
 
         cfg, log_path = self.cfg, self.scratch / "gunicorn.log"
-        spec = self.run_module("filing.filing", ["form"])
+        spec = self.run_module("filing.filing", {"phase": "form"})
         files = {
             name: (filename, base64.b64decode(body), content_type)
             for name, (filename, content_type, body) in spec["files"].items()
         }
-        env = self.env(broker=True)
-        with gunicorn(cfg.workers, env, log_path, LOGIN) as port:
-            base, session = f"http://127.0.0.1:{port}", requests.Session()
-            page = session.get(base + LOGIN, timeout=30)
-            credentials = {"username": CITIZEN, "password": DEMO_PASSWORD}
-            credentials["csrfmiddlewaretoken"] = TOKEN.search(page.text).group(1)
-            login = session.post(
-                base + LOGIN, data=credentials, allow_redirects=False, timeout=30
-            )
-            if login.status_code != 302:
-                raise BenchError(f"login as {CITIZEN} answered {login.status_code}")
-            form_url = f"{base}{spec['url']}radicar/"
-            found = TOKEN.search(form := session.get(form_url, timeout=30).text)
-            if not found:
-                raise BenchError(f"GET {form_url} showed no form: {form[:200]}")
+        with gunicorn(cfg.workers, self.env(broker=True), log_path, "/") as port:
+            form_url = f"http://127.0.0.1:{port}{spec['url']}radicar/"
+            form = requests.get(form_url, cookies=spec["cookies"], timeout=30)
+            if not (found := TOKEN.search(form.text)):
+                raise BenchError(f"GET {form_url} showed no form: {form.text[:200]}")
+            cookies = {**spec["cookies"], **form.cookies}  # With the CSRF cookie.
+            options = {"files": files, "cookies": cookies, "timeout": 60}
+            options["allow_redirects"] = False  # The 302 to the case is the answer.
 
-            def post(client) -> tuple[float, str]:
+            def post(_number=0) -> tuple[float, str]:
                 """One filing; its time and, if it failed, what it answered."""
                 data = {**spec["data"], "csrfmiddlewaretoken": found.group(1)}
-                data.update(submission_token=str(uuid.uuid4()), accept_privacy="on")
+                data["submission_token"] = str(uuid.uuid4())
                 started = time.perf_counter()
-                response = client.post(
-                    form_url, data=data, files=files, allow_redirects=False, timeout=60
-                )
+                response = requests.post(form_url, data, **options)
                 elapsed = (time.perf_counter() - started) * 1000
                 where = response.headers.get("Location", "")
-                ok = response.status_code == 302 and where.startswith(
-                    "/mis-tramites/SDH-"
-                )
+                ok = response.status_code == 302 and "/mis-tramites/SDH-" in where
                 return elapsed, "" if ok else f"{response.status_code} {where}"
-
-            def client_thread(count: int) -> list[tuple[float, str]]:
-                client = requests.Session()
-                client.cookies.update(session.cookies)
-                return [post(client) for _ in range(count)]
 
             warmup = 2 * cfg.workers  # Each worker's first requests load code.
             for _ in range(warmup):
-                if failure := post(session)[1]:
+                if failure := post()[1]:
                     raise BenchError(f"filing over HTTP: {failure}; see {log_path}")
-            n, extra = divmod(cfg.http_filings, cfg.http_connections)
-            counts = [n + (i < extra) for i in range(cfg.http_connections)]
             started = time.perf_counter()
             with ThreadPoolExecutor(cfg.http_connections) as pool:
-                posts = [p for run in pool.map(client_thread, counts) for p in run]
+                posts = list(pool.map(post, range(cfg.http_filings)))
             total = time.perf_counter() - started
-            failures = [what for _ms, what in posts if what]
+        failures = [what for _ms, what in posts if what]
         return {
             "eager_tasks": False,
             "workers": cfg.workers,
@@ -190,7 +166,7 @@ class FilingBench(Runner):
 
     def evaluate(self) -> None:
         verdict, filing = self.verdict, self.results["filing"]
-        check = filing["verify"]
+        check, tasks = filing["verify"], filing["broker_tasks"]
         verdict(
             "radicados unique and gapless 1..N per entity/year, = counter; every "
             "filing has its uploads, case.filed event and outbox row",
@@ -208,7 +184,6 @@ class FilingBench(Runner):
             acks == eager and sent == eager,
             f"{eager} eager filings: {acks} PDFs, {sent} e-mails sent",
         )
-        tasks = filing["broker_tasks"]
         verdict(
             "broker runs enqueued 2 tasks per filing and executed none",
             tasks["queued"] == tasks["expected"],
@@ -236,20 +211,13 @@ class FilingBench(Runner):
         self.verdict_p95("filing.queue_p95_ms", big and big["latency_ms"], name)
         if len(queue) >= 2:
             # Per URL listing cases at every size (an empty page skips its query).
-            listing = [
-                url
-                for url in next(iter(queue.values()))["current"]["urls"]
-                if all(v["current"]["urls"][url]["rows"] for v in queue.values())
-            ]
+            urls = {size: v["current"]["urls"] for size, v in queue.items()}
+            first = next(iter(urls.values()))
+            listed = [u for u in first if all(v[u]["rows"] for v in urls.values())]
             more = grown(
-                {
-                    size: {url: v["current"]["urls"][url]["queries"] for url in listing}
-                    for size, v in queue.items()
-                }
+                {k: {u: v[u]["queries"] for u in listed} for k, v in urls.items()}
             )
-            sizes = ", ".join(
-                f"{int(k):,}: {queries_of(v['current'])}" for k, v in queue.items()
-            )
+            sizes = ", ".join(f"{int(k):,}: {queries_of(v)}" for k, v in urls.items())
             tail = f"; grew: {more}" if more else " (fewer only where a page is empty)"
             verdict(
                 "queue SQL queries per request do not grow with the table",
@@ -269,7 +237,7 @@ class FilingBench(Runner):
             size: {
                 "distribution": entry["bulk"]["distribution"],
                 "latency_ms": entry["current"]["latency_ms"],
-                "queries_per_request": queries_of(entry["current"]),
+                "queries_per_request": queries_of(entry["current"]["urls"]),
                 "per_url": {
                     name: f"p50 {url['latency_ms']['p50']:.1f} ms (SQL {url['captured_sql_ms']}"
                     f" ms), {url['rows']} rows, case queries (EXPLAIN ms) "
@@ -284,4 +252,4 @@ class FilingBench(Runner):
 
 
 if __name__ == "__main__":
-    sys.exit(FilingBench.main(__file__))
+    sys.exit(FilingBench.main())

@@ -1,7 +1,7 @@
 """The wizard in-process, every request timed with its SQL through Django's test
-Client; started by run.py with a broker no worker reads (tasks only enqueued).
+Client; run by run.py with a broker no worker reads (tasks only enqueued).
 
-    python -m bench.wizard.walk --runs 40 --other-runs 3 --cascade-runs 5 --out r.json
+    python -m bench.wizard.walk --params '{"runs": 4, "other_runs": 1}' --out r.json
 """
 
 import collections
@@ -21,6 +21,7 @@ NAMES = {  # The business name of each run must be new (homonymy check, F01).
     "sas_sin_local": "Código Andino {} S.A.S.",
     "agencia": "Rutas del Páramo {}",
 }
+KINDS = {"documentos": "documents", "confirmacion": "submit"}  # Else "step".
 WARMUP_RUNS = 2  # Templates, code paths, connections.
 PDF = (  # 20 kB, as a small scan.
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
@@ -33,7 +34,6 @@ class Walker:
     def __init__(self):
         from django.conf import settings
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
         from django.test import Client
 
         from catalog.models import ProcedurePage
@@ -48,10 +48,9 @@ class Walker:
             username=OFFICER,
             defaults={"email": f"{OFFICER}@bench.invalid", "is_staff": True},
         )
-        groups = ProcedurePage.objects.filter(code__regex=r"^F\d\d$").values_list(
-            "entity__officer_group", flat=True
-        )
-        self.officer.groups.add(*Group.objects.filter(pk__in=list(groups)))
+        procedures = ProcedurePage.objects.filter(code__regex=r"^F\d\d$")
+        groups = procedures.values_list("entity__officer_group", flat=True)
+        self.officer.groups.add(*{group for group in groups if group})
         self.broker = Broker(settings.CELERY_BROKER_URL)
         self.samples, self.record = [], False
         # Time the view's re-validation of every stored step, per request.
@@ -125,9 +124,7 @@ class Walker:
                 name = NAMES[persona].format(f"{self.tag}{self.run_index}")
                 answers["razon_social"] = name
             data = post_data(run_id.replace("-", ""), step, answers)
-            kind = {"documentos": "documents", "confirmacion": "submit"}.get(
-                step, "step"
-            )
+            kind = KINDS.get(step, "step")
             if kind == "documents":  # One PDF per document the answers ask for.
                 for name in needed_documents(page.context_data["form"].answers):
                     pdf = SimpleUploadedFile(f"{name}.pdf", PDF, "application/pdf")
@@ -228,7 +225,7 @@ class Walker:
         return self.cascade(application) if cascade else None
 
 
-def measure(args) -> dict:
+def measure(runs=32, other_runs=3, cascade_runs=3) -> dict:
     from django.conf import settings
     from django.core import mail
 
@@ -243,10 +240,10 @@ def measure(args) -> dict:
     for _ in range(WARMUP_RUNS):
         walker.restaurante()
     started, walker.record, cascades = time.perf_counter(), True, []
-    for i in range(args.runs):
-        cascades.append(walker.restaurante(cascade=i < args.cascade_runs))
+    for i in range(runs):
+        cascades.append(walker.restaurante(cascade=i < cascade_runs))
     for key in sorted(set(PERSONAS) - {"restaurante"}):
-        for _ in range(args.other_runs):
+        for _ in range(other_runs):
             walker.walk(key)
     seconds = time.perf_counter() - started
     return {
@@ -257,7 +254,6 @@ def measure(args) -> dict:
             "emails_sent": len(getattr(mail, "outbox", [])),
             "queued_messages": walker.broker.queued(),
         },
-        "eager_tasks": settings.CELERY_TASK_ALWAYS_EAGER,
         "seconds": round(seconds, 1),
         "warmup_runs": WARMUP_RUNS,
         "samples": walker.samples,
@@ -266,10 +262,5 @@ def measure(args) -> dict:
     }
 
 
-def arguments(add) -> None:
-    for name in ("--runs", "--other-runs", "--cascade-runs"):
-        add(name, type=int, required=True)  # run.py passes them all.
-
-
 if __name__ == "__main__":
-    module_main("bench.settings", arguments, measure)
+    module_main(measure)
