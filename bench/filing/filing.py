@@ -3,17 +3,17 @@ at random from all fileable procedures (``mix``) and the officers' queue (``queu
 
     python -m bench.filing.filing --params '{"phase": "mix", "filings": 20}' --out r.json
 
-``phase``: sequential, concurrent (``processes`` x ``filings``), verify, form, mix or
+``phase``: sequential, concurrent (``processes`` x ``filings``), http, verify, mix or
 queue. Answers and documents come from the procedure's own form; tasks run eagerly
 unless CELERY_BROKER_URL is set. ``radicado_next`` is wrapped (in this process) to
 time the wait for the entity's counter row lock and its hold.
 """
 
-import base64
 import random
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
 from bench.common import (
@@ -28,6 +28,7 @@ from bench.common import (
 PROCEDURE_CODE, APPLICANT = "SDH-002", "ciudadano"
 WARMUP = 3  # Filings per process before timing: WeasyPrint's fonts, connections.
 MIX_WARMUP, MIX_SEED = 5, 11
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def posted(procedure) -> tuple[dict, dict]:
@@ -62,20 +63,61 @@ def user(username=APPLICANT):
     return get_user_model().objects.get(username=username)
 
 
-def form_data() -> dict:
-    """What the HTTP phase posts (each document base64-encoded) and the cookies of a
-    session of the citizen (a real session row, as a login leaves it)."""
+def http(port: int, filings: int, connections: int, warmup: int) -> dict:
+    """``filings`` posts of the form to gunicorn on ``port`` from ``connections``
+    threads after ``warmup`` ones, in the citizen's session (a real session row, as a
+    login leaves it)."""
     from django.test import Client
+
+    import requests
 
     procedure, client = sdh_002(), Client()
     client.force_login(user())
-    data, files = posted(procedure)
-    files = {
-        name: [f.name, f.content_type, base64.b64encode(f.read()).decode()]
-        for name, f in files.items()
-    }
+    form_url = f"http://127.0.0.1:{port}{procedure.url}radicar/"
     cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    return {"url": procedure.url, "data": data, "files": files, "cookies": cookies}
+    form = requests.get(form_url, cookies=cookies, timeout=30)
+    if not (token := TOKEN.search(form.text)):
+        raise SystemExit(f"GET {form_url} showed no form: {form.text[:200]}")
+    cookies.update(form.cookies)  # The CSRF cookie.
+    data, uploads = posted(procedure)
+    data["csrfmiddlewaretoken"] = token.group(1)
+    files = {name: (f.name, f.read(), f.content_type) for name, f in uploads.items()}
+
+    def post(_number=0) -> tuple[float, str]:
+        """One filing; its time and, if it failed, what it answered."""
+        started = time.perf_counter()
+        response = requests.post(
+            form_url,
+            {**data, "submission_token": str(uuid.uuid4())},
+            files=files,
+            cookies=cookies,
+            allow_redirects=False,  # The 302 to the case is the answer.
+            timeout=60,
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        where = response.headers.get("Location", "")
+        ok = response.status_code == 302 and "/mis-tramites/SDH-" in where
+        return elapsed, "" if ok else f"{response.status_code} {where}"
+
+    for _ in range(warmup):  # Each worker's first requests load code.
+        if failure := post()[1]:
+            raise SystemExit(f"filing over HTTP: {failure}")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        posts = list(pool.map(post, range(filings)))
+    seconds = time.perf_counter() - started
+    failures = [what for _ms, what in posts if what]
+    return {
+        "eager_tasks": False,
+        "connections": connections,
+        "filings": len(posts),
+        "warmup_filings": warmup,
+        "failures": failures[:10],
+        "failed": len(failures),
+        "seconds": round(seconds, 2),
+        "per_s": round(len(posts) / seconds, 1),
+        "latency_ms": summarize_ms([ms for ms, _what in posts]),
+    }
 
 
 class Filer:
@@ -353,7 +395,7 @@ def officer_queue(requests: int) -> dict:
     return {"latency_ms": summarize_ms(samples), "urls": urls}
 
 
-def measure(phase, filings=500, processes=4, requests=200) -> dict:
+def measure(phase, filings=500, processes=4, requests=200, **http_options) -> dict:
     if phase == "sequential":
         from django.core import mail
 
@@ -370,7 +412,7 @@ def measure(phase, filings=500, processes=4, requests=200) -> dict:
         return mix(filings)
     if phase == "queue":
         return officer_queue(requests)
-    return form_data() if phase == "form" else verify()
+    return http(filings=filings, **http_options) if phase == "http" else verify()
 
 
 if __name__ == "__main__":

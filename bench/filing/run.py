@@ -4,34 +4,34 @@ the officers' queue at scale (bench/README.md says what each phase measures).
     .venv/bin/python bench/filing/run.py [--filings 500] [--cases 100000,1000000]
 """
 
-import base64
-import re
 import sys
-import time
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
 from bench.common import (
-    BenchError,
     Runner,
     brief,
     grown,
     gunicorn,
     log,
     log_problems,
-    summarize_ms,
 )
-
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def queries_of(urls: dict) -> str:
     counts = sorted({u["queries"] for u in urls.values()})
     return "/".join(str(x) for x in counts)
+
+
+def filed(runs: dict, *, eager: bool) -> int:
+    """Filings (warm-ups too) of the runs with tasks run eagerly / only enqueued."""
+    return sum(
+        r["filings"] + r["warmup_filings"]
+        for r in runs.values()
+        if r.get("eager_tasks") is eager
+    )
 
 
 class FilingBench(Runner):
@@ -86,11 +86,7 @@ class FilingBench(Runner):
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
             with self.timing("http_broker"):
                 filing["http_broker"] = self.http_filings()
-        expected = sum(
-            2 * (r["filings"] + r["warmup_filings"])
-            for key, r in filing.items()
-            if key.endswith("_broker")
-        )
+        expected = 2 * filed(filing, eager=False)
         filing["broker_tasks"] = {"expected": expected, "queued": self.broker.queued()}
         filing["verify"] = self.run_module("filing.filing", {"phase": "verify"})
         self.results["mix"] = {
@@ -113,55 +109,15 @@ class FilingBench(Runner):
 
     def http_filings(self) -> dict:
         """Post the filing form through gunicorn in a logged-in citizen's session."""
-        import requests
-
         cfg, log_path = self.cfg, self.scratch / "gunicorn.log"
-        spec = self.run_module("filing.filing", {"phase": "form"})
-        files = {
-            name: (filename, base64.b64decode(body), content_type)
-            for name, (filename, content_type, body) in spec["files"].items()
-        }
         with gunicorn(cfg.workers, self.env(broker=True), log_path, "/") as port:
-            form_url = f"http://127.0.0.1:{port}{spec['url']}radicar/"
-            form = requests.get(form_url, cookies=spec["cookies"], timeout=30)
-            if not (found := TOKEN.search(form.text)):
-                raise BenchError(f"GET {form_url} showed no form: {form.text[:200]}")
-            cookies = {**spec["cookies"], **form.cookies}  # With the CSRF cookie.
-            options = {"files": files, "cookies": cookies, "timeout": 60}
-            options["allow_redirects"] = False  # The 302 to the case is the answer.
-
-            def post(_number=0) -> tuple[float, str]:
-                """One filing; its time and, if it failed, what it answered."""
-                data = {**spec["data"], "csrfmiddlewaretoken": found.group(1)}
-                data["submission_token"] = str(uuid.uuid4())
-                started = time.perf_counter()
-                response = requests.post(form_url, data, **options)
-                elapsed = (time.perf_counter() - started) * 1000
-                where = response.headers.get("Location", "")
-                ok = response.status_code == 302 and "/mis-tramites/SDH-" in where
-                return elapsed, "" if ok else f"{response.status_code} {where}"
-
-            warmup = 2 * cfg.workers  # Each worker's first requests load code.
-            for _ in range(warmup):
-                if failure := post()[1]:
-                    raise BenchError(f"filing over HTTP: {failure}; see {log_path}")
-            started = time.perf_counter()
-            with ThreadPoolExecutor(cfg.http_connections) as pool:
-                posts = list(pool.map(post, range(cfg.http_filings)))
-            total = time.perf_counter() - started
-        failures = [what for _ms, what in posts if what]
+            params = {"phase": "http", "port": port, "filings": cfg.http_filings}
+            params.update(connections=cfg.http_connections, warmup=2 * cfg.workers)
+            result = self.run_module("filing.filing", params)
         return {
-            "eager_tasks": False,
+            **result,
             "workers": cfg.workers,
-            "connections": cfg.http_connections,
-            "filings": len(posts),
-            "warmup_filings": warmup,
-            "failures": failures[:10],
-            "failed": len(failures),
-            "seconds": round(total, 2),
-            "per_s": round(len(posts) / total, 1),
-            "latency_ms": summarize_ms([ms for ms, _what in posts]),
-            "server_log_problems": log_problems(log_path),
+            "log_problems": log_problems(log_path),
         }
 
     def evaluate(self) -> None:
@@ -173,11 +129,7 @@ class FilingBench(Runner):
             check["ok"],
             check["detail"],
         )
-        eager = sum(
-            v["filings"] + v["warmup_filings"]
-            for v in filing.values()
-            if v.get("eager_tasks") is True
-        )
+        eager = filed(filing, eager=True)
         acks, sent = check["acknowledgements"], check["notifications_sent"]
         verdict(
             "eager runs rendered every acknowledgement PDF and sent every e-mail",
@@ -190,7 +142,7 @@ class FilingBench(Runner):
             f"{tasks['queued']} messages queued, {tasks['expected']} expected",
         )
         if http := filing.get("http_broker"):
-            problems = "; gunicorn logged errors" if http["server_log_problems"] else ""
+            problems = "; gunicorn logged errors" if http["log_problems"] else ""
             verdict(
                 "every HTTP filing answered 302 to its case",
                 http["failed"] == 0 and not problems,
