@@ -363,28 +363,7 @@ class Runner:
         lines.append("")
         for item in self.results["targets"]:
             lines.append(f"{item['status']}  {item['target']}: {item['detail']}")
-        return lines
-
-    def execute(self) -> int:
-        started = time.perf_counter()
-        self.preflight()
-        self.results.update(
-            started_at=datetime.datetime.now(datetime.UTC).isoformat(),
-            host={"cpus": os.cpu_count(), "python": platform.python_version()},
-            commit=commit(),
-            config=vars(self.cfg),
-            load=self.phases,
-        )
-        # Cleared at the start, kept after: gunicorn's logs for when things go wrong.
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        self.scratch.mkdir(parents=True)
-        self.measure()
-        self.results["targets"] = []
-        self.evaluate()
-        self.results["total_s"] = round(time.perf_counter() - started, 1)
-        print("\n".join(["", *self.report()]))
-        print(f"\ntotal {self.results['total_s']} s")
-        return 1 if any(t["status"] == "FAIL" for t in self.results["targets"]) else 0
+        return [*lines, "", f"total {self.results['total_s']} s"]
 
     def cleanup(self) -> None:
         if self.broker is not None:
@@ -409,11 +388,27 @@ class Runner:
     def main(cls) -> int:
         """Run the benchmark, clean up and save the results whatever happens. Exit
         status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
-        bench, status = cls(cls.parse_args()), 2
+        bench, status, started = cls(cls.parse_args()), 2, time.perf_counter()
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, _exit_on_signal)
         try:
-            status = bench.execute()
+            bench.preflight()
+            bench.results.update(
+                started_at=datetime.datetime.now(datetime.UTC).isoformat(),
+                host={"cpus": os.cpu_count(), "python": platform.python_version()},
+                commit=commit(),
+                config=vars(bench.cfg),
+                load=bench.phases,
+            )
+            # Cleared at the start, kept after: gunicorn's logs for when things go wrong.
+            shutil.rmtree(bench.scratch, ignore_errors=True)
+            bench.scratch.mkdir(parents=True)
+            bench.measure()
+            bench.results["targets"] = []
+            bench.evaluate()
+            bench.results["total_s"] = round(time.perf_counter() - started, 1)
+            print("\n".join(["", *bench.report()]))
+            status = int(any(t["status"] == "FAIL" for t in bench.results["targets"]))
         except BenchError as error:
             bench.results["error"] = str(error)
             print(f"\nERROR: {error}", file=sys.stderr)

@@ -383,7 +383,6 @@ def officer_queue(requests: int) -> dict:
         urls[name] = {
             "url": url,
             "queries": len(queries),
-            "captured_ms": round(capture["ms"], 1),
             "captured_sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
             "rows": len(radicados),
             "radicados": radicados,

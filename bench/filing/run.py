@@ -10,14 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import targets
-from bench.common import (
-    Runner,
-    brief,
-    grown,
-    gunicorn,
-    log,
-    log_problems,
-)
+from bench.common import Runner, brief, grown, gunicorn, log, log_problems
 
 
 def queries_of(urls: dict) -> str:

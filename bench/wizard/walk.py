@@ -160,12 +160,9 @@ class Walker:
         payment = payments.payment_start(application)
         provider = payments.provider(payment.provider)
         body = provider.notice_body(payment, approved=True)
+        signed = {"X-Sandbox-Signature": provider.sign(body)}
         notice = partial(
-            self.client.post,
-            WEBHOOK,
-            body,
-            content_type="application/json",
-            HTTP_X_SANDBOX_SIGNATURE=provider.sign(body),
+            self.client.post, WEBHOOK, body, "application/json", headers=signed
         )
         label = "aviso de pago aprobado"
         response, _row = self.timed("payment", label, notice, application=application)
