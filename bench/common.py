@@ -102,15 +102,14 @@ def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
         port = sock.getsockname()[1]
     cmd = [VENV_BIN / "gunicorn", "cms.wsgi:application", "--log-level=warning"]
     cmd += [f"--bind=127.0.0.1:{port}", f"--workers={workers}", f"--chdir={ROOT}"]
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(
-            [*cmd, "--timeout=60", "--graceful-timeout=5"],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    cmd += ["--timeout=60", "--graceful-timeout=5"]
+    with log_path.open("ab") as out:
+        options = {
+            "stdout": out,
+            "stderr": subprocess.STDOUT,
+            "start_new_session": True,
+        }
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, **options)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
@@ -487,7 +486,7 @@ def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, floa
     and the seconds from the start to the last one done."""
     from django.db import connections
 
-    def child(index, ready, go, results):
+    def child(index):
         connections.close_all()  # A forked child opens its own connection.
         try:
             prepared = prepare(index)
@@ -504,10 +503,7 @@ def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, floa
     context = multiprocessing.get_context("fork")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     connections.close_all()
-    procs = [
-        context.Process(target=child, args=(i, ready, go, results))
-        for i in range(count)
-    ]
+    procs = [context.Process(target=child, args=(i,)) for i in range(count)]
     for proc in procs:
         proc.start()
     for _ in procs:

@@ -30,16 +30,10 @@ APPENDS = {
 def append(keys: list[str], count: int) -> list[float]:
     from audit import record
 
-    latencies = []
+    latencies, fields = [], {"action": "bench.append", "subject_type": "bench"}
     for i in range(count):
         key, started = keys[i % len(keys)], time.perf_counter()
-        record(
-            action="bench.append",
-            subject_type="bench",
-            subject_id=key,
-            chain_key=key,
-            details={"i": i},
-        )
+        record(**fields, subject_id=key, chain_key=key, details={"i": i})
         latencies.append((time.perf_counter() - started) * 1000)
     return latencies
 

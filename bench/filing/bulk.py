@@ -106,11 +106,20 @@ ORDER BY n.g
 """
 
 DISTRIBUTION = """
-SELECT count(*), count(*) FILTER (WHERE status = ANY(%s)),
-       count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date),
-       pg_total_relation_size('procedures_case'), pg_relation_size('procedures_case'),
-       pg_relation_size('case_queue')
+SELECT count(*) AS sdh_cases, count(*) FILTER (WHERE status = ANY(%s)) AS sdh_open,
+       count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)
+           AS sdh_open_overdue,
+       round(pg_total_relation_size('procedures_case') / 1048576.0)::int AS table_mb,
+       round(pg_relation_size('procedures_case') / 1048576.0)::int AS heap_mb,
+       round(pg_relation_size('case_queue') / 1048576.0, 1)::float
+           AS case_queue_index_mb
 FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id WHERE e.code = 'SDH'
+"""
+REAL_FILINGS = """
+SELECT EXISTS (SELECT 1 FROM procedures_casedocument)
+    OR EXISTS (SELECT 1 FROM procedures_notification)
+    OR EXISTS (SELECT 1 FROM formalization_applicationitem)
+    OR EXISTS (SELECT 1 FROM procedures_filingpayment)
 """
 SET_COUNTERS = """
 INSERT INTO procedures_radicadocounter (entity_id, year, last)
@@ -161,26 +170,18 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
     entities = []
     for index, row in enumerate(rows, 1):
         entity, pages = row["entity"], row["pages"]
-        group, prefix = (
-            entity.officer_group_id,
-            f"bench_funcionario_{entity.code.lower()}_",
-        )
+        group = entity.officer_group_id
+        prefix = f"bench_funcionario_{entity.code.lower()}_"
+        fields = {"password": "!bench", "is_staff": True, "first_name": "Funcionario"}
         for k in range(1, OFFICERS_PER_ENTITY + 1) if fresh else ():
+            name, email = f"{prefix}{k}", f"{prefix}{k}@entidad.example"
             officer = users.create(
-                username=f"{prefix}{k}",
-                password="!bench",
-                first_name="Funcionario",
-                last_name=entity.code,
-                email=f"{prefix}{k}@entidad.example",
-                is_staff=True,
+                username=name, email=email, last_name=entity.code, **fields
             )
             officer.groups.add(*([group] if group else []))
         # The entity's officer group (with any real officer), else the bench's own.
-        officers = (
-            users.filter(groups=group)
-            if group
-            else users.filter(username__startswith=prefix)
-        )
+        mine = {"groups": group} if group else {"username__startswith": prefix}
+        officers = users.filter(**mine).order_by("id").values_list("id", flat=True)
         entities.append(
             {
                 "i": index,
@@ -189,39 +190,12 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
                 "procs": [p.pk for p in pages],
                 "revs": [p.live_revision_id for p in pages],
                 "terms": [p.legal_term_days for p in pages],
-                "officers": list(officers.order_by("id").values_list("id", flat=True)),
+                "officers": list(officers),
             }
         )
     applicants = users.filter(username__startswith="bench_ciudadano_")
     applicants |= users.filter(username__in=["ciudadano", "ciudadana2"])
     return list(applicants.order_by("id").values_list("id", flat=True)), entities
-
-
-def slots(rows: list[dict]) -> list[int]:
-    """SLOTS slots, each the number of an entity, in proportion to the shares."""
-    out = []
-    for index, row in enumerate(rows, 1):
-        count = SLOTS - len(out) if index == len(rows) else round(row["share"] * SLOTS)
-        out += [index] * count
-    return out
-
-
-def clear(cursor) -> None:
-    """Empty the case tables (every scale is a history of its own); refuses if real
-    filings are there: only the bench's queue database may be cleared."""
-    cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
-        " OR EXISTS (SELECT 1 FROM procedures_notification)"
-        " OR EXISTS (SELECT 1 FROM formalization_applicationitem)"
-        " OR EXISTS (SELECT 1 FROM procedures_filingpayment)"
-    )
-    if cursor.fetchone()[0]:
-        raise SystemExit("bulk: real filings in this database; not clearing it")
-    # CASCADE: and whatever points at cases; none of it holds a real filing here.
-    cursor.execute(
-        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
-        " procedures_radicadocounter CASCADE"
-    )
 
 
 def load(total: int) -> dict:
@@ -231,12 +205,25 @@ def load(total: int) -> dict:
     rows = entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
-        clear(cursor)
+        # Every scale is a history of its own; only the bench's queue database (no
+        # real filing in it) may be cleared.
+        cursor.execute(REAL_FILINGS)
+        if cursor.fetchone()[0]:
+            raise SystemExit("bulk: real filings in this database; not clearing it")
+        # CASCADE: and whatever points at cases; none of it holds a real filing here.
+        cursor.execute(
+            "TRUNCATE procedures_notification, procedures_casedocument,"
+            " procedures_case, procedures_radicadocounter CASCADE"
+        )
         citizens, entities = people(rows)
+    # Each slot is the number of an entity, in proportion to the shares.
+    slots = [
+        i for i, row in enumerate(rows, 1) for _ in range(round(row["share"] * SLOTS))
+    ]
     params = {
         "entities": json.dumps(entities),
-        "slots": slots(rows),
-        "n_slots": SLOTS,
+        "slots": slots,
+        "n_slots": len(slots),
         "citizens": citizens,
         "n_citizens": len(citizens),
         "total": total,
@@ -266,10 +253,10 @@ def load(total: int) -> dict:
         cursor.execute("ANALYZE")
         analyzed_s = time.perf_counter() - t0
         cursor.execute(DISTRIBUTION, [list(OPEN)] * 2)
-        sdh, sdh_open, sdh_open_overdue, *sizes = cursor.fetchone()
+        names = [column.name for column in cursor.description]
+        distribution = dict(zip(names, cursor.fetchone(), strict=True))
         cursor.execute("SELECT status, count(*) FROM procedures_case GROUP BY 1")
         statuses = dict(cursor.fetchall())
-    table_mb, heap_mb, queue_index_mb = (round(b / 2**20, 1) for b in sizes)
     return {
         "total": total,
         "insert_s": round(inserted_s, 1),
@@ -277,12 +264,7 @@ def load(total: int) -> dict:
         "distribution": {
             "cases": sum(statuses.values()),
             "by_status": statuses,
-            "sdh_cases": sdh,
-            "sdh_open": sdh_open,
-            "sdh_open_overdue": sdh_open_overdue,
-            "table_mb": table_mb,
-            "heap_mb": heap_mb,
-            "case_queue_index_mb": queue_index_mb,
+            **distribution,
         },
     }
 

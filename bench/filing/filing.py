@@ -241,14 +241,29 @@ def verify() -> dict:
     }
 
 
-def file_all(count: int) -> dict:
+def queries_follow_documents(by_documents: dict) -> bool:
+    """One count per number of documents, whatever the procedure and its questions;
+    documents cost a constant (their rows' INSERT and the applicant's data key) and
+    then at most one query each: q(1) <= q(0) + 2 and q(m) - q(n) <= m - n."""
+    if any(len(counts) != 1 for counts in by_documents.values()):
+        return False
+    q = {int(n): counts[0] for n, counts in by_documents.items()}
+    # Consecutive pairs suffice: the bound of any pair is the sum of theirs.
+    return all(q[m] - q[n] <= (2 if n == 0 else m - n) for n, m in pairwise(sorted(q)))
+
+
+def mix(count: int) -> dict:
+    """``count`` filings of procedures drawn at random, each validated and filed, timed
+    and SQL-counted; then the SQL queries of the catalog's list pages and of the
+    procedure pages with the smallest, median and largest form."""
     from django.conf import settings
+    from django.test import Client
 
     from procedures import services
     from procedures.sample_answers import fileable_procedures
 
     citizen, procedures = user(), fileable_procedures()
-    rng, samples, entities_filed = random.Random(MIX_SEED), [], set()
+    rng, samples, by_documents, filed = random.Random(MIX_SEED), [], {}, set()
     for number in range(MIX_WARMUP + count):
         procedure = rng.choice(procedures)
         data, files = posted(procedure)  # Built outside the timing, as a browser.
@@ -265,58 +280,34 @@ def file_all(count: int) -> dict:
             cpu_ms = (time.process_time() - cpu_started) * 1000
         if not created:
             raise SystemExit(f"{procedure.code}: not filed")
+        queries, documents = len(capture["queries"]), len(form.validated_documents)
         # An entity's first filing of the year creates its radicado counter row (3
-        # queries more, once a year): reported, but not one of the per-filing counts.
-        first_of_entity = procedure.entity_id not in entities_filed
-        entities_filed.add(procedure.entity_id)
+        # queries more, once a year): timed, but not one of the per-filing counts.
+        if number >= MIX_WARMUP and procedure.entity_id in filed:
+            by_documents.setdefault(documents, set()).add(queries)
+        filed.add(procedure.entity_id)
         if number >= MIX_WARMUP:
             samples.append(
                 {
                     "code": procedure.code,
                     "ms": round(capture["ms"], 2),
                     "cpu_ms": round(cpu_ms, 2),
-                    "queries": len(capture["queries"]),
-                    "documents": len(form.validated_documents),
-                    "first_of_entity": first_of_entity,
+                    "queries": queries,
+                    "documents": documents,
                 }
             )
-    by_documents = {}
-    for s in samples:
-        if not s["first_of_entity"]:
-            by_documents.setdefault(s["documents"], set()).add(s["queries"])
-    return {
+    by_documents = {k: sorted(v) for k, v in sorted(by_documents.items())}
+    filing = {
         "tasks": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "broker",
         "fileable_procedures": len(procedures),
-        "first_filings_of_an_entity": sum(s["first_of_entity"] for s in samples),
         "latency_ms": summarize_ms([s["ms"] for s in samples]),
         "cpu_ms": summarize_ms([s["cpu_ms"] for s in samples]),
         "queries": summarize_ms([float(s["queries"]) for s in samples]),
-        "queries_by_documents": {k: sorted(v) for k, v in sorted(by_documents.items())},
+        "queries_by_documents": by_documents,
         "samples": samples,
     }
-
-
-def queries_follow_documents(by_documents: dict) -> bool:
-    """One count per number of documents, whatever the procedure and its questions;
-    documents cost a constant (their rows' INSERT and the applicant's data key) and
-    then at most one query each: q(1) <= q(0) + 2 and q(m) - q(n) <= m - n."""
-    if any(len(counts) != 1 for counts in by_documents.values()):
-        return False
-    q = {int(n): counts[0] for n, counts in by_documents.items()}
-    # Consecutive pairs suffice: the bound of any pair is the sum of theirs.
-    return all(q[m] - q[n] <= (2 if n == 0 else m - n) for n, m in pairwise(sorted(q)))
-
-
-def mix(filings: int) -> dict:
-    """The mix's filings, then the SQL queries of the catalog's list pages and of the
-    procedure pages with the smallest, median and largest form: they must not follow
-    the forms."""
-    from django.test import Client
-
-    from procedures.sample_answers import fileable_procedures
-
-    filing, client = file_all(filings), Client()
-    by_size = sorted(fileable_procedures(), key=lambda page: len(page.online_form))
+    client = Client()
+    by_size = sorted(procedures, key=lambda page: len(page.online_form))
     lists = [f"/tramites/?pagina={n}" for n in (1, 2, 3, 4)]
     pages = [p.url for p in (by_size[0], by_size[len(by_size) // 2], by_size[-1])]
     catalog = {
@@ -324,7 +315,6 @@ def mix(filings: int) -> dict:
     }
     list_counts = sorted({catalog[url] for url in lists})
     page_counts = sorted({catalog[url] for url in pages})
-    by_documents = filing["queries_by_documents"]
     checks = {  # what: (passes, detail)
         "queries depend only on the documents, at most one more per document": (
             queries_follow_documents(by_documents),

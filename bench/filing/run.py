@@ -69,11 +69,9 @@ class FilingBench(Runner):
         }
         for mode in cfg.modes:
             for phase, params in phases.items():
-                filing[f"{phase}_{mode}"] = self.phase(
-                    f"{phase}_{mode}",
-                    "filing.filing",
-                    {"phase": phase, **params},
-                    broker=mode == "broker",
+                name, params = f"{phase}_{mode}", {"phase": phase, **params}
+                filing[name] = self.phase(
+                    name, "filing.filing", params, broker=mode == "broker"
                 )
         if cfg.http_filings:
             log(f"http_broker: {cfg.http_filings} filings through gunicorn")
@@ -90,8 +88,8 @@ class FilingBench(Runner):
             for mode in (cfg.modes if cfg.mix_filings else [])
         }  # fmt: skip
         queue = self.results["queue"] = {}
+        db = {"database": queue_db}
         for total in cfg.cases:
-            db = {"database": queue_db}
             params = {"total": total}
             bulk = self.phase(
                 f"bulk_{total}", "filing.bulk", params, timeout=1200, **db

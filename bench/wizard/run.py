@@ -17,8 +17,8 @@ OUTCOME = ("procedures", "filed_codes", "awaiting_payment", "waiting", "total_du
 
 
 def span(values) -> str:
-    low, high = min(values, default="-"), max(values, default="-")
-    return str(low) if low == high else f"{low}-{high}"
+    values = sorted(values) or ["-"]
+    return str(values[0]) if values[0] == values[-1] else f"{values[0]}-{values[-1]}"
 
 
 def figures(raw: dict) -> dict:
@@ -31,10 +31,8 @@ def figures(raw: dict) -> dict:
             rows.setdefault(" ".join(s[k] for k in keys), []).append(s)
         return {
             name: {
-                **{
-                    k: summarize_ms([s[k] for s in picked])
-                    for k in ("ms", "evaluate_ms")
-                },
+                "ms": summarize_ms([s["ms"] for s in picked]),
+                "evaluate_ms": summarize_ms([s["evaluate_ms"] for s in picked]),
                 **{k: span(s.get(k, 0) for s in picked) for k in COUNTED},
                 "filed_codes": picked[0].get("filed_codes"),
             }
