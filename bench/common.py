@@ -27,11 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON, VENV_BIN = sys.executable, Path(sys.executable).parent
 RESULTS_DIR = ROOT / "bench" / "results"
 # The PostgreSQL server, as its client tools read it; DATABASE_URL is built from it.
-PG = {
-    "PGHOST": os.environ.get("PGHOST", "127.0.0.1"),
-    "PGPORT": os.environ.get("PGPORT", "5432"),
-    "PGUSER": os.environ.get("PGUSER", "postgres"),
-}
+PG_DEFAULTS = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "postgres"}
+PG = {key: os.environ.get(key, default) for key, default in PG_DEFAULTS.items()}
 
 
 class BenchError(RuntimeError):
@@ -179,11 +176,6 @@ def commit() -> str:
         describe = ["git", "-C", ROOT, "describe", "--always", "--dirty=+changes"]
         return subprocess.check_output(describe, text=True).strip()
     return "unknown"
-
-
-def _exit_on_signal(signum, frame):
-    # Turn SIGTERM/SIGHUP into an exception so the finally block cleans up.
-    raise SystemExit(128 + signum)
 
 
 class Runner:
@@ -388,8 +380,8 @@ class Runner:
         """Run the benchmark, clean up and save the results whatever happens. Exit
         status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
         bench, status, started = cls(cls.parse_args()), 2, time.perf_counter()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, _exit_on_signal)
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # An exception: cleaned up below.
+            signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
         try:
             bench.preflight()
             bench.results.update(

@@ -29,7 +29,7 @@ from bench.common import (
     run,
 )
 
-HERE = Path(__file__).resolve().parent
+LUA = Path(__file__).resolve().with_name("wrk_report.lua")  # wrk figures as JSON
 HELLO = "/bench/hello/"
 # Files whose change makes the cached N-procedure template database stale.
 FINGERPRINT_GLOBS = (  # noqa: SIM905
@@ -123,7 +123,7 @@ class CatalogBench(Runner):
     def wrk(self, port, path, seconds, paths=(), connections=0) -> dict:
         connections = connections or self.cfg.connections
         cmd = ["wrk", f"-t{min(self.cfg.wrk_threads, connections)}", f"-c{connections}"]
-        cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={HERE / 'wrk_report.lua'}"]
+        cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={LUA}"]
         cmd += [f"http://127.0.0.1:{port}{path}", *(["--", *paths] if paths else [])]
         output = run(cmd, timeout=seconds + 60)
         line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), "")

@@ -135,13 +135,11 @@ def entity_weights() -> list[dict]:
     from catalog.models import ProcedurePage
 
     by_entity: dict = {}
-    for page in ProcedurePage.objects.live().select_related("entity").order_by("code"):
-        by_entity.setdefault(page.entity, []).append(page)
+    live = ProcedurePage.objects.live().select_related("entity")
     # The virtualized procedure first: it gets the biggest share of its entity.
-    rows = [
-        {"entity": e, "pages": sorted(p, key=lambda p: (not p.can_file_online, p.code))}
-        for e, p in by_entity.items()
-    ]
+    for page in sorted(live, key=lambda p: (not p.can_file_online, p.code)):
+        by_entity.setdefault(page.entity, []).append(page)
+    rows = [{"entity": entity, "pages": pages} for entity, pages in by_entity.items()]
     others = sum(len(r["pages"]) ** 0.8 for r in rows if r["entity"].code != "SDH")
     for row in rows:
         weight = (1 - SDH_SHARE) * len(row["pages"]) ** 0.8 / others

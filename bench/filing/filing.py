@@ -82,18 +82,14 @@ def http(port: int, filings: int, connections: int, warmup: int) -> dict:
     data, uploads = posted(procedure)
     data["csrfmiddlewaretoken"] = token.group(1)
     files = {name: (f.name, f.read(), f.content_type) for name, f in uploads.items()}
+    # The 302 to the case is the answer: not followed.
+    options = {"files": files, "cookies": cookies, "allow_redirects": False}
 
     def post(_number=0) -> tuple[float, str]:
         """One filing; its time and, if it failed, what it answered."""
+        fresh = {"submission_token": str(uuid.uuid4())}
         started = time.perf_counter()
-        response = requests.post(
-            form_url,
-            {**data, "submission_token": str(uuid.uuid4())},
-            files=files,
-            cookies=cookies,
-            allow_redirects=False,  # The 302 to the case is the answer.
-            timeout=60,
-        )
+        response = requests.post(form_url, {**data, **fresh}, timeout=60, **options)
         elapsed = (time.perf_counter() - started) * 1000
         where = response.headers.get("Location", "")
         ok = response.status_code == 302 and "/mis-tramites/SDH-" in where

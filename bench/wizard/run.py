@@ -64,7 +64,6 @@ class WizardBench(Runner):
     def check_arguments(cls, cfg, parser) -> None:
         if cfg.runs < 1:
             parser.error("--runs must be at least 1")
-        cfg.cascade_runs = min(cfg.cascade_runs, cfg.runs)
 
     def measure(self) -> None:
         cfg = self.cfg

@@ -13,6 +13,7 @@ from functools import partial
 from bench.common import Broker, captured, module_main
 
 STEP_URL = re.compile(r"/formaliza/([0-9a-f-]{36})/([a-z]+)/$")
+CATALOG = re.compile(r"catalog_procedurepage|wagtailcore_page")  # Tables read.
 WEBHOOK = "/formaliza/pagos/aviso/sandbox-pse/"
 OFFICER = "bench_wizard_officer"
 NAMES = {  # The business name of each run must be new (homonymy check, F01).
@@ -86,10 +87,7 @@ class Walker:
             "enqueued": self.broker.queued() - queued,
             "evaluate_calls": self.evaluate["calls"],
             "evaluate_ms": round(self.evaluate["ms"], 2),
-            "catalog_queries": sum(
-                "catalog_procedurepage" in q["sql"] or "wagtailcore_page" in q["sql"]
-                for q in queries
-            ),
+            "catalog_queries": sum(bool(CATALOG.search(q["sql"])) for q in queries),
         }
         if application:
             new = sorted(self.filed(application) - before)
