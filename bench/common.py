@@ -73,7 +73,6 @@ def log(message: str) -> None:
 
 
 def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
-    """Run ``cmd`` in the project root; raise BenchError with its output on failure."""
     cmd = [str(part) for part in cmd]
     pipe = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if quiet else {}
     try:
@@ -90,8 +89,7 @@ def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
 
 @contextlib.contextmanager
 def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
-    """gunicorn in its own process group (stopping it stops its workers): its port,
-    once ``ready_path`` answers 200."""
+    """gunicorn in its own process group (to stop its workers too): its port."""
     import requests
 
     with socket.socket() as sock:
@@ -146,8 +144,7 @@ BROKER_KEYS = re.compile(r"^(celery|_kombu\..*|unacked.*)$")
 
 
 class Broker:
-    """The Redis database tasks are published to and no worker reads: refused when
-    it holds anyone else's keys, emptied at the end."""
+    """Where tasks are enqueued (no worker reads them): only Celery's keys allowed."""
 
     def __init__(self, url: str):
         import redis
@@ -183,8 +180,7 @@ class Runner:
     ``measure`` (fills ``self.results``), ``evaluate`` (``self.verdict`` per target)
     and ``shown`` (the figures printed; the results file holds everything)."""
 
-    name = ""  # bench/results/<name>-<timestamp>.json
-    db_name = ""
+    name, db_name = "", ""  # bench/results/<name>-<timestamp>.json; --db-name
     tools = ("psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = False  # Serves the site: gunicorn must be in the venv.
     broker_url = ""  # Default of --broker-url; empty: no broker.
@@ -220,8 +216,7 @@ class Runner:
     # -- databases and processes ------------------------------------------------------
 
     def databases(self) -> list[str]:
-        """Dropped at the end unless --keep."""
-        return [self.cfg.db_name]
+        return [self.cfg.db_name]  # Dropped at the end unless --keep.
 
     def env(self, database: str | None = None, *, broker=False, **extra) -> dict:
         env = {**os.environ, **PG}
@@ -244,8 +239,7 @@ class Runner:
 
     @contextlib.contextmanager
     def timing(self, name: str):
-        """The phase's seconds, the machine's 1-min load average and CPU busy %: on
-        2 shared cores, others' work moves the latencies several-fold."""
+        """Seconds, load average and CPU busy %: others' work moves the latencies."""
         busy0, total0 = cpu_jiffies()
         load0, started = os.getloadavg()[0], time.perf_counter()
         try:
@@ -260,8 +254,7 @@ class Runner:
             }
 
     def run_module(self, module: str, params, *, timeout=1800, **env) -> dict:
-        """``python -m bench.<module> --params JSON --out X`` in the bench's settings;
-        the JSON it wrote."""
+        """What ``python -m bench.<module> --params JSON --out X`` wrote."""
         out = self.scratch / f"{module}-{uuid.uuid4().hex[:8]}.json"
         cmd = [PYTHON, "-m", f"bench.{module}", f"--params={json.dumps(params)}"]
         cmd.append(f"--out={out}")
@@ -272,7 +265,6 @@ class Runner:
             out.unlink(missing_ok=True)
 
     def phase(self, name: str, module: str, params, **kwargs) -> dict:
-        """``run_module`` logged and timed as a phase."""
         log(f"{name}: {module} {params}")
         with self.timing(name):
             return self.run_module(module, params, **kwargs)
@@ -302,7 +294,6 @@ class Runner:
         return round(time.perf_counter() - started, 1)
 
     def setup_database(self, database=None) -> dict:
-        """Fresh database, ``migrate``, ``seed_demo`` (demo users), ``ANALYZE``."""
         name = database or self.cfg.db_name
         log(f"setup: fresh {name}, migrate, seed_demo")
         self.recreate(name)
@@ -334,8 +325,7 @@ class Runner:
         )
 
     def verdict_p95(self, key: str, latency: dict | None, what="", valid=True) -> None:
-        """PASS when ``latency``'s p95 is under the limit of ``targets.TARGETS[key]``
-        (INFO when not measured)."""
+        """PASS when ``latency``'s p95 is under the target's limit; INFO if missing."""
         if not latency:
             return self.verdict(targets.label(key) + what, None, "not measured")
         ok = valid and latency["p95"] < targets.limit(key)
@@ -377,8 +367,7 @@ class Runner:
 
     @classmethod
     def main(cls) -> int:
-        """Run the benchmark, clean up and save the results whatever happens. Exit
-        status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
+        """Run, clean up and save whatever happens; exit 0 pass, 1 fail, 2 not run."""
         bench, status, started = cls(cls.parse_args()), 2, time.perf_counter()
         for sig in (signal.SIGTERM, signal.SIGHUP):  # An exception: cleaned up below.
             signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
@@ -391,7 +380,7 @@ class Runner:
                 config=vars(bench.cfg),
                 load=bench.phases,
             )
-            # Cleared at the start, kept after: gunicorn's logs for when things go wrong.
+            # Cleared at the start, kept after: gunicorn's logs, when things go wrong.
             shutil.rmtree(bench.scratch, ignore_errors=True)
             bench.scratch.mkdir(parents=True)
             bench.measure()
@@ -417,9 +406,8 @@ class Runner:
 
 
 def module_main(measure) -> None:
-    """A measuring module's main: ``--params`` (JSON, the keyword arguments of
-    ``measure``) and ``--out``; Django set up, ``measure(**params)`` written to
-    ``--out`` as JSON."""
+    """A measuring module's main: ``measure(**params)`` (``--params``, JSON) written to
+    ``--out`` as JSON, Django set up."""
     parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__)
     parser.add_argument("--params", type=json.loads, default={}, help="JSON object")
     parser.add_argument("--out", required=True, help="JSON results")
@@ -461,7 +449,6 @@ def get_with_sql(client, url: str):
 
 
 def timed_gets(client, urls: list[str], requests: int) -> list[float]:
-    """``requests`` GETs cycling over ``urls``: their times in ms."""
     samples = []
     for number in range(requests):
         started = time.perf_counter()
@@ -473,9 +460,8 @@ def timed_gets(client, urls: list[str], requests: int) -> list[float]:
 
 
 def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, float]:
-    """``count`` forked processes, each with its own database connection and no shared
-    GIL: ``prepare(i)`` in each, then ``work(prepared)`` in all at once. Their results
-    and the seconds from the start to the last one done."""
+    """``prepare(i)`` in ``count`` forked processes (own connection, no shared GIL),
+    then ``work(prepared)`` in all at once: the results, seconds to the last one."""
     from django.db import connections
 
     def child(index):

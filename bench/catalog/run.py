@@ -141,8 +141,7 @@ class CatalogBench(Runner):
         }
 
     def measure_url(self, port, path, expect_cache, paths=(), connections=0) -> dict:
-        """Checked (200, then X-Cache as expected after the warm-up, or the figure would
-        not mean what its name says), warmed up, measured."""
+        """Checked (200, X-Cache as its name says after the warm-up), then measured."""
         probe = f"http://127.0.0.1:{port}{paths[0] if paths else path}"
         if requests.get(probe, allow_redirects=False).status_code != 200:
             raise BenchError(f"GET {probe} did not answer 200")
@@ -165,9 +164,8 @@ class CatalogBench(Runner):
         result["in_process"], procedure = data, data["procedure_url"]
         log_path, searches = self.scratch / f"gunicorn-{name}.log", search_urls()
         measured = result["wrk"] = {}
-        # (cache seconds, [(key, path, expected X-Cache, options)]): production mode
-        # (cache on), then the service itself (cache off); one connection per worker
-        # gives the service time without queueing.
+        # (cache seconds, [(key, path, X-Cache, options)]): as in production, then the
+        # service itself (one connection per worker: its time without queueing).
         for cache_seconds, rows in (
             (300, [
                 ("hello", HELLO, None, {}),

@@ -21,8 +21,7 @@ LOCALITIES = (  # noqa: SIM905 - one list to read, not twenty lines
 
 
 def make_clone(number, rows, entities, events, reference):
-    """An unsaved ProcedurePage: a YAML row of the catalog under a new identity, the
-    rows, entities and an extra life event taken round-robin."""
+    """An unsaved ProcedurePage: a catalog row (round-robin) under a new identity."""
     from django.utils.text import slugify
 
     from catalog.models import ProcedurePage

@@ -203,8 +203,7 @@ def load(total: int) -> dict:
     rows = entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
-        # Every scale is a history of its own; only the bench's queue database (no
-        # real filing in it) may be cleared.
+        # Each scale is a history of its own; never clear a database of real filings.
         cursor.execute(REAL_FILINGS)
         if cursor.fetchone()[0]:
             raise SystemExit("bulk: real filings in this database; not clearing it")
@@ -245,9 +244,8 @@ def load(total: int) -> dict:
     inserted_s, t0 = time.perf_counter() - started, time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE procedures_case")
-        # Every other table too (pages, users, groups): without statistics the
-        # planner guesses the joins of the queue query (seen: a nested loop over
-        # wagtailcore_page estimated at 28 rows, 237 in fact, costing 60 ms).
+        # Every other table too: without statistics the planner guesses the queue
+        # query's joins (seen: wagtailcore_page at 28 rows, 237 in fact: +60 ms).
         cursor.execute("ANALYZE")
         analyzed_s = time.perf_counter() - t0
         cursor.execute(DISTRIBUTION, [list(OPEN)] * 2)

@@ -1,7 +1,7 @@
 """Filing in-process: ``procedures.services.case_file`` call by call, filings drawn
 at random from all fileable procedures (``mix``) and the officers' queue (``queue``).
 
-    python -m bench.filing.filing --params '{"phase": "mix", "filings": 20}' --out r.json
+    python -m bench.filing.filing --params '{"phase": "mix", "filings": 9}' --out r.json
 
 ``phase``: sequential, concurrent (``processes`` x ``filings``), http, verify, mix or
 queue. Answers and documents come from the procedure's own form; tasks run eagerly
@@ -64,9 +64,8 @@ def user(username=APPLICANT):
 
 
 def http(port: int, filings: int, connections: int, warmup: int) -> dict:
-    """``filings`` posts of the form to gunicorn on ``port`` from ``connections``
-    threads after ``warmup`` ones, in the citizen's session (a real session row, as a
-    login leaves it)."""
+    """``filings`` posts of the form to gunicorn from ``connections`` threads, in the
+    citizen's session (force_login: a real session row, as a login leaves it)."""
     from django.test import Client
 
     import requests
@@ -210,8 +209,7 @@ SELECT (SELECT count(*) FROM procedures_case),
 
 
 def verify() -> dict:
-    """Radicados unique and gapless 1..N per entity and year, matching the counters;
-    every filing with its uploads, audit event and outbox row."""
+    """Radicados 1..N per entity/year = counter; uploads, audit event, outbox row."""
     from django.db import connection
 
     from procedures.forms import FilingForm
@@ -249,9 +247,8 @@ def queries_follow_documents(by_documents: dict) -> bool:
 
 
 def mix(count: int) -> dict:
-    """``count`` filings of procedures drawn at random, each validated and filed, timed
-    and SQL-counted; then the SQL queries of the catalog's list pages and of the
-    procedure pages with the smallest, median and largest form."""
+    """``count`` filings of random procedures, each validated and filed, timed and
+    SQL-counted; then the SQL queries of catalog pages listing forms of every size."""
     from django.conf import settings
     from django.test import Client
 
@@ -353,10 +350,9 @@ def explain(sql: str) -> dict:
 
 
 def officer_queue(requests: int) -> dict:
-    """The officers' queue (/admin/casos/) as ``funcionario_shd``: per URL of ``URLS``
-    its SQL (one request after a warm-up) with ``EXPLAIN (ANALYZE, BUFFERS)`` of each
-    query reading ``procedures_case``; then ``requests`` timed GETs cycling over them.
-    The app's own view through its URL: nothing of it is copied or patched here."""
+    """The officers' queue as ``funcionario_shd``: per URL its SQL, with ``EXPLAIN
+    (ANALYZE, BUFFERS)`` of each case query, then ``requests`` timed GETs. The app's
+    own view through its URL: nothing of it is copied or patched here."""
     from django.test import Client
 
     client, urls = Client(), {}

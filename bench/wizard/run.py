@@ -22,8 +22,7 @@ def span(values) -> str:
 
 
 def figures(raw: dict) -> dict:
-    """Per kind of request, per kind and persona, per kind and step: latency (and the
-    time the view spent in _evaluate) and the range of each count."""
+    """Latency, time in _evaluate and range of each count per kind, persona, step."""
 
     def group(*keys) -> dict:
         rows: dict[str, list] = {}

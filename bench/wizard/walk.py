@@ -69,8 +69,8 @@ class Walker:
         FormalizationWizard._evaluate = timed_evaluate
 
     def timed(self, kind, label, call, *, application=None, persona="restaurante"):
-        """``call`` timed with its SQL and the messages it published; given the
-        ``application``, also what it filed; recorded when ``self.record``."""
+        """``call`` timed with its SQL, the messages it published and, given the
+        ``application``, what it filed."""
         before = self.filed(application) if application else set()
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
