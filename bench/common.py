@@ -1,11 +1,9 @@
-"""The one runner skeleton of the benchmarks (``Runner``) and what the measuring
-modules share: statistics, subprocesses, gunicorn, PostgreSQL, the broker, the
-machine's load, forked workers and in-process requests with their SQL."""
+"""The runner skeleton of every benchmark (``Runner``) and what the measuring modules
+share: statistics, gunicorn, the broker, forked workers, requests with their SQL."""
 
 import argparse
 import contextlib
 import datetime
-import http.client
 import json
 import math
 import multiprocessing
@@ -26,15 +24,11 @@ from pathlib import Path
 from bench import targets
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
-PYTHON = str(VENV_BIN / "python") if (VENV_BIN / "python").exists() else sys.executable
+PYTHON, VENV_BIN = sys.executable, Path(sys.executable).parent
 RESULTS_DIR = ROOT / "bench" / "results"
 # The PostgreSQL server, as its client tools read it; DATABASE_URL is built from it.
-PG = {
-    "PGHOST": os.environ.get("PGHOST", "127.0.0.1"),
-    "PGPORT": os.environ.get("PGPORT", "5432"),
-    "PGUSER": os.environ.get("PGUSER", "postgres"),
-}
+PG_DEFAULTS = {"PGHOST": "127.0.0.1", "PGPORT": "5432", "PGUSER": "postgres"}
+PG = {key: os.environ.get(key, default) for key, default in PG_DEFAULTS.items()}
 
 
 class BenchError(RuntimeError):
@@ -79,7 +73,6 @@ def log(message: str) -> None:
 
 
 def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
-    """Run ``cmd`` in the project root; raise BenchError with its output on failure."""
     cmd = [str(part) for part in cmd]
     pipe = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if quiet else {}
     try:
@@ -94,39 +87,29 @@ def run(cmd: list, *, timeout: float, env=None, quiet: bool = True) -> str:
     return done.stdout or ""
 
 
-def http_get(port: int, path: str) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 @contextlib.contextmanager
 def gunicorn(workers: int, env: dict, log_path: Path, ready_path: str):
-    """gunicorn in its own process group (stopping it stops its workers): its port,
-    once ``ready_path`` answers 200."""
+    """gunicorn in its own process group (to stop its workers too): its port."""
+    import requests
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     cmd = [VENV_BIN / "gunicorn", "cms.wsgi:application", "--log-level=warning"]
     cmd += [f"--bind=127.0.0.1:{port}", f"--workers={workers}", f"--chdir={ROOT}"]
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(
-            [*cmd, "--timeout=60", "--graceful-timeout=5"],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    cmd += ["--timeout=60", "--graceful-timeout=5"]
+    with log_path.open("ab") as out:
+        options = {
+            "stdout": out,
+            "stderr": subprocess.STDOUT,
+            "start_new_session": True,
+        }
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, **options)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(OSError):
-                if http_get(port, ready_path)[0] == 200:
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"http://127.0.0.1:{port}{ready_path}").ok:
                     break
             time.sleep(0.2)
         else:
@@ -150,34 +133,10 @@ def log_problems(path: Path) -> list[str]:
     return [line for line in lines if any(m in line for m in markers)][:20]
 
 
-def _cpu_jiffies() -> tuple[int, int]:
+def cpu_jiffies() -> tuple[int, int]:
     with open("/proc/stat") as stat:
         values = [int(v) for v in stat.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
-
-
-class Load:
-    """Load average and CPU use of the whole machine per phase: on 2 shared cores,
-    others' work moves the latencies several-fold."""
-
-    def __init__(self):
-        self.phases: dict[str, dict] = {}
-
-    @contextlib.contextmanager
-    def phase(self, name: str):
-        busy0, total0 = _cpu_jiffies()
-        load0, started = os.getloadavg()[0], time.perf_counter()
-        try:
-            yield
-        finally:
-            busy1, total1 = _cpu_jiffies()
-            self.phases[name] = {
-                "seconds": round(time.perf_counter() - started, 1),
-                "load1_start": round(load0, 2),
-                "load1_end": round(os.getloadavg()[0], 2),
-                "cpu_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0)),
-            }
+    return sum(values) - values[3] - values[4], sum(values)  # Busy (not idle, iowait).
 
 
 # Keys Celery's Redis transport writes: the only ones the broker database may hold.
@@ -185,31 +144,27 @@ BROKER_KEYS = re.compile(r"^(celery|_kombu\..*|unacked.*)$")
 
 
 class Broker:
-    """The Redis database tasks are published to and no worker reads: refused when
-    it holds anyone else's keys, emptied at the end."""
+    """Where tasks are enqueued (no worker reads them): only Celery's keys allowed."""
 
     def __init__(self, url: str):
         import redis
 
         self.url, self.client = url, redis.Redis.from_url(url)
         try:
-            foreign = self.foreign_keys()
+            self.check()
         except redis.RedisError as error:
             raise BenchError(f"Redis at {url}: {error}") from error
-        if foreign:
-            raise BenchError(f"{url} is in use (keys {foreign[:5]}); pick --broker-url")
 
-    def foreign_keys(self) -> list[str]:
+    def check(self) -> None:
         keys = [k.decode() for k in self.client.scan_iter(count=1000)]
-        return [k for k in keys if not BROKER_KEYS.match(k)]
+        if foreign := [k for k in keys if not BROKER_KEYS.match(k)]:
+            raise BenchError(f"{self.url} holds keys not Celery's: {foreign[:5]}")
 
     def queued(self) -> int:
         return int(self.client.llen("celery"))
 
     def purge(self) -> None:
-        foreign = self.foreign_keys()
-        if foreign:
-            raise BenchError(f"{self.url} holds keys that are not Celery's: {foreign}")
+        self.check()
         self.client.flushdb()
 
 
@@ -220,25 +175,19 @@ def commit() -> str:
     return "unknown"
 
 
-def _exit_on_signal(signum, frame):
-    # Turn SIGTERM/SIGHUP into an exception so the finally block cleans up.
-    raise SystemExit(128 + signum)
-
-
 class Runner:
     """One benchmark: a subclass names itself, adds its arguments and writes
     ``measure`` (fills ``self.results``), ``evaluate`` (``self.verdict`` per target)
     and ``shown`` (the figures printed; the results file holds everything)."""
 
-    name = ""  # bench/results/<name>-<timestamp>.json
-    db_name = ""
+    name, db_name = "", ""  # bench/results/<name>-<timestamp>.json; --db-name
     tools = ("psql", "createdb", "dropdb", "vacuumdb")
     gunicorn = False  # Serves the site: gunicorn must be in the venv.
     broker_url = ""  # Default of --broker-url; empty: no broker.
     scratch_media = True  # Uploads, media and checkpoints in the scratch directory.
 
     def __init__(self, cfg: argparse.Namespace):
-        self.cfg, self.results, self.load = cfg, {}, Load()
+        self.cfg, self.results, self.phases = cfg, {}, {}
         self.broker: Broker | None = None
         self.scratch = Path(tempfile.gettempdir()) / f"ventanilla-bench-{self.name}"
 
@@ -249,10 +198,9 @@ class Runner:
     def check_arguments(cls, cfg, parser) -> None: ...  # May call parser.error.
 
     @classmethod
-    def parse_args(cls, argv=None) -> argparse.Namespace:
-        doc = sys.modules[cls.__module__].__doc__ or ""
+    def parse_args(cls) -> argparse.Namespace:
         parser = argparse.ArgumentParser(
-            description=doc.split("\n\n")[0],
+            description=sys.modules[cls.__module__].__doc__.split("\n\n")[0],
             formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         )
         add = parser.add_argument
@@ -261,22 +209,21 @@ class Runner:
             add("--broker-url", default=cls.broker_url, help="Redis db, no worker")
         add("--db-name", default=cls.db_name)
         add("--keep", action="store_true", help="keep the databases afterwards")
-        cfg = parser.parse_args(argv)
+        cfg = parser.parse_args()
         cls.check_arguments(cfg, parser)
         return cfg
 
     # -- databases and processes ------------------------------------------------------
 
     def databases(self) -> list[str]:
-        """Dropped at the end unless --keep."""
-        return [self.cfg.db_name]
+        return [self.cfg.db_name]  # Dropped at the end unless --keep.
 
     def env(self, database: str | None = None, *, broker=False, **extra) -> dict:
-        cfg, env = self.cfg, {**os.environ, **PG}
+        env = {**os.environ, **PG}
         server = f"{env['PGUSER']}@{env['PGHOST']}:{env['PGPORT']}"
         env.update(
             DJANGO_SETTINGS_MODULE="bench.settings",
-            DATABASE_URL=f"postgres://{server}/{database or cfg.db_name}",
+            DATABASE_URL=f"postgres://{server}/{database or self.cfg.db_name}",
             PYTHONPATH=str(ROOT),
         )
         if self.scratch_media:
@@ -287,25 +234,40 @@ class Runner:
         # Base settings: CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL.
         env.pop("CELERY_BROKER_URL", None)
         if broker:
-            env["CELERY_BROKER_URL"] = cfg.broker_url
+            env["CELERY_BROKER_URL"] = self.cfg.broker_url
         return env
 
-    def run_module(self, module: str, args, *, timeout=1800, **env) -> dict:
-        """``python -m bench.<module> ... --out X`` in the bench's settings; the JSON
-        it wrote."""
+    @contextlib.contextmanager
+    def timing(self, name: str):
+        """Seconds, load average and CPU busy %: others' work moves the latencies."""
+        busy0, total0 = cpu_jiffies()
+        load0, started = os.getloadavg()[0], time.perf_counter()
+        try:
+            yield
+        finally:
+            busy1, total1 = cpu_jiffies()
+            self.phases[name] = {
+                "seconds": round(time.perf_counter() - started, 1),
+                "load1_start": round(load0, 2),
+                "load1_end": round(os.getloadavg()[0], 2),
+                "cpu_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0)),
+            }
+
+    def run_module(self, module: str, params, *, timeout=1800, **env) -> dict:
+        """What ``python -m bench.<module> --params JSON --out X`` wrote."""
         out = self.scratch / f"{module}-{uuid.uuid4().hex[:8]}.json"
-        cmd = [PYTHON, "-m", f"bench.{module}", *args, f"--out={out}"]
+        cmd = [PYTHON, "-m", f"bench.{module}", f"--params={json.dumps(params)}"]
+        cmd.append(f"--out={out}")
         run(cmd, timeout=timeout, env=self.env(**env), quiet=False)
         try:
             return json.loads(out.read_text(encoding="utf-8"))
         finally:
             out.unlink(missing_ok=True)
 
-    def phase(self, name: str, module: str, args, **kwargs) -> dict:
-        """``run_module`` logged and measured as a phase of the machine's load."""
-        log(f"{name}: {module} {' '.join(args)}")
-        with self.load.phase(name):
-            return self.run_module(module, args, **kwargs)
+    def phase(self, name: str, module: str, params, **kwargs) -> dict:
+        log(f"{name}: {module} {params}")
+        with self.timing(name):
+            return self.run_module(module, params, **kwargs)
 
     def pg(self, tool: str, *args: str, timeout: float = 300) -> str:
         """A PostgreSQL client tool (PGHOST, PGPORT, PGUSER or their defaults)."""
@@ -332,7 +294,6 @@ class Runner:
         return round(time.perf_counter() - started, 1)
 
     def setup_database(self, database=None) -> dict:
-        """Fresh database, ``migrate``, ``seed_demo`` (demo users), ``ANALYZE``."""
         name = database or self.cfg.db_name
         log(f"setup: fresh {name}, migrate, seed_demo")
         self.recreate(name)
@@ -348,8 +309,7 @@ class Runner:
     def preflight(self) -> None:
         for tool in self.tools:
             if shutil.which(tool) is None:
-                hint = " (apt-get install wrk)" if tool == "wrk" else ""
-                raise BenchError(f"{tool} not found{hint}")
+                raise BenchError(f"{tool} not found (apt-get install it)")
         if self.gunicorn and not (VENV_BIN / "gunicorn").exists():
             raise BenchError(f"gunicorn not found in {VENV_BIN}")
         self.psql("SELECT 1")
@@ -365,8 +325,7 @@ class Runner:
         )
 
     def verdict_p95(self, key: str, latency: dict | None, what="", valid=True) -> None:
-        """PASS when ``latency``'s p95 is under the limit of ``targets.TARGETS[key]``
-        (INFO when not measured)."""
+        """PASS when ``latency``'s p95 is under the target's limit; INFO if missing."""
         if not latency:
             return self.verdict(targets.label(key) + what, None, "not measured")
         ok = valid and latency["p95"] < targets.limit(key)
@@ -377,37 +336,15 @@ class Runner:
         lines.append(
             "Machine load per phase (1-min load average start->end; CPU busy %)"
         )
-        for name, phase in self.load.phases.items():
+        for name, p in self.phases.items():
             lines.append(
-                f"  {name:<26} {phase['seconds']:>6.1f} s  load "
-                f"{phase['load1_start']:.1f} -> {phase['load1_end']:.1f}  "
-                f"cpu {phase['cpu_busy_pct']} %"
+                f"  {name:<26} {p['seconds']:>6.1f} s  load {p['load1_start']:.1f} "
+                f"-> {p['load1_end']:.1f}  cpu {p['cpu_busy_pct']} %"
             )
         lines.append("")
         for item in self.results["targets"]:
             lines.append(f"{item['status']}  {item['target']}: {item['detail']}")
-        return lines
-
-    def execute(self) -> int:
-        started = time.perf_counter()
-        self.preflight()
-        self.results.update(
-            started_at=datetime.datetime.now(datetime.UTC).isoformat(),
-            host={"cpus": os.cpu_count(), "python": platform.python_version()},
-            commit=commit(),
-            config=vars(self.cfg),
-            load=self.load.phases,
-        )
-        # Cleared at the start, kept after: gunicorn's logs for when things go wrong.
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        self.scratch.mkdir(parents=True)
-        self.measure()
-        self.results["targets"] = []
-        self.evaluate()
-        self.results["total_s"] = round(time.perf_counter() - started, 1)
-        print("\n".join(["", *self.report()]))
-        print(f"\ntotal {self.results['total_s']} s")
-        return 1 if any(t["status"] == "FAIL" for t in self.results["targets"]) else 0
+        return [*lines, "", f"total {self.results['total_s']} s"]
 
     def cleanup(self) -> None:
         if self.broker is not None:
@@ -420,9 +357,7 @@ class Runner:
                 with contextlib.suppress(BenchError):
                     self.pg("dropdb", "--if-exists", "--force", name)
 
-    def save(self) -> Path | None:
-        if not self.results:
-            return None
+    def save(self) -> Path:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         stamp = datetime.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         path = RESULTS_DIR / f"{self.name}-{stamp}.json"
@@ -431,18 +366,29 @@ class Runner:
         return path
 
     @classmethod
-    def main(cls, script: str) -> int:
-        """Run the benchmark, clean up and save the results whatever happens. Exit
-        status: 0 every target passes, 1 one fails, 2 the benchmark could not run."""
-        if Path(sys.executable) != Path(PYTHON) and Path(PYTHON).exists():
-            # Started with another interpreter (e.g. ./run.py): use the project's venv.
-            os.execv(PYTHON, [PYTHON, script, *sys.argv[1:]])
-        cfg = cls.parse_args()
-        for sig in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, _exit_on_signal)
-        bench, status = cls(cfg), 2
+    def main(cls) -> int:
+        """Run, clean up and save whatever happens; exit 0 pass, 1 fail, 2 not run."""
+        bench, status, started = cls(cls.parse_args()), 2, time.perf_counter()
+        for sig in (signal.SIGTERM, signal.SIGHUP):  # An exception: cleaned up below.
+            signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
         try:
-            status = bench.execute()
+            bench.preflight()
+            bench.results.update(
+                started_at=datetime.datetime.now(datetime.UTC).isoformat(),
+                host={"cpus": os.cpu_count(), "python": platform.python_version()},
+                commit=commit(),
+                config=vars(bench.cfg),
+                load=bench.phases,
+            )
+            # Cleared at the start, kept after: gunicorn's logs, when things go wrong.
+            shutil.rmtree(bench.scratch, ignore_errors=True)
+            bench.scratch.mkdir(parents=True)
+            bench.measure()
+            bench.results["targets"] = []
+            bench.evaluate()
+            bench.results["total_s"] = round(time.perf_counter() - started, 1)
+            print("\n".join(["", *bench.report()]))
+            status = int(any(t["status"] == "FAIL" for t in bench.results["targets"]))
         except BenchError as error:
             bench.results["error"] = str(error)
             print(f"\nERROR: {error}", file=sys.stderr)
@@ -451,27 +397,26 @@ class Runner:
             status = 130
         finally:
             bench.cleanup()
-            if path := bench.save():
-                print(f"results: {path.relative_to(ROOT)}")
+            if bench.results:
+                print(f"results: {bench.save().relative_to(ROOT)}")
         return status
 
 
 # --- the measuring modules -----------------------------------------------------------
 
 
-def module_main(settings: str, arguments, measure) -> None:
-    """A measuring module's main: its options (``arguments(add)``) and ``--out``,
-    Django set up, ``measure(args)`` written to ``--out`` as JSON."""
-    doc = sys.modules["__main__"].__doc__ or ""
-    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
-    arguments(parser.add_argument)
+def module_main(measure) -> None:
+    """A measuring module's main: ``measure(**params)`` (``--params``, JSON) written to
+    ``--out`` as JSON, Django set up."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__)
+    parser.add_argument("--params", type=json.loads, default={}, help="JSON object")
     parser.add_argument("--out", required=True, help="JSON results")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 
     django.setup()
-    text = json.dumps(measure(args), ensure_ascii=False, default=str)
+    text = json.dumps(measure(**args.params), ensure_ascii=False, default=str)
     Path(args.out).write_text(text, encoding="utf-8")
 
 
@@ -504,7 +449,6 @@ def get_with_sql(client, url: str):
 
 
 def timed_gets(client, urls: list[str], requests: int) -> list[float]:
-    """``requests`` GETs cycling over ``urls``: their times in ms."""
     samples = []
     for number in range(requests):
         started = time.perf_counter()
@@ -516,12 +460,11 @@ def timed_gets(client, urls: list[str], requests: int) -> list[float]:
 
 
 def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, float]:
-    """``count`` forked processes, each with its own database connection and no shared
-    GIL: ``prepare(i)`` in each, then ``work(prepared)`` in all at once. Their results
-    and the seconds from the start to the last one done."""
+    """``prepare(i)`` in ``count`` forked processes (own connection, no shared GIL),
+    then ``work(prepared)`` in all at once: the results, seconds to the last one."""
     from django.db import connections
 
-    def child(index, ready, go, results):
+    def child(index):
         connections.close_all()  # A forked child opens its own connection.
         try:
             prepared = prepare(index)
@@ -538,10 +481,7 @@ def forked(count: int, prepare, work, timeout: float = 1800) -> tuple[list, floa
     context = multiprocessing.get_context("fork")
     ready, results, go = context.Queue(), context.Queue(), context.Event()
     connections.close_all()
-    procs = [
-        context.Process(target=child, args=(i, ready, go, results))
-        for i in range(count)
-    ]
+    procs = [context.Process(target=child, args=(i,)) for i in range(count)]
     for proc in procs:
         proc.start()
     for _ in procs:

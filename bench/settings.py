@@ -1,8 +1,6 @@
 """Settings of every benchmark: production settings (base) on PostgreSQL, plain HTTP
-on loopback, DEBUG off, staff 2FA off, e-mail kept in memory. The runner passes
-DATABASE_URL, the scratch directory's files and, for the catalog, CACHE_URL (Redis)
-and ANONYMOUS_PAGE_CACHE_SECONDS; Celery follows production: tasks run eagerly only
-when CELERY_BROKER_URL is unset."""
+on loopback, DEBUG off, staff 2FA off, e-mail kept in memory; tasks run eagerly only
+when the runner sets no CELERY_BROKER_URL, as in production."""
 
 import os
 import warnings
@@ -19,8 +17,7 @@ for key, value in {
     "STAFF_2FA_REQUIRED": "false",
     # The manifest storage needs collectstatic; {% static %} works without it.
     "DJANGO_STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    # Per-request INFO logs would only measure the console.
-    "DJANGO_LOG_LEVEL": "WARNING",
+    "DJANGO_LOG_LEVEL": "WARNING",  # Per-request INFO logs would measure the console.
     "ANONYMOUS_PAGE_CACHE_SECONDS": "0",
 }.items():
     os.environ.setdefault(key, value)
@@ -30,14 +27,12 @@ warnings.filterwarnings("ignore", message="No directory at")
 from cms.settings.base import *  # noqa: E402, F403
 
 ROOT_URLCONF = "bench.urls"
-# Nothing leaves the machine; the eager runs count the messages in mail.outbox.
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-if "CACHE_URL" in os.environ:
-    # Keys of their own, so the runner can delete exactly the bench's entries.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # Counted, not sent.
+if "CACHE_URL" in os.environ:  # The catalog's Redis: keys the runner can delete.
     CACHES["default"]["KEY_PREFIX"] = "ventanilla-bench"  # noqa: F405
 else:
-    # Per process: nothing measured without CACHE_URL depends on a shared cache (the
-    # login throttle only needs one), and no Redis database is touched but the broker.
+    # Per process: nothing measured without CACHE_URL depends on a shared cache, and
+    # no Redis database is touched but the broker.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Eager runs (no broker) make kombu warn that no broker host was given; noise here.
 LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}  # noqa: F405

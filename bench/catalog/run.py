@@ -1,12 +1,8 @@
-#!/usr/bin/env python3
 """Catalog benchmark: SQL queries per page in-process, req/s and latency under
-gunicorn + wrk, with the seeded catalog (~250 procedures) and with N (5,000).
+gunicorn + wrk, with the seeded catalog (~250 procedures) and with N (5,000) copied
+from a template database kept between runs (built by synth.py).
 
     .venv/bin/python bench/catalog/run.py [--rebuild] [--scenarios seed,5000]
-
-The N-procedure database is copied from a template kept between runs (built by
-``bench/catalog/synth.py``, rebuilt when its inputs change). Needs PostgreSQL,
-Redis and wrk; results in bench/results/catalog-<timestamp>.json.
 """
 
 import hashlib
@@ -14,6 +10,8 @@ import json
 import sys
 import time
 from pathlib import Path
+
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -26,13 +24,12 @@ from bench.common import (
     brief,
     grown,
     gunicorn,
-    http_get,
     log,
     log_problems,
     run,
 )
 
-HERE = Path(__file__).resolve().parent
+LUA = Path(__file__).resolve().with_name("wrk_report.lua")  # wrk figures as JSON
 HELLO = "/bench/hello/"
 # Files whose change makes the cached N-procedure template database stale.
 FINGERPRINT_GLOBS = (  # noqa: SIM905
@@ -51,11 +48,9 @@ def fingerprint() -> str:
 
 class CatalogBench(Runner):
     name, db_name = "catalog", "ventanilla_bench"
-    tools = ("wrk", "psql", "createdb", "dropdb", "vacuumdb")
-    gunicorn = True
-    scratch_media = (
-        False  # Media where the site keeps them: the template refers to them.
-    )
+    tools = ("wrk", *Runner.tools)
+    # Media where the site keeps them (not in scratch): the template refers to them.
+    gunicorn, scratch_media = True, False
 
     @classmethod
     def add_arguments(cls, add) -> None:
@@ -108,8 +103,8 @@ class CatalogBench(Runner):
         if build:  # Only a complete build becomes the template.
             building = f"{template}_building"
             self.recreate(building, template=cfg.db_name)
-            args = [f"--target={cfg.target}"]
-            built = self.phase("build", "catalog.synth", args, database=building)
+            params = {"target": cfg.target}
+            built = self.phase("build", "catalog.synth", params, database=building)
             self.results["template_build"] = built
             self.pg("dropdb", "--if-exists", "--force", template)
             self.psql(f'ALTER DATABASE "{building}" RENAME TO "{template}"')
@@ -128,7 +123,7 @@ class CatalogBench(Runner):
     def wrk(self, port, path, seconds, paths=(), connections=0) -> dict:
         connections = connections or self.cfg.connections
         cmd = ["wrk", f"-t{min(self.cfg.wrk_threads, connections)}", f"-c{connections}"]
-        cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={HERE / 'wrk_report.lua'}"]
+        cmd += [f"-d{seconds}s", "--timeout=10s", f"--script={LUA}"]
         cmd += [f"http://127.0.0.1:{port}{path}", *(["--", *paths] if paths else [])]
         output = run(cmd, timeout=seconds + 60)
         line = next((x for x in output.splitlines() if x.startswith("BENCH_JSON ")), "")
@@ -146,14 +141,13 @@ class CatalogBench(Runner):
         }
 
     def measure_url(self, port, path, expect_cache, paths=(), connections=0) -> dict:
-        """Checked (200, then X-Cache as expected after the warm-up, or the figure would
-        not mean what its name says), warmed up, measured."""
-        probe = paths[0] if paths else path
-        if http_get(port, probe)[0] != 200:
+        """Checked (200, X-Cache as its name says after the warm-up), then measured."""
+        probe = f"http://127.0.0.1:{port}{paths[0] if paths else path}"
+        if requests.get(probe, allow_redirects=False).status_code != 200:
             raise BenchError(f"GET {probe} did not answer 200")
         if self.cfg.warmup:
             self.wrk(port, path, self.cfg.warmup, paths)
-        cache = http_get(port, probe)[1].get("X-Cache")
+        cache = requests.get(probe, allow_redirects=False).headers.get("X-Cache")
         if cache != expect_cache:
             raise BenchError(f"GET {probe}: X-Cache is {cache!r}, not {expect_cache!r}")
         result = self.wrk(port, path, self.cfg.duration, paths, connections)
@@ -164,15 +158,14 @@ class CatalogBench(Runner):
     def scenario(self, name: str, setup: dict | None) -> dict:
         cfg = self.cfg
         self.clear_cache()
-        args = [f"--search-requests={cfg.search_requests}"]
-        data = self.phase(f"{name} in-process", "catalog.inprocess", args)
+        params = {"search_requests": cfg.search_requests}
+        data = self.phase(f"{name} in-process", "catalog.inprocess", params)
         result = {"setup": setup, "procedures": data["live_procedures"]}
         result["in_process"], procedure = data, data["procedure_url"]
         log_path, searches = self.scratch / f"gunicorn-{name}.log", search_urls()
         measured = result["wrk"] = {}
-        # (cache seconds, [(key, path, expected X-Cache, options)]): production mode
-        # (cache on), then the service itself (cache off); one connection per worker
-        # gives the service time without queueing.
+        # (cache seconds, [(key, path, X-Cache, options)]): as in production, then the
+        # service itself (one connection per worker: its time without queueing).
         for cache_seconds, rows in (
             (300, [
                 ("hello", HELLO, None, {}),
@@ -227,4 +220,4 @@ class CatalogBench(Runner):
 
 
 if __name__ == "__main__":
-    sys.exit(CatalogBench.main(__file__))
+    sys.exit(CatalogBench.main())

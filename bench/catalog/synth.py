@@ -2,7 +2,7 @@
 (``catalog.seed``) under new codes, slugs and titles, round-robin over entities and
 life events, published through revisions; indexes written once at the end.
 
-    python -m bench.catalog.synth --target 5000 --out X.json   # run by run.py
+    python -m bench.catalog.synth --params '{"target": 5000}' --out X.json
 """
 
 import contextlib
@@ -20,34 +20,33 @@ LOCALITIES = (  # noqa: SIM905 - one list to read, not twenty lines
 ).split(", ")
 
 
-def make_clone(number, row, entity, extra_event, reference):
-    """An unsaved ProcedurePage of the YAML ``row`` under a new identity."""
+def make_clone(number, rows, entities, events, reference):
+    """An unsaved ProcedurePage: a catalog row (round-robin) under a new identity."""
     from django.utils.text import slugify
 
     from catalog.models import ProcedurePage
     from catalog.seed import page_values
 
     locality = LOCALITIES[number % len(LOCALITIES)]
+    row, extra_event = rows[number % len(rows)], events[number % len(events)]
     page = ProcedurePage(**page_values(row, reference))
     page.title = f"{page.title} — {locality} {number // len(LOCALITIES) + 1}"[:255]
     page.slug = f"{row['slug'][:200]}-{slugify(locality)}-{number}"
-    page.code, page.entity = f"{PREFIX}{number:05d}", entity
+    page.code, page.entity = f"{PREFIX}{number:05d}", entities[number % len(entities)]
     page.audiences = [reference["audiences"][c] for c in row["audiences"]]
     page.service_points = [
         reference["service_points"][c] for c in row["service_points"] or []
     ]
-    events = [reference["life_events"][c] for c in row["life_events"]]
-    page.life_events = events if extra_event in events else [*events, extra_event]
+    own = [reference["life_events"][c] for c in row["life_events"]]
+    page.life_events = own if extra_event in own else [*own, extra_event]
     return page
 
 
 @contextlib.contextmanager
 def bulk_context():
     """Defer what a fresh bulk load does not need page by page: the anonymous page
-    cache invalidation (one bump at the end is equivalent), the search index (each
-    save rewrites its entry and recomputes ``title_norm`` over the whole table: the
-    new pages are indexed once at the end with the backend's ``add_bulk``) and
-    Wagtail's reference index (``disable_reference_index_auto_update``)."""
+    cache invalidation, the search index (each save recomputes ``title_norm`` over the
+    whole table; ``add_bulk`` at the end instead) and Wagtail's reference index."""
     from django.db import transaction
     from django.db.models.signals import post_delete, post_save
 
@@ -100,19 +99,11 @@ def grow(target: int, batch_size: int = 100) -> dict:
     rows, reference = read_procedures(), load_reference_data()
     entities = list(Entity.objects.order_by("code"))
     events = list(LifeEvent.objects.order_by("sort_order", "code"))
-    first = ProcedurePage.objects.filter(code__startswith=PREFIX).count()
-    numbers = list(range(first, first + max(0, missing)))
     with bulk_context() as created:
-        for batch_start in range(0, len(numbers), batch_size):
+        for batch_start in range(0, missing, batch_size):
             with transaction.atomic():  # Fewer commits, bounded lock time.
-                for n in numbers[batch_start : batch_start + batch_size]:
-                    page = make_clone(
-                        n,
-                        rows[n % len(rows)],
-                        entities[n % len(entities)],
-                        events[n % len(events)],
-                        reference,
-                    )
+                for n in range(batch_start, min(missing, batch_start + batch_size)):
+                    page = make_clone(n, rows, entities, events, reference)
                     index.add_child(instance=page)
                     page.save_revision().publish()
                     created.append(page.pk)
@@ -146,8 +137,4 @@ def check(target: int) -> dict:
 
 
 if __name__ == "__main__":
-    module_main(
-        "bench.settings",
-        lambda add: add("--target", type=int, default=5000),
-        lambda args: {**grow(args.target), "check": check(args.target)},
-    )
+    module_main(lambda target: {**grow(target), "check": check(target)})

@@ -1,7 +1,7 @@
 """Synthetic case history for the queue benchmark, written by PostgreSQL itself
 (``seed_demo --history`` goes through the services: far too slow at 1,000,000).
 
-    python -m bench.filing.bulk --total 1000000 --out result.json
+    python -m bench.filing.bulk --params '{"total": 1000000}' --out result.json
 
 Replaces the queue database's cases by ``--total`` filed in order over three years:
 SDH 3 %, the other entities by number of procedures ** 0.8; ~3 % open (mostly recent),
@@ -105,6 +105,22 @@ FROM numbered n
 ORDER BY n.g
 """
 
+DISTRIBUTION = """
+SELECT count(*) AS sdh_cases, count(*) FILTER (WHERE status = ANY(%s)) AS sdh_open,
+       count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)
+           AS sdh_open_overdue,
+       round(pg_total_relation_size('procedures_case') / 1048576.0)::int AS table_mb,
+       round(pg_relation_size('procedures_case') / 1048576.0)::int AS heap_mb,
+       round(pg_relation_size('case_queue') / 1048576.0, 1)::float
+           AS case_queue_index_mb
+FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id WHERE e.code = 'SDH'
+"""
+REAL_FILINGS = """
+SELECT EXISTS (SELECT 1 FROM procedures_casedocument)
+    OR EXISTS (SELECT 1 FROM procedures_notification)
+    OR EXISTS (SELECT 1 FROM formalization_applicationitem)
+    OR EXISTS (SELECT 1 FROM procedures_filingpayment)
+"""
 SET_COUNTERS = """
 INSERT INTO procedures_radicadocounter (entity_id, year, last)
 SELECT entity_id, split_part(radicado, '-', 2)::int,
@@ -119,13 +135,11 @@ def entity_weights() -> list[dict]:
     from catalog.models import ProcedurePage
 
     by_entity: dict = {}
-    for page in ProcedurePage.objects.live().select_related("entity").order_by("code"):
-        by_entity.setdefault(page.entity, []).append(page)
+    live = ProcedurePage.objects.live().select_related("entity")
     # The virtualized procedure first: it gets the biggest share of its entity.
-    rows = [
-        {"entity": e, "pages": sorted(p, key=lambda p: (not p.can_file_online, p.code))}
-        for e, p in by_entity.items()
-    ]
+    for page in sorted(live, key=lambda p: (not p.can_file_online, p.code)):
+        by_entity.setdefault(page.entity, []).append(page)
+    rows = [{"entity": entity, "pages": pages} for entity, pages in by_entity.items()]
     others = sum(len(r["pages"]) ** 0.8 for r in rows if r["entity"].code != "SDH")
     for row in rows:
         weight = (1 - SDH_SHARE) * len(row["pages"]) ** 0.8 / others
@@ -163,26 +177,18 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
     entities = []
     for index, row in enumerate(rows, 1):
         entity, pages = row["entity"], row["pages"]
-        group, prefix = (
-            entity.officer_group_id,
-            f"bench_funcionario_{entity.code.lower()}_",
-        )
+        group = entity.officer_group_id
+        prefix = f"bench_funcionario_{entity.code.lower()}_"
+        fields = {"password": "!bench", "is_staff": True, "first_name": "Funcionario"}
         for k in range(1, OFFICERS_PER_ENTITY + 1) if fresh else ():
+            name, email = f"{prefix}{k}", f"{prefix}{k}@entidad.example"
             officer = users.create(
-                username=f"{prefix}{k}",
-                password="!bench",
-                first_name="Funcionario",
-                last_name=entity.code,
-                email=f"{prefix}{k}@entidad.example",
-                is_staff=True,
+                username=name, email=email, last_name=entity.code, **fields
             )
             officer.groups.add(*([group] if group else []))
         # The entity's officer group (with any real officer), else the bench's own.
-        officers = (
-            users.filter(groups=group)
-            if group
-            else users.filter(username__startswith=prefix)
-        )
+        mine = {"groups": group} if group else {"username__startswith": prefix}
+        officers = users.filter(**mine).order_by("id").values_list("id", flat=True)
         entities.append(
             {
                 "i": index,
@@ -191,7 +197,7 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
                 "procs": [p.pk for p in pages],
                 "revs": [p.live_revision_id for p in pages],
                 "terms": [p.legal_term_days for p in pages],
-                "officers": list(officers.order_by("id").values_list("id", flat=True)),
+                "officers": list(officers),
             }
         )
     applicants = users.filter(username__startswith="bench_ciudadano_")
@@ -199,53 +205,38 @@ def people(rows: list[dict]) -> tuple[list[int], list[dict]]:
     return list(applicants.order_by("id").values_list("id", flat=True)), entities
 
 
-def slots(rows: list[dict]) -> list[int]:
-    """SLOTS slots, each the number of an entity, in proportion to the shares."""
-    out = []
-    for index, row in enumerate(rows, 1):
-        count = SLOTS - len(out) if index == len(rows) else round(row["share"] * SLOTS)
-        out += [index] * count
-    return out
-
-
-def clear(cursor) -> None:
-    """Empty the case tables (every scale is a history of its own); refuses if real
-    filings are there: only the bench's queue database may be cleared."""
-    cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM procedures_casedocument)"
-        " OR EXISTS (SELECT 1 FROM procedures_notification)"
-        " OR EXISTS (SELECT 1 FROM formalization_applicationitem)"
-        " OR EXISTS (SELECT 1 FROM procedures_filingpayment)"
-    )
-    if cursor.fetchone()[0]:
-        raise SystemExit("bulk: real filings in this database; not clearing it")
-    # CASCADE: and whatever points at cases; none of it holds a real filing here.
-    cursor.execute(
-        "TRUNCATE procedures_notification, procedures_casedocument, procedures_case,"
-        " procedures_radicadocounter CASCADE"
-    )
-
-
-def load(args) -> dict:
+def load(total: int) -> dict:
     """Replace the cases by a synthetic history of ``total`` cases, filed in order."""
     from django.db import connection, transaction
 
-    total, rows = args.total, entity_weights()
+    rows = entity_weights()
     started = time.perf_counter()
     with connection.cursor() as cursor, transaction.atomic():
-        clear(cursor)
+        # Each scale is a history of its own; never clear a database of real filings.
+        cursor.execute(REAL_FILINGS)
+        if cursor.fetchone()[0]:
+            raise SystemExit("bulk: real filings in this database; not clearing it")
+        # CASCADE: and whatever points at cases; none of it holds a real filing here.
+        cursor.execute(
+            "TRUNCATE procedures_notification, procedures_casedocument,"
+            " procedures_case, procedures_radicadocounter CASCADE"
+        )
         citizens, entities = people(rows)
+    # Each slot is the number of an entity, in proportion to the shares.
+    slots = [
+        i for i, row in enumerate(rows, 1) for _ in range(round(row["share"] * SLOTS))
+    ]
     params = {
         "entities": json.dumps(entities),
-        "slots": slots(rows),
-        "n_slots": SLOTS,
+        "slots": slots,
+        "n_slots": len(slots),
         "citizens": citizens,
         "n_citizens": len(citizens),
         "total": total,
         "history_days": YEARS_OF_HISTORY * 365,
         "closed": list(CLOSED),
     }
-    chunks, done = [], 0
+    done = 0
     while done < total:
         size, t0 = min(CHUNK, total - done), time.perf_counter()
         with connection.cursor() as cursor, transaction.atomic():
@@ -258,57 +249,30 @@ def load(args) -> dict:
             )
             cursor.execute(SET_COUNTERS)
         done += size
-        chunks.append(round(time.perf_counter() - t0, 1))
-        print(f"bulk: {done:,} of {total:,} cases ({chunks[-1]} s)", flush=True)
+        print(f"bulk: {done:,} of {total:,} cases ({time.perf_counter() - t0:.1f} s)")
     inserted_s, t0 = time.perf_counter() - started, time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE procedures_case")
-        # Every other table too (pages, users, groups): without statistics the
-        # planner guesses the joins of the queue query (seen: a nested loop over
-        # wagtailcore_page estimated at 28 rows, 237 in fact, costing 60 ms).
+        # Every other table too: without statistics the planner guesses the queue
+        # query's joins (seen: wagtailcore_page at 28 rows, 237 in fact: +60 ms).
         cursor.execute("ANALYZE")
-    return {
-        "total": total,
-        "insert_s": round(inserted_s, 1),
-        "chunks_s": chunks,
-        "vacuum_analyze_s": round(time.perf_counter() - t0, 1),
-        "shares": {r["entity"].code: round(r["share"], 4) for r in rows},
-        "distribution": distribution(),
-    }
-
-
-def distribution() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_total_relation_size('procedures_case'),"
-            " pg_relation_size('procedures_case'), pg_relation_size('case_queue')"
-        )
-        total_bytes, heap_bytes, queue_index_bytes = cursor.fetchone()
-        cursor.execute(
-            "SELECT count(*), count(*) FILTER (WHERE status = ANY(%s)),"
-            " count(*) FILTER (WHERE status = ANY(%s) AND due_date < current_date)"
-            " FROM procedures_case c JOIN catalog_entity e ON e.id = c.entity_id"
-            " WHERE e.code = 'SDH'",
-            [list(OPEN), list(OPEN)],
-        )
-        sdh, sdh_open, sdh_open_overdue = cursor.fetchone()
+        analyzed_s = time.perf_counter() - t0
+        cursor.execute(DISTRIBUTION, [list(OPEN)] * 2)
+        names = [column.name for column in cursor.description]
+        distribution = dict(zip(names, cursor.fetchone(), strict=True))
         cursor.execute("SELECT status, count(*) FROM procedures_case GROUP BY 1")
         statuses = dict(cursor.fetchall())
     return {
-        "cases": sum(statuses.values()),
-        "by_status": statuses,
-        "sdh_cases": sdh,
-        "sdh_open": sdh_open,
-        "sdh_open_overdue": sdh_open_overdue,
-        "table_mb": round(total_bytes / 2**20),
-        "heap_mb": round(heap_bytes / 2**20),
-        "case_queue_index_mb": round(queue_index_bytes / 2**20, 1),
+        "total": total,
+        "insert_s": round(inserted_s, 1),
+        "vacuum_analyze_s": round(analyzed_s, 1),
+        "distribution": {
+            "cases": sum(statuses.values()),
+            "by_status": statuses,
+            **distribution,
+        },
     }
 
 
 if __name__ == "__main__":
-    module_main(
-        "bench.settings", lambda add: add("--total", type=int, required=True), load
-    )
+    module_main(load)

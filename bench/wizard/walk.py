@@ -1,7 +1,7 @@
 """The wizard in-process, every request timed with its SQL through Django's test
-Client; started by run.py with a broker no worker reads (tasks only enqueued).
+Client; run by run.py with a broker no worker reads (tasks only enqueued).
 
-    python -m bench.wizard.walk --runs 40 --other-runs 3 --cascade-runs 5 --out r.json
+    python -m bench.wizard.walk --params '{"runs": 4, "other_runs": 1}' --out r.json
 """
 
 import collections
@@ -13,6 +13,7 @@ from functools import partial
 from bench.common import Broker, captured, module_main
 
 STEP_URL = re.compile(r"/formaliza/([0-9a-f-]{36})/([a-z]+)/$")
+CATALOG = re.compile(r"catalog_procedurepage|wagtailcore_page")  # Tables read.
 WEBHOOK = "/formaliza/pagos/aviso/sandbox-pse/"
 OFFICER = "bench_wizard_officer"
 NAMES = {  # The business name of each run must be new (homonymy check, F01).
@@ -21,6 +22,7 @@ NAMES = {  # The business name of each run must be new (homonymy check, F01).
     "sas_sin_local": "Código Andino {} S.A.S.",
     "agencia": "Rutas del Páramo {}",
 }
+KINDS = {"documentos": "documents", "confirmacion": "submit"}  # Else "step".
 WARMUP_RUNS = 2  # Templates, code paths, connections.
 PDF = (  # 20 kB, as a small scan.
     b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
@@ -33,7 +35,6 @@ class Walker:
     def __init__(self):
         from django.conf import settings
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
         from django.test import Client
 
         from catalog.models import ProcedurePage
@@ -48,10 +49,9 @@ class Walker:
             username=OFFICER,
             defaults={"email": f"{OFFICER}@bench.invalid", "is_staff": True},
         )
-        groups = ProcedurePage.objects.filter(code__regex=r"^F\d\d$").values_list(
-            "entity__officer_group", flat=True
-        )
-        self.officer.groups.add(*Group.objects.filter(pk__in=list(groups)))
+        procedures = ProcedurePage.objects.filter(code__regex=r"^F\d\d$")
+        groups = procedures.values_list("entity__officer_group", flat=True)
+        self.officer.groups.add(*{group for group in groups if group})
         self.broker = Broker(settings.CELERY_BROKER_URL)
         self.samples, self.record = [], False
         # Time the view's re-validation of every stored step, per request.
@@ -69,8 +69,8 @@ class Walker:
         FormalizationWizard._evaluate = timed_evaluate
 
     def timed(self, kind, label, call, *, application=None, persona="restaurante"):
-        """``call`` timed with its SQL and the messages it published; given the
-        ``application``, also what it filed; recorded when ``self.record``."""
+        """``call`` timed with its SQL, the messages it published and, given the
+        ``application``, what it filed."""
         before = self.filed(application) if application else set()
         queued = self.broker.queued()
         self.evaluate.update(calls=0, ms=0.0)
@@ -87,10 +87,7 @@ class Walker:
             "enqueued": self.broker.queued() - queued,
             "evaluate_calls": self.evaluate["calls"],
             "evaluate_ms": round(self.evaluate["ms"], 2),
-            "catalog_queries": sum(
-                "catalog_procedurepage" in q["sql"] or "wagtailcore_page" in q["sql"]
-                for q in queries
-            ),
+            "catalog_queries": sum(bool(CATALOG.search(q["sql"])) for q in queries),
         }
         if application:
             new = sorted(self.filed(application) - before)
@@ -125,9 +122,7 @@ class Walker:
                 name = NAMES[persona].format(f"{self.tag}{self.run_index}")
                 answers["razon_social"] = name
             data = post_data(run_id.replace("-", ""), step, answers)
-            kind = {"documentos": "documents", "confirmacion": "submit"}.get(
-                step, "step"
-            )
+            kind = KINDS.get(step, "step")
             if kind == "documents":  # One PDF per document the answers ask for.
                 for name in needed_documents(page.context_data["form"].answers):
                     pdf = SimpleUploadedFile(f"{name}.pdf", PDF, "application/pdf")
@@ -135,11 +130,8 @@ class Walker:
             post = partial(self.client.post, url, data)
             response, row = self.timed(kind, step, post, persona=persona)
             match = STEP_URL.search(response.get("Location", ""))
-            if (
-                page.status_code != 200
-                or response.status_code != 302
-                or (match and match.group(2) == step)
-            ):
+            stuck = match and match.group(2) == step  # The form came back invalid.
+            if page.status_code != 200 or response.status_code != 302 or stuck:
                 raise SystemExit(f"{persona}: {step} answered {response.status_code}")
         if run_id is None:
             raise SystemExit(f"POST /formaliza/ answered {response.status_code}")
@@ -163,12 +155,9 @@ class Walker:
         payment = payments.payment_start(application)
         provider = payments.provider(payment.provider)
         body = provider.notice_body(payment, approved=True)
+        signed = {"X-Sandbox-Signature": provider.sign(body)}
         notice = partial(
-            self.client.post,
-            WEBHOOK,
-            body,
-            content_type="application/json",
-            HTTP_X_SANDBOX_SIGNATURE=provider.sign(body),
+            self.client.post, WEBHOOK, body, "application/json", headers=signed
         )
         label = "aviso de pago aprobado"
         response, _row = self.timed("payment", label, notice, application=application)
@@ -228,8 +217,7 @@ class Walker:
         return self.cascade(application) if cascade else None
 
 
-def measure(args) -> dict:
-    from django.conf import settings
+def measure(runs=32, other_runs=3, cascade_runs=3) -> dict:
     from django.core import mail
 
     from catalog.models import ProcedurePage
@@ -237,16 +225,14 @@ def measure(args) -> dict:
     from procedures.models import CaseDocument
     from tests.formalization.personas import PERSONAS
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        raise SystemExit("CELERY_TASK_ALWAYS_EAGER is on: set CELERY_BROKER_URL")
     walker = Walker()
     for _ in range(WARMUP_RUNS):
         walker.restaurante()
     started, walker.record, cascades = time.perf_counter(), True, []
-    for i in range(args.runs):
-        cascades.append(walker.restaurante(cascade=i < args.cascade_runs))
+    for i in range(runs):
+        cascades.append(walker.restaurante(cascade=i < cascade_runs))
     for key in sorted(set(PERSONAS) - {"restaurante"}):
-        for _ in range(args.other_runs):
+        for _ in range(other_runs):
             walker.walk(key)
     seconds = time.perf_counter() - started
     return {
@@ -257,7 +243,6 @@ def measure(args) -> dict:
             "emails_sent": len(getattr(mail, "outbox", [])),
             "queued_messages": walker.broker.queued(),
         },
-        "eager_tasks": settings.CELERY_TASK_ALWAYS_EAGER,
         "seconds": round(seconds, 1),
         "warmup_runs": WARMUP_RUNS,
         "samples": walker.samples,
@@ -266,10 +251,5 @@ def measure(args) -> dict:
     }
 
 
-def arguments(add) -> None:
-    for name in ("--runs", "--other-runs", "--cascade-runs"):
-        add(name, type=int, required=True)  # run.py passes them all.
-
-
 if __name__ == "__main__":
-    module_main("bench.settings", arguments, measure)
+    module_main(measure)
