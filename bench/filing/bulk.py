@@ -74,7 +74,7 @@ INSERT INTO procedures_case (
     due_date, clock_stopped_on, citizen_deadline, decided_at, decision_reason,
     version, submission_token, privacy_notice_version, applicant_id,
     assigned_to_id, entity_id, procedure_id, procedure_revision_id, reviewer_ids,
-    information_request, calendar_days, extension_reason
+    information_request, calendar_days, extension_reason, requested_documents
 )
 SELECT
     n.code || '-' || n.yr || '-' || lpad(n.num::text, greatest(6, length(n.num::text)), '0'),
@@ -100,7 +100,7 @@ SELECT
     CASE WHEN n.status = 'requiere_informacion'
          THEN 'Aporte el certificado de existencia y representación legal vigente.'
          ELSE '' END,
-    false, ''
+    false, '', '[]'::jsonb
 FROM numbered n
 ORDER BY n.g
 """
