@@ -92,6 +92,18 @@ class SiteMapPage(PublicSiteURLMixin, Page):
         return context
 
 
+def _page_link(verbose_name) -> models.ForeignKey:
+    """A footer link to a page editors choose (empty: the link is not shown)."""
+    return models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 @register_setting(icon="site")
 class SiteIdentity(BaseGenericSetting):
     """What the GOV.CO footer says (Res. MinTIC 1519 de 2020, anexo 2): editors
@@ -137,46 +149,11 @@ class SiteIdentity(BaseGenericSetting):
         _("dirección de Bogotá Te Escucha (PQRSD)"),
         default="https://bogota.gov.co/sdqs/",
     )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("política de privacidad y tratamiento de datos"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    terms_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("términos y condiciones"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("declaración de accesibilidad"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    site_map_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("mapa del sitio"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    transparency_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("transparencia y acceso a la información"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    privacy_page = _page_link(_("política de privacidad y tratamiento de datos"))
+    terms_page = _page_link(_("términos y condiciones"))
+    accessibility_page = _page_link(_("declaración de accesibilidad"))
+    site_map_page = _page_link(_("mapa del sitio"))
+    transparency_page = _page_link(_("transparencia y acceso a la información"))
 
     panels = [
         MultiFieldPanel(
