@@ -1,4 +1,4 @@
-"""The apps import one way (the layers contract in pyproject.toml): ``cms → formalization → procedures →
+"""The apps import one way (the layers contract in pyproject.toml): ``cms → oversight → formalization → procedures →
 accounts → catalog → audit``. import-linter checks it in CI (``lint-imports``); these
 tests run the same contract, so the suite fails too when an import points upward."""
 
@@ -8,7 +8,15 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["cms", "formalization", "procedures", "accounts", "catalog", "audit"]
+LAYERS = [
+    "cms",
+    "oversight",
+    "formalization",
+    "procedures",
+    "accounts",
+    "catalog",
+    "audit",
+]
 
 
 def lint_imports(*args: str) -> subprocess.CompletedProcess:

@@ -58,6 +58,7 @@ LOCAL_APPS = [
     "accounts",
     "procedures",
     "formalization",
+    "oversight",
     "cms",
 ]
 INSTALLED_APPS = (
