@@ -1,0 +1,64 @@
+"""The corruption-risk detectors (domain.md §4.4): plain functions over case facts.
+
+Each detector module defines ``detect(group, thresholds)`` for one *scope* and is
+listed in ``MODULES``. The engine (oversight/scan.py) hands it every group of that
+scope: one case, one procedure of one entity, one contact point, or one officer's
+cases; the full scan hands it all groups, the incremental scan only the groups the
+new events touched. A finding must therefore depend only on its group, and on events
+up to the moment it describes, so that both scans agree.
+
+What each detector is for, its leg of the triangle, its severity and its thresholds
+live in ``oversight/data/detectors.yaml`` (``thresholds.py`` reads it).
+"""
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from oversight.facts import CaseFacts
+
+SCOPES = ("case", "procedure", "contact", "officer")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A lead for an auditor, never a verdict.
+
+    ``key`` is stable: the same pattern found again is the same flag.
+    ``summary`` is plain Spanish without personal data (no names, no contact
+    values: digests stay digests)."""
+
+    detector: str
+    key: str
+    summary: str
+    at: datetime.datetime
+    evidence: tuple[int, ...]  # audit event ids, in time order
+    radicados: tuple[str, ...] = ()
+    entity: str = ""  # entity code
+    procedure: str = ""
+    officer: str = ""  # actor_id of the officer the lead is about, if any
+    severity: str = ""  # "" = the detector's default
+
+
+@dataclass(frozen=True)
+class Detector:
+    code: str
+    scope: str
+    detect: Callable[[list[CaseFacts], "object"], Iterable[Finding]]
+
+
+# Module names under oversight/detectors, one per detector (or per family).
+MODULES = ()
+
+
+@cache
+def registry() -> dict[str, Detector]:
+    detectors = {}
+    for name in MODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        for detector in module.DETECTORS:
+            assert detector.scope in SCOPES, detector
+            detectors[detector.code] = detector
+    return detectors
