@@ -62,3 +62,40 @@ def registry() -> dict[str, Detector]:
             assert detector.scope in SCOPES, detector
             detectors[detector.code] = detector
     return detectors
+
+
+def group_keys(scope: str, facts: CaseFacts) -> list[tuple]:
+    """The groups of ``scope`` one case belongs to (a case can share several
+    contact points, and several officers can act on it)."""
+    from oversight.facts import contact_points, officers
+
+    if scope == "case":
+        return [("case", facts.chain_key)]
+    if scope == "procedure":
+        return [("procedure", facts.entity, facts.procedure)]
+    if scope == "contact":
+        return [
+            ("contact", kind, value) for kind, value in sorted(contact_points(facts))
+        ]
+    if scope == "officer":
+        return [("officer", officer) for officer in sorted(officers(facts))]
+    raise ValueError(scope)
+
+
+def groups(scope: str, cases: Iterable[CaseFacts]) -> dict[tuple, list[CaseFacts]]:
+    """Every group of ``scope`` with its cases, each group in filing order."""
+    grouped: dict[tuple, list[CaseFacts]] = {}
+    for facts in cases:
+        for key in group_keys(scope, facts):
+            grouped.setdefault(key, []).append(facts)
+    for members in grouped.values():
+        members.sort(key=lambda f: (f.filed_at is None, f.filed_at, f.chain_key))
+    return grouped
+
+
+def run(detector: Detector, cases: Iterable[CaseFacts], thresholds) -> list[Finding]:
+    """All findings of one detector over all the groups of its scope."""
+    findings = []
+    for members in groups(detector.scope, cases).values():
+        findings.extend(detector.detect(members, thresholds))
+    return findings
