@@ -1,3 +1,3 @@
 """Reads the verified trail for auditors and the public: corruption-risk detectors
-(domain.md §4.4), their flags and review, and (later) public statistics. It reads;
+(docs/domain.md §4.4), their flags and review, and (later) public statistics. It reads;
 it never changes a case."""

@@ -1,7 +1,7 @@
 """The detectors' reviewable data: what each looks for, why, and its thresholds.
 
 ``oversight/data/detectors.yaml`` is reviewed by Control Interno and the Veeduría
-(domain.md §4.4). A detector asks ``thresholds.value("D3", "min_history",
+(docs/domain.md §4.4). A detector asks ``thresholds.value("D3", "min_history",
 procedure=code)``; a procedure's override in ``procedures:`` wins over the default.
 """
 

@@ -1,4 +1,4 @@
-"""The corruption-risk detectors (domain.md §4.4): plain functions over case facts.
+"""The corruption-risk detectors (docs/domain.md §4.4): plain functions over case facts.
 
 Each detector module defines ``detect(group, thresholds)`` for one *scope* and is
 listed in ``MODULES``. The engine (oversight/scan.py) hands it every group of that
