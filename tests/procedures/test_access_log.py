@@ -170,8 +170,12 @@ def test_the_case_page_queries_do_not_follow_the_number_of_events(
             with at(offset + 10 * number):
                 view(case, officers[number % 2])
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(f"/mis-tramites/{case.radicado}/").status_code == 200
+            page = client.get(f"/mis-tramites/{case.radicado}/")
+            assert page.status_code == 200
+        pages.append(page.content.decode())
         return len(queries)
+
+    pages = []
 
     client.get(f"/mis-tramites/{case.radicado}/")  # warm the per-process caches
     few = queries_after(2, 0)
@@ -179,6 +183,9 @@ def test_the_case_page_queries_do_not_follow_the_number_of_events(
 
     assert len(access_log(case)) == 27
     assert many == few
+    # Past 20 rows the older ones fold away.
+    assert "access-log-older" not in pages[0]
+    assert "Ver 7 registros anteriores" in pages[1]
 
 
 def test_a_servant_opening_a_user_record_is_recorded_once_per_window(
