@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from accounts.events import USER_VIEWED
@@ -48,35 +49,44 @@ AUDIT_READS = ("audit.viewed", "audit.exported")
 READS = ("case.viewed", "case.document_downloaded", USER_VIEWED, *AUDIT_READS)
 
 
+# What each shown action says was done; every other action is left out.
+DONE = {
+    "case.viewed": _lazy("Consultó el caso"),
+    "case.document_downloaded": _lazy("Descargó un documento"),
+    "case.tomar": _lazy("Tomó el caso para revisarlo"),
+    "case.asignar": _lazy("Asignó el caso"),
+    "case.solicitar_informacion": _lazy("Solicitó información"),
+    "case.aprobar": _lazy("Aprobó la solicitud"),
+    "case.rechazar": _lazy("Rechazó la solicitud"),
+    "case.prorrogar": _lazy("Prorrogó el término de respuesta"),
+    "case.remitir": _lazy("Remitió la solicitud a la entidad competente"),
+    "case.declarar_desistimiento": _lazy("Declaró el desistimiento"),
+    # The remitting officer starts the competent entity's case.
+    "case.received_by_remission": _lazy("Remitió la solicitud a esta entidad"),
+    "audit.viewed": _lazy("Consultó el historial de auditoría"),
+    "audit.exported": _lazy("Exportó el historial de auditoría"),
+    USER_VIEWED: _lazy("Consultó sus datos de usuario"),
+}
+
+
 def _what(body: dict) -> str | None:
     """What was done, in plain Spanish; None for an event the log leaves out."""
     action = body["action"]
     details = body.get("details") or {}
     after = body.get("after") if isinstance(body.get("after"), dict) else {}
-    if action == "case.document_downloaded":
-        document = details.get("document") or ""
-        if document:
-            return _("Descargó un documento: %(document)s") % {"document": document}
-        return _("Descargó un documento")
+    if action == "case.document_downloaded" and details.get("document"):
+        return _("Descargó un documento: %(document)s") % {
+            "document": details["document"]
+        }
     if action == "case.asignar" and after.get("assigned_to"):
         return _("Asignó el caso a %(name)s") % {"name": after["assigned_to"]}
-    labels = {
-        "case.viewed": _("Consultó el caso"),
-        "case.tomar": _("Tomó el caso para revisarlo"),
-        "case.asignar": _("Asignó el caso"),
-        "case.solicitar_informacion": _("Solicitó información"),
-        "case.aprobar": _("Aprobó la solicitud"),
-        "case.rechazar": _("Rechazó la solicitud"),
-        "case.prorrogar": _("Prorrogó el término de respuesta"),
-        "case.remitir": _("Remitió la solicitud a la entidad competente"),
-        "case.declarar_desistimiento": _("Declaró el desistimiento"),
-        "case.received_by_remission": _("Recibió la solicitud por remisión"),
-        "case.irregularity_reported": None,  # the citizen's own report
-        "audit.viewed": _("Consultó el historial de auditoría"),
-        "audit.exported": _("Exportó el historial de auditoría"),
-        USER_VIEWED: _("Consultó sus datos de usuario"),
-    }
-    return labels.get(action)
+    if action == "case.solicitar_informacion" and details.get("requested_documents"):
+        # The citizen's page lists the same names: nothing internal.
+        return _("Solicitó información y estos documentos: %(names)s") % {
+            "names": ", ".join(details["requested_documents"])
+        }
+    label = DONE.get(action)
+    return None if label is None else str(label)
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,7 @@ def merge_repeats(
     return merged
 
 
-def _events(files: Sequence[File], applicant_id) -> list[dict]:
+def _events(files: Sequence[File], applicant_id, actions) -> list[dict]:
     chains = [file.chain_key for file in files]
     wanted = (
         Q(chain_key__in=chains)
@@ -150,7 +160,9 @@ def _events(files: Sequence[File], applicant_id) -> list[dict]:
         | Q(subject_type="user", subject_id=str(applicant_id), action=USER_VIEWED)
     )
     # The citizen's own actions are left out (see the module's note).
-    rows = AuditEvent.objects.filter(wanted).exclude(actor_id=str(applicant_id))
+    rows = AuditEvent.objects.filter(wanted, action__in=actions).exclude(
+        actor_id=str(applicant_id)
+    )
     bodies = [event_body(row) for row in rows.only("body")]
     return sorted(bodies, key=lambda body: body["at"])
 
@@ -208,7 +220,7 @@ def access_log_of(
     of an upper app's chain (its code → what was done)."""
     extra_actions = extra_actions or {}
     labels = {file.chain_key: file.label for file in files}
-    bodies = _events(files, applicant_id)
+    bodies = _events(files, applicant_id, [*DONE, *extra_actions])
     names, entities = _servants({body.get("actor_id") or "" for body in bodies})
     entries = []
     for body in bodies:
