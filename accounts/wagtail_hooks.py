@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
+from .events import USER_VIEWED, user_viewed
+
 
 @hooks.register("register_audit_labels")
 def register_account_labels(labels):
@@ -26,6 +28,7 @@ def register_account_labels(labels):
             "auth.login_throttled": _(
                 "Inicio de sesión demorado por intentos fallidos"
             ),
+            USER_VIEWED: _("Ficha de usuario consultada en la administración"),
         }
     )
     labels.register_fields(
@@ -36,3 +39,11 @@ def register_account_labels(labels):
             "notice_version": _("Versión del aviso"),
         }
     )
+
+
+@hooks.register("before_edit_user")
+def record_user_viewed(request, user):
+    """A servant opening a user record reads personal data: it goes on the trail
+    (issue 14 point 5), once per few minutes. Saving the form is its own event."""
+    if request.method == "GET":
+        user_viewed(user, viewer=request.user)

@@ -1,7 +1,11 @@
 """Read-side queries of the auditor console."""
 
-from django.db.models import QuerySet
+import datetime
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .chain import format_time
 from .forms import EventSearchForm, bogota_day_bounds
 from .models import AuditEvent, ChainHead
 
@@ -41,3 +45,19 @@ def chain_events(chain_key: str) -> QuerySet:
 
 def chain_summary() -> list[ChainHead]:
     return list(ChainHead.objects.order_by("chain_key"))
+
+
+def recorded_recently(
+    *, action: str, subject_type: str, subject_id, actor, minutes: int
+) -> bool:
+    """Whether ``actor`` already has an ``action`` event on this subject within the
+    last ``minutes``: one query on the subject's index, so a repeated read can be
+    recorded once."""
+    since = format_time(timezone.now() - datetime.timedelta(minutes=minutes))
+    return AuditEvent.objects.filter(
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        action=action,
+        actor_id=str(actor.pk),
+        recorded_at__gte=since,
+    ).exists()

@@ -564,3 +564,34 @@ def application_advance_all() -> int:
     ).values_list("pk", flat=True):
         count += len(application_advance(Application(pk=pk)))
     return count
+
+
+APPLICATION_VIEWED = "formalization.application_viewed"
+DEFAULT_VIEW_DEDUP_MINUTES = 5
+
+
+def application_viewed(application: Application, *, user) -> None:
+    """A servant (an auditor: officers see the application's cases, not the
+    application) opening the application page is recorded on its chain, once per
+    viewer within ``ACCESS_VIEW_DEDUP_MINUTES``; the applicant's own views are not."""
+    from audit.selectors import recorded_recently
+
+    if user.pk == application.applicant_id:
+        return
+    minutes = getattr(settings, "ACCESS_VIEW_DEDUP_MINUTES", DEFAULT_VIEW_DEDUP_MINUTES)
+    if recorded_recently(
+        action=APPLICATION_VIEWED,
+        subject_type="formalizacion",
+        subject_id=application.draft.run_id,
+        actor=user,
+        minutes=minutes,
+    ):
+        return
+    audit.record(
+        action=APPLICATION_VIEWED,
+        subject_type="formalizacion",
+        subject_id=str(application.draft.run_id),
+        chain_key=application.audit_chain,
+        actor=user,
+        radicado=application.radicado,
+    )

@@ -30,6 +30,7 @@ from . import (
     review,
     services,
 )
+from .access_log import application_access_log
 from .models import Application, Draft, Payment
 from .progress import Progress
 from .steps import BY_SLUG, REVIEW, STEPS
@@ -350,6 +351,7 @@ def application_detail(request, radicado):
     for item in items:
         item.chosen = mapping.chosen_administrator(item.code, application.answers)
     just_submitted = request.session.pop(JUST_SUBMITTED, None) == radicado
+    services.application_viewed(application, user=request.user)
     return render(
         request,
         "formalization/application.html",
@@ -362,6 +364,8 @@ def application_detail(request, radicado):
             "pending_payment": application.payments.filter(
                 status=Payment.Status.PENDING
             ).first(),
+            "access_log": application_access_log(application, items),
+            "show_file": True,
         },
     )
 

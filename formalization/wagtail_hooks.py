@@ -8,6 +8,7 @@ from procedures.sections import CASE_SECTIONS, MY_CASES_SECTIONS
 
 from . import replay
 from .models import Application, ApplicationItem
+from .services import APPLICATION_VIEWED
 
 
 @hooks.register("register_audit_labels")
@@ -25,6 +26,7 @@ def register_formalization_labels(labels):
             "formalization.consent": _("Aviso de privacidad aceptado"),
             "formalization.submitted": _("Solicitud de formalización enviada"),
             "formalization.procedure_filed": _("Trámite de la solicitud radicado"),
+            APPLICATION_VIEWED: _("Solicitud consultada por un servidor"),
         }
     )
     labels.register_fields(

@@ -16,6 +16,7 @@ from catalog.formatting import format_cop
 from catalog.models import ProcedurePage
 
 from . import drafts, payments, services, workflow
+from .access_log import access_log
 from .applicant import applicant_update_profile
 from .forms import AnswerForm, CitizenExtensionForm, FilingForm
 from .models import Case, CaseDocument, FilingPayment
@@ -317,6 +318,8 @@ def _render_case(request, case, answer_form, extension_form):
         "sections": page_sections(CASE_SECTIONS, request, case),
         # Citizen-safe: no officer names, no internal events.
         "timeline": case_timeline(case, citizen=True),
+        # Who else read or acted on the file: servants by name (issue 14 point 5).
+        "access_log": access_log(case),
     }
     return render(request, "procedures/case_detail.html", context)
 
