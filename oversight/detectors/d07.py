@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterator
 
 from oversight.detectors import Detector, Finding
-from oversight.facts import CaseFacts, contact_points, officers
+from oversight.facts import CaseFacts, officers
 
 CODE = "D7"
 APPLICANT = "applicant"
@@ -36,12 +36,22 @@ def group_officers(group: list[CaseFacts]) -> list[str]:
     return sorted(common or ())
 
 
-def _takes(facts: CaseFacts, officer: str):
-    """The officer's first self-assignment of the case, or None."""
+def _take_and_points(facts: CaseFacts, officer: str, kinds: set[str]):
+    """The officer's first self-assignment of the case (or None) and the case's
+    points of contact of ``kinds``, in one pass over its events (the same points
+    as ``facts.contact_points``)."""
+    take = None
+    points = {
+        (kind, digest)
+        for kind, digest in facts.contacts.items()
+        if digest and kind in kinds
+    }
     for event in facts.events:
-        if event.action == "case.tomar" and event.actor_id == officer:
-            return event
-    return None
+        if take is None and event.action == "case.tomar" and event.actor_id == officer:
+            take = event
+        elif event.action == "case.fee_paid" and event.details.get("payment_account"):
+            points.add(("payment_account", event.details["payment_account"]))
+    return take, {point for point in points if point[0] in kinds}
 
 
 def _bursts(takes: list, window: datetime.timedelta, minimum: int) -> Iterator[list]:
@@ -73,10 +83,9 @@ def detect(group: list[CaseFacts], thresholds) -> Iterator[Finding]:
     for officer in group_officers(group):
         by_point: dict[tuple[str, str], list] = {}
         for facts in group:
-            event = _takes(facts, officer)
+            event, points = _take_and_points(facts, officer, kinds)
             if event is None:
                 continue
-            points = {point for point in contact_points(facts) if point[0] in kinds}
             if facts.applicant:
                 points.add((APPLICANT, facts.applicant))
             for point in points:
