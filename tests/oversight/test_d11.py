@@ -52,18 +52,18 @@ def plant_four_eyes(trail, procedure, *, reviewer=None):
 
 def test_approving_alone_a_four_eyes_procedure_is_a_flag():
     trail = Trail()
-    take, approval = plant_four_eyes(trail, "F15")
+    take, approval = plant_four_eyes(trail, "SDS-007")
 
     [flag] = trail.findings("D11")
 
     assert flag.key == "D11:R1:four_eyes"
     assert flag.evidence == (take, approval)
-    assert (flag.officer, flag.procedure) == ("7", "F15")
+    assert (flag.officer, flag.procedure) == ("7", "SDS-007")
 
 
 def test_another_officers_act_or_an_ordinary_procedure_is_no_flag(monkeypatch):
     trail = Trail()
-    plant_four_eyes(trail, "F15", reviewer="8")
+    plant_four_eyes(trail, "SDS-007", reviewer="8")
     assert trail.findings("D11") == []
 
     ordinary = Trail()
