@@ -110,7 +110,8 @@ def _closing_word(action: str) -> str:
 
 
 def detect_network(group: list[CaseFacts], thresholds) -> Iterator[Finding]:
-    """Each decision judged against the officer's acts before it, in time order."""
+    """Each decision judged against the officer's acts before it, in time order
+    (acts recorded without an address, by a sweep or a script, tell nothing)."""
     history = thresholds.value(CODE, "min_network_history")
     for officer in group_officers(group):
         acts = sorted(
@@ -118,19 +119,16 @@ def detect_network(group: list[CaseFacts], thresholds) -> Iterator[Finding]:
                 (event.at, event.id, event, facts)
                 for facts in group
                 for event in facts.events
-                if event.actor_id == officer and event.action in OFFICER_ACTS
+                if event.actor_id == officer
+                and event.action in OFFICER_ACTS
+                and event.ip
             ),
             key=lambda act: (act[0], act[1]),
         )
         seen: set[str] = set()
         for earlier, (_at, _id, event, facts) in enumerate(acts):
-            place = network(event.ip) if event.ip else ""
-            if (
-                event.action in DECISIONS
-                and place
-                and earlier >= history
-                and place not in seen
-            ):
+            place = network(event.ip)
+            if event.action in DECISIONS and earlier >= history and place not in seen:
                 yield Finding(
                     detector=CODE,
                     key=f"{CODE}:{facts.radicado}:network:{event.seq}",
@@ -146,8 +144,7 @@ def detect_network(group: list[CaseFacts], thresholds) -> Iterator[Finding]:
                     procedure=facts.procedure,
                     officer=officer,
                 )
-            if place:
-                seen.add(place)
+            seen.add(place)
 
 
 DETECTORS = (

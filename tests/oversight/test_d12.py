@@ -104,6 +104,9 @@ def test_a_decision_from_a_network_the_officer_never_used_is_a_flag():
 def test_too_short_a_history_or_the_same_network_is_no_flag():
     short = Trail()
     history(short, thresholds.value("D12", "min_network_history") - 1)
+    # An act without an address (a script's) is no history.
+    short.file("S", at=START)
+    short.act("S", "tomar", at=START + DAY, officer="7", ip="")
     short.file("R1", at=START + 2 * DAY)
     short.act("R1", "aprobar", at=START + 2 * DAY, officer="7", ip="181.49.3.7")
     assert short.findings("D12:network") == []
