@@ -11,6 +11,7 @@ import ipaddress
 from collections.abc import Iterator
 from functools import cache
 
+from audit.presentation import action_label
 from oversight.detectors import Detector, Finding
 from oversight.detectors.d07 import group_officers
 from oversight.facts import CLOSINGS, DECISIONS, OFFICER_ACTS, CaseFacts, EventRef
@@ -62,7 +63,7 @@ def _after_decision(facts, closing, thresholds) -> Iterator[Finding]:
             key=f"{CODE}:{facts.radicado}:after_decision:{event.seq}",
             summary=(
                 f"Después de cerrado el caso ({_closing_word(closing.action)}) se "
-                f"registró «{event.action.removeprefix('case.')}» "
+                f"registró «{action_label(event.action)}» "
                 f"{calendar.to_bogota(event.at):%Y-%m-%d %H:%M}. Revise qué cambió "
                 "y quién lo autorizó."
             ),

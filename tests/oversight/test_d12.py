@@ -35,7 +35,7 @@ def test_a_document_uploaded_after_the_decision_is_a_flag_and_a_view_is_not():
     assert flag.key == "D12:R1:after_decision:4"
     assert flag.evidence == (decision, change)
     assert flag.officer == "7"  # the citizen uploaded it: the lead is the decider's
-    assert "document_uploaded" in flag.summary
+    assert "«Documento cargado»" in flag.summary
 
 
 @pytest.mark.parametrize(
