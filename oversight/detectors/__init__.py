@@ -47,10 +47,25 @@ class Detector:
     code: str
     scope: str
     detect: Callable[[list[CaseFacts], "object"], Iterable[Finding]]
+    # A detector with parts of different scopes (D12) registers each part as
+    # "<code>:<part>"; its findings still carry the code.
+    part: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.code}:{self.part}" if self.part else self.code
 
 
 # Module names under oversight/detectors, one per detector (or per family).
-MODULES = ()
+MODULES = (
+    "d07",
+    "d08",
+    "d09",
+    "d10",
+    "d11",
+    "d12",
+    "d15",
+)
 
 
 @cache
@@ -60,7 +75,8 @@ def registry() -> dict[str, Detector]:
         module = importlib.import_module(f"{__name__}.{name}")
         for detector in module.DETECTORS:
             assert detector.scope in SCOPES, detector
-            detectors[detector.code] = detector
+            assert detector.name not in detectors, detector
+            detectors[detector.name] = detector
     return detectors
 
 
