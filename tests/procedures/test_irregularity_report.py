@@ -146,7 +146,9 @@ def test_only_the_applicant_reports_on_their_case(client, demo_user, case):
     ).exists()
 
 
-def test_the_officers_pages_do_not_show_the_report(client, demo_user, citizen, case):
+def test_the_auditor_reads_it_the_officers_pages_do_not(
+    client, demo_user, citizen, case
+):
     _post(citizen, case, category="cobro", text=TEXT)
     report = IrregularityReport.objects.get(case=case)
     client.force_login(demo_user(OFFICER))
@@ -159,3 +161,8 @@ def test_the_officers_pages_do_not_show_the_report(client, demo_user, citizen, c
         assert response.status_code == 200 and case.radicado in page
         for hidden in (report.radicado, "200.000 pesos", "rregularidad"):
             assert hidden not in page, f"{url} shows {hidden!r}"
+    client.force_login(demo_user("auditor"))
+    trail = client.get(reverse("audit_timeline", args=[case.audit_chain]))
+    page = trail.content.decode()
+    assert "Irregularidad reportada por el ciudadano" in page
+    assert report.radicado in page and "200.000 pesos" in page
