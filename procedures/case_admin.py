@@ -180,7 +180,11 @@ class CaseView(CaseScopedMixin, generic.InspectView):
         today = _today()
         forms = available_actions(case, self.request.user)
         history = present_all(
-            AuditEvent.objects.filter(chain_key=case.audit_chain).order_by("seq")
+            AuditEvent.objects.filter(chain_key=case.audit_chain)
+            # The officer may be the one reported: the citizen's report is for
+            # the auditors (their trail and risk queue), not this page.
+            .exclude(action=services.IRREGULARITY_REPORTED)
+            .order_by("seq")
         )
         applicant, answers = applicant_rows(case)
         return super().get_context_data(

@@ -21,6 +21,7 @@ from catalog.document_formats import ALL_FORMATS, accept_attribute, describe
 from catalog.form_errors import FixMessagesMixin, fix_messages
 
 from . import applicant as applicant_block
+from .models import IrregularityReport
 from .uploads import validate_upload
 
 ADDRESS = re.compile(
@@ -608,3 +609,47 @@ class CitizenExtensionForm(FixMessagesMixin, forms.Form):
     field_messages = {"version": VERSION_MESSAGES}
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class IrregularityReportForm(FixMessagesMixin, forms.Form):
+    """A citizen's report of an irregularity on their case: what kind, what happened."""
+
+    field_messages = {
+        "category": _("Elija qué tipo de irregularidad quiere reportar."),
+        "text": {
+            "required": _(
+                "Cuente qué pasó: quién, cuándo y qué le pidieron o dijeron."
+            ),
+            "min_length": _(
+                "Cuente con más detalle qué pasó: escriba al menos %(limit_value)d caracteres (ahora tiene %(show_value)d)."
+            ),
+            "max_length": _(
+                "Resuma su relato: escriba como máximo %(limit_value)d caracteres (ahora tiene %(show_value)d)."
+            ),
+        },
+        "submission_token": STALE_PAGE,
+    }
+
+    category = forms.ChoiceField(
+        label=_("¿Qué pasó?"),
+        choices=IrregularityReport.Category.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Cuéntenos qué pasó"),
+        help_text=_(
+            "Quién le pidió algo o le dio una explicación, cuándo y cómo (en persona, "
+            "por teléfono, por correo). No escriba datos de otras personas que no "
+            "sean necesarios."
+        ),
+        min_length=IrregularityReport.TEXT_MIN,
+        max_length=IrregularityReport.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        validators=[validate_visible_multiline_text],
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())

@@ -498,3 +498,49 @@ class IssuedDocument(models.Model):
         from .authenticity import code_display
 
         return code_display(self.code)
+
+
+class ReportCounter(models.Model):
+    """The last irregularity-report number given in a year: one District series
+    (the reports go to the auditors, not to the entity the case is filed at)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last}"
+
+
+class IrregularityReport(models.Model):
+    """A citizen's report of an irregularity on their own case (D15). Read by the
+    District's auditors through the trail; never shown to the case's officers."""
+
+    RADICADO_PREFIX = "DEN"
+    TEXT_MIN = 20
+    TEXT_MAX = 4000
+
+    class Category(models.TextChoices):
+        # The values are the audit contract (docs/risk-events.md); the labels are
+        # the citizen's words.
+        COBRO = "cobro", _("Me pidieron dinero o un favor")
+        REQUISITO = "requisito", _("Me pidieron un requisito que no está publicado")
+        DEMORA = "demora", _("Mi trámite está demorado sin explicación")
+        OTRO = "otro", _("Otra irregularidad")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="irregularity_reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("categoría"), max_length=16, choices=Category.choices)
+    text = models.TextField(_("relato"))
+    radicado = models.CharField(_("radicado del reporte"), max_length=40, unique=True)
+    submission_token = models.UUIDField(unique=True)
+    created_at = models.DateTimeField(_("recibido el"))
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.radicado

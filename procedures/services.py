@@ -21,43 +21,52 @@ from audit.personal import subject_of
 from . import calendar, tasks, workflow
 from . import documents as case_pdfs
 from .enqueue import enqueue_on_commit
-from .models import Case, CaseDocument, Notification, RadicadoCounter
+from .models import (
+    Case,
+    CaseDocument,
+    IrregularityReport,
+    Notification,
+    RadicadoCounter,
+    ReportCounter,
+)
 from .uploads import ValidatedUpload
 from .workflow import Status
 
 APPLICANT_ROLE = workflow.Role.APPLICANT.value
 
 
-def radicado_next(entity, year: int) -> str:
-    """The entity's next radicado for ``year``; gapless because the counter row stays
-    locked until the filing commits, and a rolled-back filing gives its number back."""
-    table = RadicadoCounter._meta.db_table
+def _next_in_series(counter_model, **key) -> int:
+    """The next number of the series ``key`` names in ``counter_model``; gapless
+    because the counter row stays locked until the transaction commits, and a
+    rolled-back one gives its number back. ``key`` are our own column names."""
+    table = counter_model._meta.db_table
+    columns = sorted(key)
+    where = " AND ".join(f"{column} = %s" for column in columns)
     with connection.cursor() as cursor:
         # One statement takes the row lock and moves the counter (no SELECT … FOR
         # UPDATE then UPDATE): the lock is held from here until commit either way.
         cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE entity_id = %s AND year = %s"
-            " RETURNING last",
-            [entity.pk, year],
+            f"UPDATE {table} SET last = last + 1 WHERE {where} RETURNING last",
+            [key[column] for column in columns],
         )
         row = cursor.fetchone()
-    if row is None:
-        try:
-            with transaction.atomic():
-                counter = RadicadoCounter.objects.create(
-                    entity=entity, year=year, last=1
-                )
-            number = counter.last
-        except IntegrityError:
-            # Created meanwhile by another filing: take its lock and the next number.
-            counter = RadicadoCounter.objects.select_for_update().get(
-                entity=entity, year=year
-            )
-            counter.last += 1
-            counter.save(update_fields=["last"])
-            number = counter.last
-    else:
-        number = row[0]
+    if row is not None:
+        return row[0]
+    try:
+        with transaction.atomic():
+            counter = counter_model.objects.create(**key, last=1)
+        return counter.last
+    except IntegrityError:
+        # Created meanwhile by another transaction: take its lock and the next number.
+        counter = counter_model.objects.select_for_update().get(**key)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
+
+
+def radicado_next(entity, year: int) -> str:
+    """The entity's next radicado for ``year`` (gapless, see ``_next_in_series``)."""
+    number = _next_in_series(RadicadoCounter, entity_id=entity.pk, year=year)
     return f"{entity.code}-{year}-{number:06d}"
 
 
@@ -810,3 +819,93 @@ def desistimiento_sweep(today: datetime.date | None = None) -> list[str]:
             )
         declared.append(case.radicado)
     return declared
+
+
+# --- A citizen's report of an irregularity (D15) ------------------------------------
+
+IRREGULARITY_REPORTED = "case.irregularity_reported"
+
+
+class ReportRefused(Exception):
+    """The report cannot be filed as sent; the message is for the citizen."""
+
+
+def report_radicado_next(year: int) -> str:
+    """The next report radicado of ``year``: ``DEN-2026-000123``, its own District
+    series (a case radicado starts with the entity's code, never with DEN)."""
+    number = _next_in_series(ReportCounter, year=year)
+    return f"{IrregularityReport.RADICADO_PREFIX}-{year}-{number:06d}"
+
+
+def _report_text(text: str) -> str:
+    text = (text or "").strip()
+    if not IrregularityReport.TEXT_MIN <= len(text) <= IrregularityReport.TEXT_MAX:
+        raise ReportRefused(
+            gettext("Escriba entre %(min)d y %(max)d caracteres.")
+            % {"min": IrregularityReport.TEXT_MIN, "max": IrregularityReport.TEXT_MAX}
+        )
+    return text
+
+
+def irregularity_report(
+    case: Case, *, user, category: str, text: str, token
+) -> tuple[IrregularityReport, bool]:
+    """File ``user``'s report of an irregularity on their own ``case``: the row with
+    its radicado, the event on the case's chain (the text sealed under the citizen's
+    key, for the D15 detector and the auditors) and the acknowledgement e-mail, in
+    one transaction. Idempotent per ``token``: a repeated submission returns the
+    report already filed and ``False``.
+
+    The e-mail is not tied to the case, so the case's pages (the officers' among
+    them) do not list it, and it does not repeat the text.
+    """
+    if case.applicant_id != getattr(user, "pk", None):
+        raise ReportRefused(gettext("Solo quien radicó el trámite puede reportarlo."))
+    if category not in IrregularityReport.Category.values:
+        raise ReportRefused(gettext("Elija qué tipo de irregularidad reporta."))
+    text = _report_text(text)
+    existing = IrregularityReport.objects.filter(
+        submission_token=token, reporter=user
+    ).first()
+    if existing is not None:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            report = IrregularityReport.objects.create(
+                case=case,
+                reporter=user,
+                category=category,
+                text=text,
+                radicado=report_radicado_next(calendar.to_bogota(now).year),
+                submission_token=token,
+                created_at=now,
+            )
+            audit.record(
+                action=IRREGULARITY_REPORTED,
+                subject_type="case",
+                subject_id=case.radicado,
+                chain_key=case.audit_chain,
+                actor=user,
+                role=APPLICANT_ROLE,
+                radicado=case.radicado,
+                after={"text": text},
+                details={"category": category, "report_radicado": report.radicado},
+                data_subject=subject_of(user),
+                personal_fields=("text",),
+            )
+            notification_queue(
+                case=None,
+                key=f"irregularity:{report.radicado}:received",
+                recipient=user.email,
+                subject=gettext("Reporte %(radicado)s recibido")
+                % {"radicado": report.radicado},
+                template="procedures/email/irregularity_reported.txt",
+                context={"report": report, "case": case, "user": user},
+            )
+    except IntegrityError:
+        # Two identical submissions at once: the unique token let only one through.
+        return IrregularityReport.objects.get(
+            submission_token=token, reporter=user
+        ), False
+    return report, True

@@ -18,8 +18,13 @@ from catalog.models import ProcedurePage
 from . import drafts, payments, services, workflow
 from .access_log import access_log
 from .applicant import applicant_update_profile
-from .forms import AnswerForm, CitizenExtensionForm, FilingForm
-from .models import Case, CaseDocument, FilingPayment
+from .forms import (
+    AnswerForm,
+    CitizenExtensionForm,
+    FilingForm,
+    IrregularityReportForm,
+)
+from .models import Case, CaseDocument, FilingPayment, IrregularityReport
 from .sections import CASE_SECTIONS, MY_CASES_SECTIONS, page_sections
 from .timeline import case_timeline
 
@@ -320,6 +325,14 @@ def _render_case(request, case, answer_form, extension_form):
         "timeline": case_timeline(case, citizen=True),
         # Who else read or acted on the file: servants by name (issue 14 point 5).
         "access_log": access_log(case),
+        # Only the applicant reads of their reports: an officer may open this page
+        # too, and may be the one reported.
+        "is_applicant": case.applicant_id == request.user.pk,
+        "reports": (
+            list(case.irregularity_reports.filter(reporter=request.user))
+            if case.applicant_id == request.user.pk
+            else []
+        ),
     }
     return render(request, "procedures/case_detail.html", context)
 
@@ -340,3 +353,57 @@ def document_download(request, radicado, document_id):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _own_case(request, radicado) -> Case:
+    """The case, only for its applicant: an irregularity is reported by the citizen
+    it happened to (404 for everyone else, officers and auditors included)."""
+    return get_object_or_404(
+        Case.objects.filter(applicant=request.user).select_related(
+            "procedure", "entity"
+        ),
+        radicado=radicado,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_irregularity(request, radicado):
+    case = _own_case(request, radicado)
+    form = IrregularityReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report, _created = services.irregularity_report(
+                case,
+                user=request.user,
+                category=form.cleaned_data["category"],
+                text=form.cleaned_data["text"],
+                token=form.cleaned_data["submission_token"],
+            )
+        except services.ReportRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect(
+                "mis_tramites:report_filed",
+                radicado=case.radicado,
+                report=report.radicado,
+            )
+    return render(
+        request, "procedures/report_irregularity.html", {"case": case, "form": form}
+    )
+
+
+@never_cache
+@login_required
+def report_filed(request, radicado, report):
+    """The confirmation of a report (GOV.UK confirmation page)."""
+    case = _own_case(request, radicado)
+    report = get_object_or_404(
+        IrregularityReport, case=case, reporter=request.user, radicado=report
+    )
+    return render(
+        request,
+        "procedures/report_filed.html",
+        {"case": case, "report": report},
+    )

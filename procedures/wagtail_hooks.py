@@ -36,6 +36,7 @@ def register_case_labels(labels):
             "case.remitir": _("Remitido por competencia"),
             "case.declarar_desistimiento": _("Desistimiento declarado"),
             "case.received_by_remission": _("Recibido por remisión de otra entidad"),
+            "case.irregularity_reported": _("Irregularidad reportada por el ciudadano"),
         }
     )
     labels.register_fields(
@@ -52,6 +53,9 @@ def register_case_labels(labels):
             "digest": _("Huella del documento (SHA-256)"),
             "remitted_from": _("Remitido desde"),
             "from_entity": _("Entidad de origen"),
+            "category": _("Tipo de irregularidad"),
+            "report_radicado": _("Radicado del reporte"),
+            "text": _("Relato"),
         }
     )
 

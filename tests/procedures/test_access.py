@@ -19,7 +19,7 @@ import pytest
 
 from audit.models import AuditEvent
 from procedures import services
-from procedures.models import Case
+from procedures.models import Case, IrregularityReport
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +30,12 @@ NIT = "900373913-4"
 
 @dataclass
 class Objects:
-    """One approved case of SDH with every kind of document, and one still open."""
+    """One approved case of SDH with every kind of document, and one still open;
+    the applicant's report of an irregularity on the first."""
 
     case: Case
     open_case: Case
+    report: IrregularityReport
 
     def document(self, kind: str):
         return self.case.documents.get(kind=kind)
@@ -79,7 +81,14 @@ def objects(filed_case, demo_user, rit_certificate, django_capture_on_commit_cal
         documents=[],
         submission_token=uuid.uuid4(),
     )
-    return Objects(case=filed_case, open_case=open_case)
+    report, _ = services.irregularity_report(
+        filed_case,
+        user=filed_case.applicant,
+        category="demora",
+        text="Nadie me explica por qué se demora el trámite.",
+        token=uuid.uuid4(),
+    )
+    return Objects(case=filed_case, open_case=open_case, report=report)
 
 
 # --- Personas -----------------------------------------------------------------------
@@ -208,6 +217,20 @@ URLS: dict[str, CaseScoped | ApplicationScoped | NotObject | list[CaseScoped]] =
         )
         for kind in ("carga", "acuse", "salida")  # upload, acknowledgement, output
     ],
+    # Only the applicant reports an irregularity, and reads the report back.
+    "mis_tramites:report": CaseScoped(
+        build=lambda o: reverse(
+            "mis_tramites:report", kwargs={"radicado": o.case.radicado}
+        ),
+        allowed=frozenset({OWNER}),
+    ),
+    "mis_tramites:report_filed": CaseScoped(
+        build=lambda o: reverse(
+            "mis_tramites:report_filed",
+            kwargs={"radicado": o.case.radicado, "report": o.report.radicado},
+        ),
+        allowed=frozenset({OWNER}),
+    ),
     "procedures_admin_case": CaseScoped(
         build=lambda o: reverse(
             "procedures_admin_case", kwargs={"radicado": o.case.radicado}

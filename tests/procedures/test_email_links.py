@@ -40,6 +40,7 @@ CASE_TEMPLATES = {
     "procedures/email/extended.txt",
     "procedures/email/due_soon.txt",
     "procedures/email/remitted.txt",
+    "procedures/email/irregularity_reported.txt",
 }
 FORMALIZATION_TEMPLATES = {
     "formalization/email/submitted.txt",
@@ -185,6 +186,13 @@ def test_case_e_mails(
             reason="Lo resuelve la Cámara de Comercio de Bogotá.",
             remit_to=ProcedurePage.objects.get(code="F03"),
         )
+    services.irregularity_report(
+        case,
+        user=citizen,
+        category="demora",
+        text="Nadie me explica por qué se demora el trámite.",
+        token=uuid.uuid4(),
+    )
     assert set(rendered) == CASE_TEMPLATES
 
     client.force_login(citizen)
