@@ -131,7 +131,12 @@ def label_flags(flags) -> list:
     entities = entity_names(flag.entity_code for flag in flags)
     procedures = procedure_names(flag.procedure_code for flag in flags)
     officers = officer_names(flag.officer for flag in flags)
+    # Labels from plain dicts: get_FOO_display() per row is a visible share of a page.
+    severities = dict(RiskFlag.Severity.choices)
+    statuses = dict(RiskFlag.Status.choices)
     for flag in flags:
+        flag.severity_label = severities.get(flag.severity, flag.severity)
+        flag.status_label = statuses.get(flag.status, flag.status)
         flag.detector_title = detector_title(flag.detector)
         flag.entity_name = entities.get(flag.entity_code, flag.entity_code)
         flag.procedure_name = procedures.get(flag.procedure_code, "")
