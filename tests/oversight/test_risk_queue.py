@@ -281,3 +281,16 @@ def test_entity_head_sees_only_counts_of_their_entity(client, demo_user):
     # Another entity's head counts theirs only.
     client.force_login(demo_user("jefe_shd"))
     assert "Alertas de riesgo abiertas: 1" in client.get("/admin/").content.decode()
+
+
+def test_a_stale_disposition_is_refused_and_records_nothing(demo_user):
+    from oversight.services import AlreadyDisposed, flag_dispose
+
+    auditor = demo_user("auditor")
+    seen = make_flag()  # the flag as two tabs of the same auditor loaded it
+    flag_dispose(seen, status="confirmada", reason=REASON, actor=auditor)
+    with pytest.raises(AlreadyDisposed):
+        flag_dispose(seen, status="descartada", reason=REASON, actor=auditor)
+    seen.refresh_from_db()
+    assert seen.status == RiskFlag.Status.CONFIRMED
+    assert AuditEvent.objects.filter(action="risk.flag_disposed").count() == 1
