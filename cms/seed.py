@@ -22,6 +22,7 @@ from wagtail.models import (
 from accounts.models import ApplicantProfile
 from catalog.models import Entity, ProcedureIndexPage
 from catalog.seed import read_yaml_unique
+from oversight.selectors import head_group_name
 
 from .models import ContentPage, HomePage, SiteIdentity, SiteMapPage
 
@@ -50,6 +51,7 @@ class DemoUser:
     groups: tuple[str, ...] = ()
     staff: bool = False
     entity: str = ""  # Officers: the code of the entity whose queue they work.
+    heads: str = ""  # Entity heads: the code of the entity they head.
 
 
 DEMO_USERS = (
@@ -146,6 +148,24 @@ def demo_officers() -> list[DemoUser]:
             )
         )
     return officers
+
+
+def demo_heads(officers: list[DemoUser]) -> list[DemoUser]:
+    """One head ("Jefatura <code>") per entity that has a demo officer, named after
+    the officer's login: funcionario_ccb's entity is headed by jefe_ccb."""
+    heads = {}
+    for officer in officers:
+        if officer.entity and officer.entity not in heads:
+            heads[officer.entity] = DemoUser(
+                officer.username.replace("funcionario_", "jefe_", 1),
+                "Jefe",
+                officer.entity,
+                f"Jefatura ({officer.entity})",
+                (head_group_name(officer.entity),),
+                True,
+                heads=officer.entity,
+            )
+    return list(heads.values())
 
 
 def _create_root() -> Page:
@@ -264,6 +284,10 @@ def ensure_groups(index: ProcedureIndexPage) -> None:
         ):
             entity.editor_group, entity.officer_group = editors, officers
             entity.save(update_fields=["editor_group", "officer_group"])
+        # Entity heads see their entity's open risk flags as counts on the admin
+        # home (oversight), found by the group's name; nothing else.
+        heads, _ = Group.objects.get_or_create(name=head_group_name(entity.code))
+        heads.permissions.add(*admin_access)
     auditors, _ = Group.objects.get_or_create(name=AUDITORS)
     auditors.permissions.add(*admin_access, *_permissions("audit.audit_trail"))
 
@@ -286,9 +310,11 @@ def ensure_workflow(index: ProcedureIndexPage) -> Workflow:
 
 @transaction.atomic
 def ensure_demo_users(password: str = DEMO_PASSWORD) -> list[DemoUser]:
-    """The named demo users and one officer per entity with published procedures."""
+    """The named demo users, one officer per entity with published procedures and
+    one head for each of those entities."""
     User = get_user_model()
     demos = [*DEMO_USERS, *demo_officers()]
+    demos += demo_heads(demos)
     for demo in demos:
         user, created = User.objects.get_or_create(
             username=demo.username,

@@ -80,12 +80,14 @@ def test_seed_demo_twice_gives_the_same_counts():
     call_command("seed_demo", allow_demo_users=True, verbosity=0)
     assert counts() == before
     assert before[0] == len(read_procedures())
-    assert before[3] == len(seed.DEMO_USERS) + len(seed.demo_officers())
+    staff = [*seed.DEMO_USERS, *seed.demo_officers()]
+    assert before[3] == len(staff) + len(seed.demo_heads(staff))
 
 
 @pytest.mark.django_db
 def test_every_demo_user_can_log_in(client):
-    for demo in [*seed.DEMO_USERS, *seed.demo_officers()]:
+    staff = [*seed.DEMO_USERS, *seed.demo_officers()]
+    for demo in [*staff, *seed.demo_heads(staff)]:
         assert client.login(username=demo.username, password=seed.DEMO_PASSWORD), (
             demo.username
         )

@@ -54,6 +54,10 @@ def _database_url(tmp_dir: Path) -> str:
     return f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
 
 
+# The live server's environment (its database), for ``live_shell``.
+LIVE_ENV: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
     if not os.path.exists(CHROMIUM):
@@ -73,6 +77,7 @@ def live_site(tmp_path_factory):
         "CELERY_BROKER_URL": "",
     }
     python = sys.executable
+    LIVE_ENV.update(env)
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
     log = open(tmp_dir / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
@@ -197,3 +202,22 @@ def assert_accessible():
         assert results.violations_count == 0, results.generate_report()
 
     return check
+
+
+@pytest.fixture
+def live_shell(live_site):
+    """Run Python in ``manage.py shell`` against the live server's database (to plant
+    what no page creates, such as risk flags); returns what it prints."""
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v0", "-c", code],
+            cwd=ROOT,
+            env=LIVE_ENV,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    return run

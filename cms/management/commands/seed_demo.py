@@ -71,7 +71,7 @@ class Command(BaseCommand):
         )
         base_url = options["base_url"]
         for user in users:
-            if user.entity:
+            if user.entity or user.heads:
                 continue
             where = "/admin/" if user.staff else "/cuenta/ingresar/"
             self.stdout.write(
@@ -81,10 +81,12 @@ class Command(BaseCommand):
 
     def _write_officers(self, users, base_url):
         """Officer logins grouped by entity: whoever works each queue."""
-        by_entity = {}
+        by_entity, heads = {}, {}
         for user in users:
             if user.entity:
                 by_entity.setdefault(user.entity, []).append(user)
+            if user.heads:
+                heads[user.heads] = user.username
         names = dict(
             Entity.objects.filter(code__in=by_entity).values_list("code", "name")
         )
@@ -96,4 +98,7 @@ class Command(BaseCommand):
             logins = ", ".join(
                 f"{u.username} ({u.first_name} {u.last_name})" for u in by_entity[code]
             )
+            if code in heads:
+                # The entity head sees only counts of open risk alerts on /admin/.
+                logins += f"; jefatura: {heads[code]}"
             self.stdout.write(f"  {code:<13} {names.get(code, '')[:60]:<60} {logins}")
