@@ -26,6 +26,10 @@ EXTEND = "case.prorrogar"
 REQUEST = "case.solicitar_informacion"
 
 
+def business_days(n: int) -> str:
+    return "1 día hábil" if n == 1 else f"{n} días hábiles"
+
+
 def local_date(moment: datetime.datetime) -> datetime.date:
     return calendar.to_bogota(moment).date()
 
@@ -120,7 +124,7 @@ def base(facts, event, sub: str, summary: str, evidence) -> Finding:
 def extension_after_expiry(facts, event, due_set_by, due, on) -> Finding:
     late = calendar.business_days_between(due, on)
     summary = (
-        f"El término se prorrogó el {on:%d/%m/%Y}, {late} días hábiles después de "
+        f"El término se prorrogó el {on:%d/%m/%Y}, {business_days(late)} después de "
         f"vencido (vencía el {due:%d/%m/%Y}). La prórroga solo cabe antes del "
         "vencimiento (Ley 1755 de 2015, art. 14, parágrafo)."
     )
@@ -154,7 +158,7 @@ def repeated_request(facts, filing, requests) -> Finding:
 
 def late_request(facts, filing, event, late, window) -> Finding:
     summary = (
-        f"Se pidió información al ciudadano {late} días hábiles después de la "
+        f"Se pidió información al ciudadano {business_days(late)} después de la "
         f"radicación; la Ley 1755 de 2015, art. 17, da {window} días hábiles para "
         "hacerlo."
     )
