@@ -116,9 +116,8 @@ def detect(group, thresholds):
 def finding(kind: str, value: str, window: list[Occurrence], count: int) -> Finding:
     first, last = window[0], window[-1]
     entities = {found.entity for found in window}
-    days = "{:%d/%m/%Y} al {:%d/%m/%Y}".format(
-        calendar.to_bogota(first.at), calendar.to_bogota(last.at)
-    )
+    since, until = calendar.to_bogota(first.at), calendar.to_bogota(last.at)
+    days = f"{since:%d/%m/%Y} al {until:%d/%m/%Y}"
     summary = (
         f"{KIND_LABELS.get(kind, kind)} ({shown(kind, value)}) aparece "
         f"detrás de {count} solicitantes distintos en {len(window)} casos, "

@@ -1,6 +1,5 @@
 import datetime
 
-from tests.oversight.procedure_overrides import override
 from tests.oversight.trail import START, Trail
 
 DAY = datetime.timedelta(days=1)
