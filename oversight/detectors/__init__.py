@@ -93,6 +93,8 @@ class Group(list):
     """A group's cases, knowing its key: a contact-point detector must know which
     point the group shares (its cases may share several)."""
 
+    __slots__ = ("key",)
+
     def __init__(self, key: tuple, members: Iterable[CaseFacts] = ()):
         super().__init__(members)
         self.key = key

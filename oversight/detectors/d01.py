@@ -85,6 +85,8 @@ def detect(group, thresholds):
     if kind == "ip" and value in thresholds.value(CODE, "shared_ips"):
         return
     max_applicants = int(thresholds.value(CODE, "max_applicants"))
+    if len(group) <= max_applicants:
+        return  # too few cases to hold too many applicants
     window = datetime.timedelta(days=int(thresholds.value(CODE, "window_days")))
     occurrences = sorted(
         (
