@@ -1,7 +1,8 @@
 """D5: a long idle period, then approval right after a third party's query.
 
-One case's events in order. A read (``case.viewed``, a document download) is not
-an act: it does not end an idle period. A view by a third party (neither the
+One case's events in order. A read (``case.viewed``, a document download), an
+action refused for a stale form or a citizen's report is not an act: it does not
+end an idle period. A view by a third party (neither the
 applicant, nor the officer holding the case at that moment, nor the one who later
 approves) that comes ``idle_business_days`` or more business days after the last
 act, followed by the approval within ``approval_within_hours``, is a flag: it may
@@ -14,7 +15,13 @@ from oversight.detectors import Detector, Finding
 from procedures import calendar
 
 CODE = "D5"
-READS = ("case.viewed", "case.document_downloaded")
+# Not acts on the case: reads, an action refused for a stale form, a citizen's report.
+NOT_ACTS = (
+    "case.viewed",
+    "case.document_downloaded",
+    "case.conflict",
+    "case.irregularity_reported",
+)
 APPROVAL = "case.aprobar"
 
 
@@ -49,7 +56,7 @@ def case_finding(facts, thresholds) -> Finding | None:
     for event in facts.events:
         if event.id == approval.id:
             break
-        if event.action in READS:
+        if event.action in NOT_ACTS:
             if event.action == "case.viewed" and last_act is not None:
                 idle = calendar.business_days_between(
                     local_date(last_act.at), local_date(event.at)

@@ -20,8 +20,9 @@ def plant(trail, *, idle=10, viewer="9", approver="7", approve_after=23):
     taken = trail.act(
         "R-1", "tomar", at=START + HOUR, officer="7", status="en_revision"
     )
-    # The holder's own look in between is a read, not an act.
+    # The holder's own look and a refused stale action in between are not acts.
     trail.event("R-1", "case.viewed", at=on_business_day(3), actor_id="7")
+    trail.event("R-1", "case.conflict", at=on_business_day(4), actor_id="7")
     view = trail.event("R-1", "case.viewed", at=on_business_day(idle), actor_id=viewer)
     approval = trail.act(
         "R-1",
