@@ -77,8 +77,11 @@ def occurrence(facts, kind: str, value: str) -> Occurrence | None:
 
 def detect(group, thresholds):
     key = getattr(group, "key", None)
-    if key is None or key[0] != "contact":
-        return
+    if key is None:
+        raise TypeError(
+            "D1 needs the contact point its group shares: pass detectors.Group "
+            "(as detectors.groups builds them), not a plain list"
+        )
     _scope, kind, value = key
     if kind not in thresholds.value(CODE, "kinds"):
         return
