@@ -58,6 +58,12 @@ class Detector:
 
 # Module names under oversight/detectors, one per detector (or per family).
 MODULES = (
+    "d01",
+    "d02",
+    "d03",
+    "d04",
+    "d05",
+    "d06",
     "d07",
     "d08",
     "d09",
@@ -98,12 +104,26 @@ def group_keys(scope: str, facts: CaseFacts) -> list[tuple]:
     raise ValueError(scope)
 
 
-def groups(scope: str, cases: Iterable[CaseFacts]) -> dict[tuple, list[CaseFacts]]:
+class Group(list):
+    """A group's cases, knowing its key: a contact-point detector must know which
+    point the group shares (its cases may share several)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple, members: Iterable[CaseFacts] = ()):
+        super().__init__(members)
+        self.key = key
+
+
+def groups(scope: str, cases: Iterable[CaseFacts]) -> dict[tuple, Group]:
     """Every group of ``scope`` with its cases, each group in filing order."""
-    grouped: dict[tuple, list[CaseFacts]] = {}
+    grouped: dict[tuple, Group] = {}
     for facts in cases:
         for key in group_keys(scope, facts):
-            grouped.setdefault(key, []).append(facts)
+            members = grouped.get(key)
+            if members is None:
+                members = grouped[key] = Group(key)
+            members.append(facts)
     for members in grouped.values():
         members.sort(key=lambda f: (f.filed_at is None, f.filed_at, f.chain_key))
     return grouped
