@@ -68,12 +68,17 @@ def flag_dispose(flag: RiskFlag, *, status: str, reason: str, actor) -> RiskFlag
         audit.record(
             action="risk.flag_disposed",
             subject_type="risk_flag",
-            subject_id=locked.key,
+            # The key can outgrow the trail's 64-character subject id; the pk cannot.
+            subject_id=locked.pk,
             chain_key="oversight",
             actor=actor,
             reason=reason,
             before={"status": old},
             after={"status": status, "reason": reason},
-            details={"detector": locked.detector, "entity": locked.entity_code},
+            details={
+                "key": locked.key,
+                "detector": locked.detector,
+                "entity": locked.entity_code,
+            },
         )
     return locked

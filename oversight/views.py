@@ -91,10 +91,15 @@ def _threshold_rows(flag) -> list[tuple[str, str]]:
     spec = thresholds.catalogue()["detectors"].get(flag.detector)
     if not spec:
         return []
+    catalogue = thresholds.catalogue()
+    names = catalogue.get("threshold_labels", {})
+    words = catalogue.get("value_labels", {})
     rows = []
     for name in spec.get("thresholds", {}):
         value = thresholds.value(flag.detector, name, procedure=flag.procedure_code)
         if isinstance(value, list):
-            value = ", ".join(str(v) for v in value if v != "") or "—"
-        rows.append((name, str(value)))
+            value = ", ".join(str(words.get(v, v)) for v in value if v != "") or "—"
+        else:
+            value = words.get(value, value)
+        rows.append((names.get(name, name), str(value)))
     return rows

@@ -3,6 +3,7 @@ trail, and the entity heads' counts, through the real admin views."""
 
 import datetime
 import itertools
+import json
 import uuid
 
 from django.contrib.auth.models import Group
@@ -197,7 +198,8 @@ def test_disposition_goes_on_the_trail_and_is_shown(auditor, demo_user):
     assert flag.status == RiskFlag.Status.REFERRED_PERSONERIA
     assert flag.disposed_by == demo_user("auditor")
     event = AuditEvent.objects.get(chain_key="oversight", action="risk.flag_disposed")
-    assert event.subject_id == flag.key
+    assert event.subject_id == str(flag.pk)
+    assert json.loads(event.body)["details"]["key"] == flag.key
     assert verify("oversight").ok
 
     html = auditor.get(url).content.decode()
