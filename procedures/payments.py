@@ -279,6 +279,12 @@ def approved_payment(*, owner, procedure, lock: bool = False):
     return payments.order_by("created_at").first()
 
 
+def cop_text(amount) -> str:
+    """An amount in pesos as the trail's facts record it: "6100", never "6100.00",
+    so that equal amounts compare equal as text."""
+    return format(Decimal(str(amount)).normalize(), "f")
+
+
 def payment_attach(payment, case, *, computed=None) -> None:
     """The approved payment is used by ``case`` (in the filing's transaction).
     ``computed``: the fee the server quotes now (the amount charged should be it)."""
@@ -302,7 +308,7 @@ def payment_attach(payment, case, *, computed=None) -> None:
         },
         details={
             "payment_account": payment.payer_account,
-            "computed": str(computed),
-            "charged": str(payment.amount),
+            "computed": cop_text(computed),
+            "charged": cop_text(payment.amount),
         },
     )

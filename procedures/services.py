@@ -23,6 +23,7 @@ from . import calendar, tasks, workflow
 from . import documents as case_pdfs
 from .enqueue import enqueue_on_commit
 from .models import Case, CaseDocument, Notification, RadicadoCounter
+from .payments import cop_text
 from .uploads import ValidatedUpload
 from .workflow import Status
 
@@ -253,8 +254,8 @@ def fee_facts(
     amounts in COP as strings, the exemption applied ("" or "ley_1780") and the
     recorded answers its conditions depend on."""
     facts = {
-        "computed": str(computed),
-        "charged": str(charged),
+        "computed": cop_text(computed),
+        "charged": cop_text(charged),
         "exemption": exemption,
     }
     if exemption_facts:

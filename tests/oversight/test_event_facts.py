@@ -6,6 +6,8 @@ import datetime
 import json
 import uuid
 
+from django.urls import reverse
+
 import pytest
 
 from accounts.matching import match_digests
@@ -160,7 +162,7 @@ def test_a_paid_filing_records_the_fee_and_the_payers_account(
     (filed,) = seen.by_action("case.filed")
     assert filed.details["fee"] == {
         "computed": "6100",
-        "charged": "6100.00",
+        "charged": "6100",
         "exemption": "",
     }
     (paid,) = seen.by_action("case.fee_paid")
@@ -168,7 +170,7 @@ def test_a_paid_filing_records_the_fee_and_the_payers_account(
     assert paid.details == {
         "payment_account": account,
         "computed": "6100",
-        "charged": "6100.00",
+        "charged": "6100",
     }
     assert ("payment_account", account) in facts.contact_points(seen)
 
@@ -191,3 +193,41 @@ def test_repeated_views_by_one_servant_within_minutes_are_recorded_once(
     settings.ACCESS_VIEW_DEDUP_MINUTES = 0
     services.case_viewed(case, user=officer)
     assert views.count() == 3
+
+
+def test_the_officer_records_a_priority_reason_from_the_case_page(
+    client, demo_user, rit_certificate
+):
+    officer = demo_user("funcionario_shd")
+    case = file_rit(
+        rit_certificate,
+        demo_user("ciudadano"),
+        datetime.datetime(2026, 3, 2, 10, 0, tzinfo=calendar.BOGOTA),
+    )
+    client.force_login(officer)
+    page = client.get(reverse("procedures_admin_case", args=[case.radicado]))
+    assert "Atención prioritaria (Ley 1755 de 2015, art. 20)" in page.content.decode()
+    url = reverse("procedures_admin_action", args=[case.radicado])
+    taken = client.post(
+        url, {"action": "tomar", "version": case.version, "priority_reason": ""}
+    )
+    assert taken.status_code == 302
+    case.refresh_from_db()
+    confirmation = client.post(url, {"action": "aprobar", "version": case.version})
+    assert 'name="priority_reason"' in confirmation.content.decode()
+    approved = client.post(
+        url,
+        {
+            "action": "aprobar",
+            "version": case.version,
+            "confirmar": "1",
+            "priority_reason": "orden_judicial",
+        },
+    )
+    assert approved.status_code == 302
+    seen = chain_facts(case)
+    assert seen.decision == "aprobar"
+    (taken_event,) = seen.by_action("case.tomar")
+    assert "priority_reason" not in taken_event.details
+    (approved_event,) = seen.by_action("case.aprobar")
+    assert approved_event.details["priority_reason"] == "orden_judicial"
