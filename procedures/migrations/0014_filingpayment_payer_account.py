@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procedures', '0013_case_requested_documents'),
+        ("procedures", "0013_case_requested_documents"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='filingpayment',
-            name='payer_account',
+            model_name="filingpayment",
+            name="payer_account",
             field=models.CharField(blank=True, max_length=40),
         ),
     ]
