@@ -10,9 +10,12 @@ Ley 1581 and Decreto 1377 art. 11). Field names stay readable: an auditor still 
 
 import base64
 import hashlib
+import hmac
 import json
 import os
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -186,3 +189,87 @@ def shred(subject: str, *, reason: str) -> bool:
             details={"key_id": row.key_id},
         )
     return True
+
+
+# --- match digests: equal points of contact, comparable without their values ---
+
+MATCH_PREFIX = "m1:"
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "hotmail.com",
+        "outlook.com",
+        "yahoo.com",
+        "yahoo.es",
+        "live.com",
+        "icloud.com",
+        "protonmail.com",
+    }
+)
+# Street words as people write them, to one spelling each: "Cl 45 # 12-30" and
+# "Calle 45 12 30" are the same door.
+_ADDRESS_WORDS = {
+    **dict.fromkeys(("calle", "cl", "cll"), "calle"),
+    **dict.fromkeys(("carrera", "cra", "kr", "kra", "cr"), "carrera"),
+    **dict.fromkeys(("avenida", "av"), "avenida"),
+    **dict.fromkeys(("diagonal", "dg"), "diagonal"),
+    **dict.fromkeys(("transversal", "tv"), "transversal"),
+    **dict.fromkeys(("no", "num"), ""),
+}
+
+
+def _unaccented(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _normalize_address(value: str) -> str:
+    # "Nº" / "N°" before the accents go (NFKD turns "º" into "o").
+    value = re.sub(r"(?i)\bn\s*[º°]", " ", value)
+    words = re.sub(r"[^a-z0-9]+", " ", _unaccented(value).lower())
+    mapped = (_ADDRESS_WORDS.get(word, word) for word in words.split())
+    return " ".join(word for word in mapped if word)
+
+
+def _normalize_email_domain(value: str) -> str:
+    domain = value.strip().lower().rpartition("@")[2]
+    return "" if domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+def _normalize_surname(value: str) -> str:
+    words = _unaccented(value).lower().split()
+    return words[0] if words else ""
+
+
+MATCH_NORMALIZERS = {
+    "email": lambda value: value.strip().lower(),
+    "email_domain": _normalize_email_domain,
+    "phone": lambda value: re.sub(r"\D", "", value)[-10:],
+    "document": lambda value: re.sub(r"[^0-9A-Za-z]", "", value).upper(),
+    "company": lambda value: re.sub(r"[^0-9A-Za-z]", "", value).upper(),
+    "surname": _normalize_surname,
+    "address": _normalize_address,
+    "payment_account": lambda value: re.sub(r"[^0-9A-Za-z]", "", value).upper(),
+}
+
+
+def _match_key() -> bytes:
+    # Domain separated from the key that wraps the subjects' keys: a digest never
+    # helps to open a sealed value, and the same value gives the same digest in
+    # every event.
+    return hmac.new(_master_key(), b"ventanilla-match-digest|v1", "sha256").digest()
+
+
+def match_normalize(kind: str, value) -> str:
+    return MATCH_NORMALIZERS[kind](str(value or ""))
+
+
+def match_digest(kind: str, value) -> str:
+    """A keyed digest of a normalized point of contact (docs/risk-events.md): equal
+    values give equal digests, and the trail holds no readable value. "" for an
+    empty value (or, for ``email_domain``, a public mail provider)."""
+    normalized = match_normalize(kind, value)
+    if not normalized:
+        return ""
+    mac = hmac.new(_match_key(), f"{kind}:{normalized}".encode(), "sha256")
+    return MATCH_PREFIX + mac.hexdigest()[:32]

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -459,6 +460,7 @@ def _item_file(item: ApplicationItem, *, now) -> None:
         filed_at=now,
         # The application tells of all the procedures it files in one e-mail.
         notify=False,
+        fee_facts=_item_fee_facts(item),
     )
     item.case = case
     item.state = ApplicationItem.State.FILED
@@ -474,6 +476,47 @@ def _item_file(item: ApplicationItem, *, now) -> None:
         radicado=item.application.radicado,
         after={"procedure": item.code, "case": case.radicado},
     )
+
+
+def _item_fee_facts(item: ApplicationItem) -> dict | None:
+    """The fee this item's filing was quoted, for its ``case.filed``: the amount the
+    breakdown shown at submit computed, the amount charged, and, when the Ley 1780
+    exemption was applied, the recorded answers its conditions read."""
+    application = item.application
+    lines = [
+        line
+        for line in (application.fees or {}).get("lines", [])
+        if line["code"] == item.code and line["collected_online"]
+    ]
+    if not lines:
+        return None
+    exempt_note = fees.tables()["ley_1780"]["exempt_note"]
+    exempt = any(line["note"] == exempt_note for line in lines)
+    return case_services.fee_facts(
+        computed=sum(Decimal(line["amount"]) for line in lines if line["amount"]),
+        charged=item.fee_due,
+        exemption="ley_1780" if exempt else "",
+        exemption_facts=_exemption_facts(application) if exempt else None,
+    )
+
+
+def _exemption_facts(application: Application) -> dict:
+    """The answers Ley 1780's conditions depend on, as fees.young_entrepreneur_exempt
+    reads them, on the day of the submission."""
+    answers = application.answers
+    facts = {
+        "kind": "natural" if answers.get("tipo") == "persona_natural" else "sociedad",
+        "employees": int(answers.get("num_empleados") or 0),
+        "assets_cop": str(
+            answers.get("activos") or answers.get("capital_pagado") or ""
+        ),
+    }
+    if answers.get("fecha_nacimiento"):
+        facts["age"] = fees.age_on(
+            datetime.date.fromisoformat(answers["fecha_nacimiento"]),
+            calendar.to_bogota(application.submitted_at).date(),
+        )
+    return facts
 
 
 READY = object()

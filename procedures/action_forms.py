@@ -191,6 +191,16 @@ def _requested_documents_fields(case: Case) -> dict:
     }
 
 
+def _priority_fields(case: Case) -> dict:
+    return {
+        "priority_reason": forms.ChoiceField(
+            label=_("Atención prioritaria (Ley 1755 de 2015, art. 20)"),
+            required=False,
+            choices=[("", _("Ninguna"))] + list(workflow.PriorityReason.choices),
+        )
+    }
+
+
 # The fields each input adds to the form. The citizen's documents come with the
 # answer on "Mis trámites", not from this form.
 INPUT_FIELDS = {
@@ -232,6 +242,8 @@ class ActionForm(forms.Form):
         for input_ in Input:
             if input_ in inputs and input_ in INPUT_FIELDS:
                 self.fields.update(INPUT_FIELDS[input_](case))
+        if self.action in workflow.PRIORITY_ACTIONS:
+            self.fields.update(_priority_fields(case))
 
     @property
     def label(self) -> str:
@@ -254,8 +266,10 @@ class ActionForm(forms.Form):
         return bool(self.transition and self.transition.needs_confirmation)
 
     # Given on the confirmation page, beside the preview of the generated
-    # document: a file cannot travel through that page's hidden fields.
-    CONFIRMATION_FIELDS = ("act", "act_public")
+    # document: a file cannot travel through that page's hidden fields. The
+    # priority reason is asked there too (or beside the one-click button of
+    # "Tomar"), so that it adds no step of its own.
+    CONFIRMATION_FIELDS = ("act", "act_public", "priority_reason")
 
     def step_fields(self) -> list:
         return [
@@ -336,6 +350,8 @@ class ActionForm(forms.Form):
             given["act_public"] = bool(data.get("act_public"))
         if "other_documents" in self.fields:
             given["requested_documents"] = data.get("requested_documents") or []
+        if data.get("priority_reason"):
+            given["priority_reason"] = data["priority_reason"]
         return given
 
 

@@ -418,6 +418,9 @@ class FilingPayment(models.Model):
         max_length=12, choices=Status.choices, default=Status.PENDING
     )
     provider_transaction = models.CharField(max_length=80, blank=True)
+    # audit.personal.match_digest("payment_account", ...) of the account the
+    # provider says paid: the risk detectors compare it, nobody reads it.
+    payer_account = models.CharField(max_length=40, blank=True)
     case = models.OneToOneField(
         Case,
         on_delete=models.PROTECT,

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 import audit
+from audit.personal import match_digest
 from catalog import fees
 
 from .workflow import Role
@@ -45,6 +46,9 @@ class Notice:
     amount: Decimal
     currency: str
     transaction: str
+    # The account the payer paid from as the provider reports it (PSE: the payer's
+    # document or bank account); kept only as a match digest.
+    payer_account: str = ""
 
 
 APPROVED, REJECTED, PENDING = "aprobado", "rechazado", "pendiente"
@@ -64,9 +68,10 @@ class SandboxPSE:
             "formalization.payments.sandbox", body, algorithm="sha256"
         ).hexdigest()
 
-    def notice_body(self, payment, *, approved: bool) -> bytes:
+    def notice_body(self, payment, *, approved: bool, payer_account: str = "") -> bytes:
         return json.dumps(
             {
+                "payer_account": payer_account,
                 "event_id": str(uuid.uuid4()),
                 "reference": str(payment.reference),
                 "status": "APPROVED" if approved else "REJECTED",
@@ -92,6 +97,7 @@ class SandboxPSE:
                 amount=Decimal(str(data["amount"])),
                 currency=str(data["currency"]),
                 transaction=str(data.get("transaction", ""))[:80],
+                payer_account=str(data.get("payer_account") or "")[:80],
             )
         except (ValueError, KeyError, TypeError, InvalidOperation) as error:
             raise InvalidNotice("aviso mal formado") from error
@@ -235,7 +241,11 @@ def notice_apply(payment, notice: Notice, *, notice_model, event: dict):
         return False, False
     payment.status = notice.status
     payment.provider_transaction = notice.transaction
-    payment.save(update_fields=["status", "provider_transaction", "updated_at"])
+    fields = ["status", "provider_transaction", "updated_at"]
+    if hasattr(payment, "payer_account"):
+        payment.payer_account = match_digest("payment_account", notice.payer_account)
+        fields.append("payer_account")
+    payment.save(update_fields=fields)
     audit.record(
         action=f"payment.{notice.status}",
         before={"status": PENDING},
@@ -269,8 +279,17 @@ def approved_payment(*, owner, procedure, lock: bool = False):
     return payments.order_by("created_at").first()
 
 
-def payment_attach(payment, case) -> None:
-    """The approved payment is used by ``case`` (in the filing's transaction)."""
+def cop_text(amount) -> str:
+    """An amount in pesos as the trail's facts record it: "6100", never "6100.00",
+    so that equal amounts compare equal as text."""
+    return format(Decimal(str(amount)).normalize(), "f")
+
+
+def payment_attach(payment, case, *, computed=None) -> None:
+    """The approved payment is used by ``case`` (in the filing's transaction).
+    ``computed``: the fee the server quotes now (the amount charged should be it)."""
+    if computed is None:
+        computed = fees.quote(case.procedure).amount
     payment.case = case
     payment.save(update_fields=["case", "updated_at"])
     audit.record(
@@ -286,5 +305,10 @@ def payment_attach(payment, case) -> None:
             "amount": str(payment.amount),
             "year": payment.year,
             "transaction": payment.provider_transaction,
+        },
+        details={
+            "payment_account": payment.payer_account,
+            "computed": cop_text(computed),
+            "charged": cop_text(payment.amount),
         },
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 import audit
+from accounts.matching import match_digests
 from audit.chain import canonical_json
 from audit.personal import subject_of
 
@@ -29,6 +30,7 @@ from .models import (
     RadicadoCounter,
     ReportCounter,
 )
+from .payments import cop_text
 from .uploads import ValidatedUpload
 from .workflow import Status
 
@@ -161,12 +163,15 @@ def case_file(
     submission_token,
     filed_at: datetime.datetime | None = None,
     notify: bool = True,
+    fee_facts: dict | None = None,
 ) -> tuple[Case, bool]:
     """File ``procedure`` for ``applicant``: a case with a radicado and a due date.
 
     Idempotent per ``submission_token``: a repeated submission returns the case it
     already filed and ``False``. ``notify=False`` leaves the citizen's e-mail to the
     caller, which files several cases at once and tells of them in one e-mail.
+    ``fee_facts``: the fee the filing was quoted, recorded for the risk detectors
+    (``fee_facts()``; docs/risk-events.md).
     """
     existing = Case.objects.filter(
         submission_token=submission_token, applicant=applicant
@@ -207,6 +212,7 @@ def case_file(
                         "revision": case.procedure_revision_id,
                         "answers": _answers_digest(answers),
                         "privacy_notice": case.privacy_notice_version,
+                        **_filing_facts(case, procedure, fee_facts),
                     },
                 }
             )
@@ -227,6 +233,43 @@ def case_file(
             submission_token=submission_token, applicant=applicant
         ), False
     return case, True
+
+
+def _filing_facts(case: Case, procedure, fee: dict | None = None) -> dict:
+    """What the risk detectors need to know of a new case (docs/risk-events.md):
+    who, where, under which term and requirements, and the applicant's contact
+    points as digests."""
+    from .forms import form_definition
+
+    facts = {
+        "entity": procedure.entity.code,
+        "applicant": subject_of(case.applicant_id),
+        "term_days": case.term_days,
+        "calendar_days": case.calendar_days,
+        # The names the officer's "Documentos del trámite" checkboxes use
+        # (action_forms.procedure_documents), from the page as filed.
+        "requirements": [spec["name"] for spec in form_definition(procedure)[1]],
+        "contact": match_digests(case.applicant),
+    }
+    if fee:
+        facts["fee"] = fee
+    return facts
+
+
+def fee_facts(
+    *, computed, charged, exemption: str = "", exemption_facts: dict | None = None
+) -> dict:
+    """The fee a filing was quoted, as ``case_file(fee_facts=...)`` records it:
+    amounts in COP as strings, the exemption applied ("" or "ley_1780") and the
+    recorded answers its conditions depend on."""
+    facts = {
+        "computed": cop_text(computed),
+        "charged": cop_text(charged),
+        "exemption": exemption,
+    }
+    if exemption_facts:
+        facts["exemption_facts"] = exemption_facts
+    return facts
 
 
 def _store_documents(
@@ -290,8 +333,10 @@ def document_open(document: CaseDocument, *, user) -> None:
 
 
 def case_viewed(case: Case, *, user) -> None:
-    """Staff looking at a case is recorded (personal data); applicants' own views are not."""
-    if user != case.applicant:
+    """Staff looking at a case is recorded (personal data); applicants' own views are
+    not. Repeated views by the same person within ``ACCESS_VIEW_DEDUP_MINUTES`` are
+    recorded once, so the citizen's access history is not flooded."""
+    if user != case.applicant and not _viewed_recently(case, user):
         audit.record(
             action="case.viewed",
             subject_type="case",
@@ -300,6 +345,24 @@ def case_viewed(case: Case, *, user) -> None:
             actor=user,
             radicado=case.radicado,
         )
+
+
+def _viewed_recently(case: Case, user) -> bool:
+    """Whether ``user``'s last recorded view of ``case`` is recent: one query on the
+    case's chain (indexed by chain and sequence), right on every worker."""
+    from audit.chain import parse_time
+    from audit.models import AuditEvent
+
+    last = (
+        AuditEvent.objects.filter(
+            chain_key=case.audit_chain, action="case.viewed", actor_id=str(user.pk)
+        )
+        .order_by("-seq")
+        .values_list("recorded_at", flat=True)
+        .first()
+    )
+    window = datetime.timedelta(minutes=settings.ACCESS_VIEW_DEDUP_MINUTES)
+    return last is not None and parse_time(last) > timezone.now() - window
 
 
 class CaseConflict(Exception):
@@ -350,6 +413,7 @@ def case_act(
     act: ValidatedUpload | None = None,
     act_public: bool = False,
     requested_documents: list[dict] = (),
+    priority_reason: str = "",
     today: datetime.date | None = None,
 ) -> Case:
     """Apply one workflow action to a case, under a row lock and a version check.
@@ -357,6 +421,8 @@ def case_act(
     ``remit_to`` is the competent entity's procedure page for ``remitir``;
     ``requested_documents`` what ``solicitar_informacion`` asks the citizen to attach;
     ``assignee`` (a user or its id) must be an active officer of the case's entity.
+    ``priority_reason``: why this case is attended before older ones (a
+    ``PRIORITY_REASONS`` code, Ley 1755 art. 20), recorded on the act.
     ``act`` is the decision as the entity signed it (a validated PDF): it becomes the
     output document instead of the generated one, with its own verification code.
     Raises Case.DoesNotExist when the actor may not see the case, CaseConflict when
@@ -364,6 +430,11 @@ def case_act(
     """
     today = today or calendar.to_bogota(timezone.now()).date()
     action = workflow.Action(action)
+    if priority_reason and priority_reason not in workflow.PriorityReason.values:
+        raise workflow.TransitionError(
+            gettext("Elija un motivo de atención prioritaria de la lista."),
+            action=action,
+        )
     with transaction.atomic():
         case = (
             Case.objects.visible_to(actor)
@@ -387,6 +458,7 @@ def case_act(
                 act=act,
                 act_public=act_public,
                 requested_documents=requested_documents,
+                priority_reason=priority_reason,
                 today=today,
             )
     if conflict:
@@ -546,16 +618,31 @@ def _audit_act(
     audit.record_many(events)
 
 
-def _act_details(act: workflow.Act, target: Case | None) -> dict | None:
+def _act_details(act: workflow.Act, target: Case | None) -> dict:
+    """The act's facts for the risk detectors (docs/risk-events.md): where it
+    happened, who holds the case after it, the acting officer's own contact
+    digests (to compare with the applicant's) and any recorded priority."""
+    case = act.case
+    details = {
+        "entity": case.entity.code,
+        "procedure": case.procedure.code,
+        "assigned_to_id": str(case.assigned_to_id or ""),
+    }
+    if act.action == workflow.Action.TAKE:
+        details["self_assigned"] = True
+    if act.role == workflow.Role.OFFICER:
+        details["actor_match"] = match_digests(act.actor)
+    if act.priority_reason:
+        details["priority_reason"] = act.priority_reason
     if target is not None:
-        return {
+        details |= {
             "remitted_to": target.radicado,
-            "entity": target.entity.code,
-            "procedure": target.procedure.code,
+            "remitted_to_entity": target.entity.code,
+            "remitted_to_procedure": target.procedure.code,
         }
     if act.requested_documents:
-        return {"requested_documents": [s["name"] for s in act.requested_documents]}
-    return None
+        details["requested_documents"] = [s["name"] for s in act.requested_documents]
+    return details
 
 
 # The citizen's e-mail subject per notice (the row names the notice). Only a
@@ -773,6 +860,7 @@ def _receive_remission(case: Case, *, procedure, actor) -> Case:
             "revision": target.procedure_revision_id,
             "answers": _answers_digest(target.answers),
             "documents": copied,
+            **_filing_facts(target, procedure),
         },
     )
     enqueue_on_commit(tasks.render_acknowledgement, target.pk)

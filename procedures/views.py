@@ -110,9 +110,14 @@ def _file(request, procedure, form, fee):
             answers=form.answers(),
             documents=form.validated_documents,
             submission_token=form.cleaned_data["submission_token"],
+            fee_facts=(
+                services.fee_facts(computed=fee.amount, charged=paid.amount)
+                if paid is not None
+                else None
+            ),
         )
         if created and paid is not None:
-            payments.payment_attach(paid, case)
+            payments.payment_attach(paid, case, computed=fee.amount)
         drafts.draft_discard(owner=request.user, procedure=procedure)
     return case
 
@@ -149,7 +154,9 @@ def sandbox_bank(request, reference):
     if request.method == "POST" and payment.status == payments.PENDING:
         provider = payments.provider(payment.provider)
         body = provider.notice_body(
-            payment, approved=request.POST.get("decision") == "aprobar"
+            payment,
+            approved=request.POST.get("decision") == "aprobar",
+            payer_account=request.POST.get("payer_account", "")[:40],
         )
         # What PSE does server to server; the notice takes the same path as a webhook.
         payments.filing_payment_notice(payment.provider, body, provider.sign(body))

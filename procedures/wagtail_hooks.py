@@ -56,6 +56,22 @@ def register_case_labels(labels):
             "category": _("Tipo de irregularidad"),
             "report_radicado": _("Radicado del reporte"),
             "text": _("Relato"),
+            # The facts the risk detectors read (docs/risk-events.md).
+            "entity": _("Entidad"),
+            "applicant": _("Solicitante (titular de los datos)"),
+            "term_days": _("Término legal (días)"),
+            "calendar_days": _("Término en días calendario"),
+            "requirements": _("Requisitos publicados"),
+            "contact": _("Digestos de contacto del solicitante"),
+            "fee": _("Valor liquidado"),
+            "assigned_to_id": _("Asignado a (id)"),
+            "self_assigned": _("Se asignó a sí mismo"),
+            "actor_match": _("Digestos de contacto del funcionario"),
+            "priority_reason": _("Motivo de atención prioritaria"),
+            "remitted_to": _("Remitido a"),
+            "remitted_to_entity": _("Entidad competente"),
+            "remitted_to_procedure": _("Trámite en la entidad competente"),
+            "requested_documents": _("Documentos solicitados"),
         }
     )
 
@@ -79,6 +95,9 @@ def register_payment_labels(labels):
             "amount": _("Valor"),
             "reference": _("Referencia"),
             "transaction": _("Transacción"),
+            "payment_account": _("Digesto de la cuenta pagadora"),
+            "computed": _("Valor calculado"),
+            "charged": _("Valor cobrado"),
         }
     )
 

@@ -91,6 +91,30 @@ class Action(TextChoices):
     ASSIGN = "asignar", _("Asignar")
 
 
+class PriorityReason(TextChoices):
+    """Why an officer attends a case before older ones: the preferential attention
+    of Ley 1755 de 2015 art. 20 (and Ley 1437 art. 5 num. 6), or a court order.
+    Recorded on the act, so that the risk detectors do not read it as a jump."""
+
+    FUNDAMENTAL_RIGHT = (
+        "derecho_fundamental",
+        _("Derecho fundamental en riesgo o peligro inminente (art. 20)"),
+    )
+    JOURNALIST = "periodista", _("Solicitud de un periodista (art. 20)")
+    SPECIAL_PROTECTION = (
+        "sujeto_especial",
+        _(
+            "Menor de edad, persona en situación de discapacidad, adulto mayor o "
+            "mujer gestante (art. 20 y Ley 1437 de 2011, art. 5 num. 6)"
+        ),
+    )
+    COURT_ORDER = "orden_judicial", _("Orden judicial")
+
+
+# The actions on which an officer may record a priority reason.
+PRIORITY_ACTIONS = (Action.TAKE, Action.APPROVE, Action.REJECT)
+
+
 class Role(TextChoices):
     APPLICANT = "solicitante", _("Solicitante")
     OFFICER = "funcionario", _("Funcionario")
@@ -159,6 +183,8 @@ class Act:
     act_public: bool = False
     # [{"name": ..., "formats": [...], "max_size_mb": ...}], as Case.requested_documents.
     requested_documents: Sequence = ()
+    # Why the case is attended first (a PRIORITY_REASONS code), or "".
+    priority_reason: str = ""
 
 
 # Guards: one rule each, read from the case and the inputs; a refusal raises

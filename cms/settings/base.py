@@ -128,6 +128,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the login throttle's counters are shared by every gunicorn worker; ``migrate``
 # creates the table (cms/apps.py).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://django_cache")}
+# A servant's repeated views of one case within these minutes are recorded once.
+ACCESS_VIEW_DEDUP_MINUTES = env.int("ACCESS_VIEW_DEDUP_MINUTES", default=5)
 # Seconds an anonymous page stays cached; publishing invalidates earlier.
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=300)
 # New entries per such period at most (pages x languages x catalog queries).

@@ -97,11 +97,16 @@ def test_remission_is_audited_on_both_chains(
     assert remitted["action"] == "case.remitir"
     assert remitted["reason"] == REASON
     assert remitted["details"]["remitted_to"] == target.radicado
-    assert remitted["details"]["entity"] == procedure.entity.code
+    assert remitted["details"]["remitted_to_entity"] == procedure.entity.code
+    # The case's own entity and procedure, as on every act (docs/risk-events.md).
+    assert remitted["details"]["entity"] == case.entity.code
+    assert remitted["details"]["procedure"] == case.procedure.code
     assert remitted["after"]["status"] == "remitido"
     received = events(target)
     assert [e["action"] for e in received][0] == "case.received_by_remission"
     assert received[0]["details"]["remitted_from"] == case.radicado
+    assert received[0]["details"]["entity"] == procedure.entity.code
+    assert received[0]["details"]["applicant"] == f"user:{case.applicant_id}"
     assert received[0]["actor_username"] == "funcionario_shd"
     assert received[0]["details"]["documents"][0]["digest"].startswith("sha256:")
 
