@@ -6,7 +6,7 @@ end an idle period. A view by a third party (neither the
 applicant, nor the officer holding the case at that moment, nor the one who later
 approves) that comes ``idle_business_days`` or more business days after the last
 act, followed by the approval within ``approval_within_hours``, is a flag: it may
-be a status query that was really a push (domain.md §4.4, leg presión).
+be a status query that was really a push (docs/domain.md §4.4, leg presión).
 """
 
 import datetime

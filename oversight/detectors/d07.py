@@ -3,7 +3,7 @@
 Self-assignment (``case.tomar``) lets an officer choose whom to serve. Taking the
 same applicant's cases again and again, or the cases of different applicants who
 share one e-mail, phone or payment account (an intermediary), is a lead for a
-captured officer (domain.md §4.4, leg "oportunidad").
+captured officer (docs/domain.md §4.4, leg "oportunidad").
 """
 
 import datetime

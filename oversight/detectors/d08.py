@@ -4,7 +4,7 @@ Per calendar quarter (of the decision, Bogotá time), on one procedure of one
 entity, each officer's approvals and rejections are compared with everyone else's
 by a chi-square test of the 2×2 table with Yates' correction. A small p alone is
 not enough: the difference must also be large and both sides must have decided
-enough cases (domain.md §4.4, leg "oportunidad").
+enough cases (docs/domain.md §4.4, leg "oportunidad").
 """
 
 import math

@@ -2,7 +2,7 @@
 
 Only requirements registered in the SUIT may be demanded (Decreto Ley 2106 de 2019);
 asking for anything else is a classic way to stall a case or to invite a payment
-(domain.md §4.4, leg "oportunidad"). The published names are on the filing
+(docs/domain.md §4.4, leg "oportunidad"). The published names are on the filing
 (``requirements``); the asked ones on ``case.solicitar_informacion``.
 """
 

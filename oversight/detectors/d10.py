@@ -3,7 +3,7 @@
 The platform computes every fee it quotes; the filing records the computed and the
 charged amount, and the payment records them again. A difference, or a Ley 1780
 exemption whose recorded facts do not meet the law's conditions, is a lead for fee
-manipulation (domain.md §4.4, leg "oportunidad"). The conditions are
+manipulation (docs/domain.md §4.4, leg "oportunidad"). The conditions are
 formalization's (``fees.young_entrepreneur_exempt``): one definition of the rule.
 """
 

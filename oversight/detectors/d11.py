@@ -2,7 +2,7 @@
 
 Whoever files a case must not decide it; and on high-stakes procedures (technical
 concepts on fire safety, health, risk) the officer who took the case must not
-approve it alone (domain.md §4.4, leg "responsabilidad"). The procedures that
+approve it alone (docs/domain.md §4.4, leg "responsabilidad"). The procedures that
 need four eyes are data (``four_eyes_procedures``).
 """
 

@@ -3,7 +3,7 @@
 A decided case is closed: a document uploaded, a field edited or a new act after
 the decision rewrites what was decided. A decision taken at night, on a holiday or
 from a network the officer never uses is a lead for a decision taken for someone,
-or with someone else's session (domain.md §4.4, leg "responsabilidad"). The
+or with someone else's session (docs/domain.md §4.4, leg "responsabilidad"). The
 chain-break part of D12 is the scan engine's (it needs the verifier, not facts).
 """
 

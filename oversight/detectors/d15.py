@@ -1,6 +1,6 @@
 """D15: the citizen reported an irregularity on their case.
 
-Every report is a flag for priority review (domain.md §4.4, leg "presión"). The
+Every report is a flag for priority review (docs/domain.md §4.4, leg "presión"). The
 report's text is sealed under the citizen's key; the flag shows only its category.
 It is hidden from the officer who held the case when the citizen reported.
 """

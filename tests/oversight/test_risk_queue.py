@@ -181,7 +181,7 @@ def test_flag_page_explains_the_pattern_and_shows_its_evidence(auditor, rit_case
     assert "Decisión inusualmente rápida" in html
     assert "Oportunidad" in html  # the leg of the triangle
     assert "mucho más rápido de lo usual" in html  # the YAML's explanation
-    assert "max_fraction_of_median" in html and "0.25" in html
+    assert "Fracción máxima de la mediana del trámite" in html and "0.25" in html
     assert "Certificación" in html  # the procedure's name, not only its code
     assert f'href="/admin/auditoria/cadena/case:{rit_case.radicado}/' in html
     assert f'href="/admin/casos/{rit_case.radicado}/"' in html
