@@ -106,7 +106,9 @@ def _citizens() -> list:
             defaults={
                 "first_name": first,
                 "last_name": f"{last} {rng.choice(LAST_NAMES)}",
-                "email": f"historico_{number:03d}@demo.ventanilla.bogota.gov.co",
+                # A reserved domain (RFC 2606), not the staff's: a citizen sharing the
+                # officers' mail domain and surname is a conflict-of-interest lead (D6).
+                "email": f"historico_{number:03d}@example.com",
             },
         )
         if created:
@@ -192,6 +194,10 @@ class _Walk:
         moment = _moment(max(day, case.received_on), self.rng)
         if case.pk in self.last:
             moment = max(moment, self.last[case.pk] + datetime.timedelta(minutes=7))
+        if actor != case.applicant and not calendar.is_business_day(moment.date()):
+            # A citizen may answer on a Saturday; officers act on business days
+            # (a decision on a non-business day is a risk lead, D12).
+            moment = _moment(calendar.next_business_day(moment.date()), self.rng)
         if moment.date() >= self.today:
             return False
         self.last[case.pk] = moment

@@ -630,6 +630,8 @@ def _act_details(act: workflow.Act, target: Case | None) -> dict:
     }
     if act.action == workflow.Action.TAKE:
         details["self_assigned"] = True
+        # Taking a case is a choice only where colleagues could have taken it (D7).
+        details["entity_officers"] = entity_officers(case).count()
     if act.role == workflow.Role.OFFICER:
         details["actor_match"] = match_digests(act.actor)
     if act.priority_reason:

@@ -47,7 +47,13 @@ def _take_and_points(facts: CaseFacts, officer: str, kinds: set[str]):
         if digest and kind in kinds
     }
     for event in facts.events:
-        if take is None and event.action == "case.tomar" and event.actor_id == officer:
+        if (
+            take is None
+            and event.action == "case.tomar"
+            and event.actor_id == officer
+            # The only officer of an entity takes every case: no choice, no lead.
+            and event.details.get("entity_officers", 2) >= 2
+        ):
             take = event
         elif event.action == "case.fee_paid" and event.details.get("payment_account"):
             points.add(("payment_account", event.details["payment_account"]))

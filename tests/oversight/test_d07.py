@@ -7,10 +7,16 @@ DAY = datetime.timedelta(days=1)
 EMAIL = "m1:" + "a" * 32
 
 
-def take(trail, radicado, *, at, officer="7", applicant="user:1", contact=None):
+def take(
+    trail, radicado, *, at, officer="7", applicant="user:1", contact=None, colleagues=3
+):
     trail.file(radicado, at=at, applicant=applicant, contact=contact)
     return trail.act(
-        radicado, "tomar", at=at + datetime.timedelta(hours=2), officer=officer
+        radicado,
+        "tomar",
+        at=at + datetime.timedelta(hours=2),
+        officer=officer,
+        details={"entity_officers": colleagues},
     )
 
 
@@ -86,3 +92,11 @@ def test_a_group_with_its_key_is_judged_for_that_officer_only():
 
     assert [f.officer for f in found[("officer", "7")]] == ["7"]
     assert found[("officer", "9")] == []
+
+
+def test_the_only_officer_of_an_entity_taking_every_case_is_no_flag():
+    trail = Trail()
+    for n in range(4):
+        take(trail, f"R{n}", at=START + n * 10 * DAY, colleagues=1)
+
+    assert trail.findings("D7") == []
