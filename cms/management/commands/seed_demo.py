@@ -8,6 +8,7 @@ from catalog.seed import load_catalog
 from cms import seed
 from cms.seed_applications import seed_applications
 from cms.seed_history import seed_history
+from cms.seed_risk import seed_risk_patterns
 
 
 class Command(BaseCommand):
@@ -65,6 +66,15 @@ class Command(BaseCommand):
                 f"Solicitudes de formalización: {len(filed)} nuevas en "
                 f"{time.monotonic() - started:.0f} s "
                 f"({', '.join(f'{plot} {radicado}' for plot, radicado in filed.items())})."
+            )
+            planted = seed_risk_patterns()
+            self.stdout.write(
+                "Patrones de riesgo sembrados a propósito: "
+                + "; ".join(
+                    f"{code} {', '.join(radicados)}"
+                    for code, radicados in planted.items()
+                )
+                + "."
             )
         self.stdout.write(
             f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"
