@@ -382,7 +382,7 @@ CASE_COLUMNS = [
 ]
 
 
-def rebuild_projection(cases: dict[str, CaseFacts], links: dict[str, Link]) -> None:
+def rebuild_projection(cases: dict[str, CaseFacts], links: dict[str, Link], keys_of):
     models = (ScannedCase, ScannedContact, ScannedOfficer, ScannedChain)
     if connection.vendor == "postgresql":
         tables = ", ".join(model._meta.db_table for model in models)
@@ -392,12 +392,14 @@ def rebuild_projection(cases: dict[str, CaseFacts], links: dict[str, Link]) -> N
         for model in models:
             model.objects.all().delete()
     case_rows, contact_rows, officer_rows = [], [], []
-    for facts in cases.values():
-        case = case_row(facts)
-        case_rows.append(tuple(getattr(case, name) for name in CASE_COLUMNS))
-        contacts, officers = member_rows(facts)
-        contact_rows += [(c.kind, c.value, c.chain_key, c.filed_at) for c in contacts]
-        officer_rows += [(o.officer, o.chain_key) for o in officers]
+    for chain_key, f in cases.items():
+        case_rows.append(
+            (chain_key, f.radicado, f.entity, f.procedure, f.applicant, f.filed_at)
+            + (f.decided_at, f.decided_by, f.assigned_to)
+        )
+        keys = keys_of[chain_key]
+        contact_rows += [(k, v, chain_key, f.filed_at) for _s, k, v in keys["contact"]]
+        officer_rows += [(officer, chain_key) for _s, officer in keys["officer"]]
     copy_rows(ScannedCase, CASE_COLUMNS, case_rows)
     copy_rows(ScannedContact, ["kind", "value", "chain_key", "filed_at"], contact_rows)
     copy_rows(ScannedOfficer, ["officer", "chain_key"], officer_rows)
@@ -445,12 +447,27 @@ def compute_all(progress: Callable[[int, float], None] | None = None):
             apply(facts, body, pk)
         if progress and count % 100_000 == 0:
             progress(count, time.perf_counter() - started)
+    keys_of = {key: case_group_keys(facts) for key, facts in cases.items()}
     for scope, scope_detectors in by_scope().items():
         if scope_detectors:
-            found.update(
-                run_groups(scope_detectors, detectors.groups(scope, cases.values()))
-            )
-    return cases, links, found, pks, read_at
+            found.update(run_groups(scope_detectors, grouped(scope, cases, keys_of)))
+    return cases, links, found, pks, read_at, keys_of
+
+
+def case_group_keys(facts: CaseFacts) -> dict[str, list[tuple]]:
+    """Every group of every scope the case belongs to (computed once per case)."""
+    return {scope: detectors.group_keys(scope, facts) for scope in detectors.SCOPES}
+
+
+def grouped(scope, cases: dict[str, CaseFacts], keys_of) -> dict[tuple, list]:
+    """``detectors.groups(scope, cases)``, from the keys already computed."""
+    groups: dict[tuple, list[CaseFacts]] = {}
+    for chain_key, facts in cases.items():
+        for key in keys_of[chain_key][scope]:
+            groups.setdefault(key, []).append(facts)
+    for members in groups.values():
+        members.sort(key=filing_order)
+    return groups
 
 
 def full(progress=None) -> Result:
@@ -458,8 +475,8 @@ def full(progress=None) -> Result:
     started, result = time.perf_counter(), Result()
     with transaction.atomic():
         position = locked_position()
-        cases, links, found, pks, read_at = compute_all(progress)
-        rebuild_projection(cases, links)
+        cases, links, found, pks, read_at, keys_of = compute_all(progress)
+        rebuild_projection(cases, links, keys_of)
         reconcile(found, result, every=True)
         position.last_event_id = settled(0, pks, read_at)
         position.save()
@@ -473,7 +490,7 @@ def compare(progress=None) -> Result:
     """Recompute in memory and list how the stored active flags differ."""
     started, result = time.perf_counter(), Result()
     with transaction.atomic():
-        cases, _links, found, pks, _read_at = compute_all(progress)
+        cases, _links, found, pks, _read_at, _keys = compute_all(progress)
         flags = wanted(found)
         result.differences = differences(flags)
     result.events, result.cases, result.findings = len(pks), len(cases), len(flags)
@@ -524,18 +541,30 @@ def stored_group_keys(chain_keys: list[str]) -> set[tuple]:
     return keys
 
 
-def members_of(key: tuple) -> list[str]:
-    scope = key[0]
-    if scope == "case":
-        return [key[1]]
-    if scope == "procedure":
-        rows = ScannedCase.objects.filter(entity=key[1], procedure=key[2])
-        return list(rows.values_list("chain_key", flat=True))
-    if scope == "contact":
-        rows = ScannedContact.objects.filter(kind=key[1], value=key[2])
-        return list(rows.values_list("chain_key", flat=True))
-    rows = ScannedOfficer.objects.filter(officer=key[1])
-    return list(rows.values_list("chain_key", flat=True))
+def members_of(keys: Iterable[tuple]) -> dict[tuple, list[str]]:
+    """The chain keys of each group, from the projection: one query per scope."""
+    keys = set(keys)
+    members: dict[tuple, list[str]] = {key: [] for key in keys}
+    for key in keys:
+        if key[0] == "case":
+            members[key].append(key[1])
+    queries = (
+        ("procedure", ScannedCase, "procedure", ("entity", "procedure")),
+        ("contact", ScannedContact, "value", ("kind", "value")),
+        ("officer", ScannedOfficer, "officer", ("officer",)),
+    )
+    for scope, model, column, fields in queries:
+        wanted_keys = {key for key in keys if key[0] == scope}
+        values = sorted({key[-1] for key in wanted_keys})
+        for start in range(0, len(values), IN_CHUNK):
+            rows = model.objects.filter(
+                **{f"{column}__in": values[start : start + IN_CHUNK]}
+            ).values_list(*fields, "chain_key")
+            for *parts, chain_key in rows:
+                key = (scope, *parts)
+                if key in wanted_keys:
+                    members[key].append(chain_key)
+    return members
 
 
 def save_projection(touched: dict[str, CaseFacts]) -> None:
@@ -640,7 +669,7 @@ def incremental(batch_size: int = BATCH_SIZE) -> Result:
             save_projection(touched)
             wanted_scopes = {s for s, d in scoped.items() if d}
             affected = {key for key in affected if key[0] in wanted_scopes}
-            members = {key: members_of(key) for key in affected}
+            members = members_of(affected)
             needed = {k for keys in members.values() for k in keys} - set(touched)
             cases = {**load_cases(needed, up_to), **touched}
             grouped_found: dict[str, list] = {}
