@@ -144,28 +144,32 @@ def open_transactions_before(moment) -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def db_now():
-    if connection.vendor != "postgresql":
-        return timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT clock_timestamp()")
-        return cursor.fetchone()[0]
+# A transaction that took a pk began before the event after it was timed (record()
+# times an event just before inserting it); the margin covers the gap between the
+# two and the app's clock against the database's.
+SETTLE_MARGIN = datetime.timedelta(seconds=30)
 
 
-def settled(position: int, pks: list[int], read_at) -> int:
-    """How far the position may move over ``pks`` (read in order after
-    ``position``): to the end, or to just before the first gap that an open
-    transaction may still fill."""
-    previous, first_gap = position, None
-    for pk in pks:
+def first_gap(position: int, pks: list[int]) -> int | None:
+    """The index of the first pk read that does not follow the one before it."""
+    previous = position
+    for index, pk in enumerate(pks):
         if pk != previous + 1:
-            first_gap = previous
-            break
+            return index
         previous = pk
-    if first_gap is None or not pks:
-        return pks[-1] if pks else position
-    if open_transactions_before(read_at):
-        return first_gap
+    return None
+
+
+def settled(position: int, pks: list[int], gap: int | None, gap_at: str) -> int:
+    """How far the position may move over ``pks`` (read in pk order after
+    ``position``; the first gap before ``pks[gap]``, an event timed ``gap_at``): to
+    the end, or to just before a gap that a transaction still open may fill."""
+    if not pks:
+        return position
+    if gap is None:
+        return pks[-1]
+    if open_transactions_before(chain.parse_time(gap_at) + SETTLE_MARGIN):
+        return pks[gap - 1] if gap else position
     return pks[-1]
 
 
@@ -421,8 +425,8 @@ def locked_position() -> ScanPosition:
 
 
 def compute_all(progress: Callable[[int, float], None] | None = None):
-    """Read the whole trail: (cases, links, findings by group, pks read, read_at)."""
-    read_at = db_now()
+    """Read the whole trail: (cases, links, findings by group, pks read, the
+    position reached, the group keys of each case)."""
     cases: dict[str, CaseFacts] = {}
     links: dict[str, Link] = {}
     found: dict[str, list] = {}
@@ -433,9 +437,13 @@ def compute_all(progress: Callable[[int, float], None] | None = None):
         .values_list("pk", "body", "prev_hash", "hash")
         .iterator(chunk_size=CHUNK_SIZE)
     )
+    gap, gap_at, previous = None, "", 0
     for count, (pk, text, prev_hash, digest) in enumerate(rows, 1):
         pks.append(pk)
         body = loads(text)
+        if pk != previous + 1 and gap is None:
+            gap, gap_at = count - 1, body["at"]
+        previous = pk
         if check_link(links, body, prev_hash, digest, text):
             group, finding = chain_break(pk, body)
             found.setdefault(group, []).append(finding)
@@ -451,7 +459,7 @@ def compute_all(progress: Callable[[int, float], None] | None = None):
     for scope, scope_detectors in by_scope().items():
         if scope_detectors:
             found.update(run_groups(scope_detectors, grouped(scope, cases, keys_of)))
-    return cases, links, found, pks, read_at, keys_of
+    return cases, links, found, pks, settled(0, pks, gap, gap_at), keys_of
 
 
 def case_group_keys(facts: CaseFacts) -> dict[str, list[tuple]]:
@@ -475,10 +483,10 @@ def full(progress=None) -> Result:
     started, result = time.perf_counter(), Result()
     with transaction.atomic():
         position = locked_position()
-        cases, links, found, pks, read_at, keys_of = compute_all(progress)
+        cases, links, found, pks, reached, keys_of = compute_all(progress)
         rebuild_projection(cases, links, keys_of)
         reconcile(found, result, every=True)
-        position.last_event_id = settled(0, pks, read_at)
+        position.last_event_id = reached
         position.save()
     result.events, result.cases, result.groups = len(pks), len(cases), len(found)
     result.position = position.last_event_id
@@ -490,7 +498,7 @@ def compare(progress=None) -> Result:
     """Recompute in memory and list how the stored active flags differ."""
     started, result = time.perf_counter(), Result()
     with transaction.atomic():
-        cases, _links, found, pks, _read_at, _keys = compute_all(progress)
+        cases, _links, found, pks, _reached, _keys = compute_all(progress)
         flags = wanted(found)
         result.differences = differences(flags)
     result.events, result.cases, result.findings = len(pks), len(cases), len(flags)
@@ -609,14 +617,15 @@ def incremental(batch_size: int = BATCH_SIZE) -> Result:
     started, result = time.perf_counter(), Result()
     with transaction.atomic():
         position = locked_position()
-        read_at = db_now()
         rows = list(
             AuditEvent.objects.filter(pk__gt=position.last_event_id)
             .order_by("pk")
             .values_list("pk", "body", "prev_hash", "hash")[:batch_size]
         )
         pks = [row[0] for row in rows]
-        up_to = settled(position.last_event_id, pks, read_at)
+        gap = first_gap(position.last_event_id, pks)
+        gap_at = json.loads(rows[gap][1])["at"] if gap is not None else ""
+        up_to = settled(position.last_event_id, pks, gap, gap_at)
         rows = [row for row in rows if row[0] <= up_to]
         result.events, result.position = len(rows), up_to
         if not rows:

@@ -197,7 +197,7 @@ def case_events(world: World, number: int, filed_at: datetime.datetime, per_case
             after={"due_date": (at + datetime.timedelta(days=30)).date().isoformat()},
             details=officer_details,
         )
-    while len(events) < per_case - 2:
+    while len(events) < per_case - 1:
         add("case.viewed", 6, **act, details=base)
     if rng.random() < 0.85:
         decision = "case.aprobar" if rng.random() < 0.8 else "case.rechazar"
