@@ -135,6 +135,8 @@ def open_transactions_before(moment) -> bool:
     if connection.vendor != "postgresql":
         return False  # One writer at a time; what is committed is all there is.
     with connection.cursor() as cursor:
+        # The activity view is read once per transaction unless told afresh.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"

@@ -282,3 +282,34 @@ def test_the_beat_task_runs_one_incremental_pass(officer_id):
     assert read == 8  # three filings, three "tomar", two requests
     assert RiskFlag.objects.get(key=f"T1:case:{first}").active
     assert tasks.scan_new_events.apply().get() == 0
+
+
+def test_the_position_waits_at_a_gap_an_open_transaction_may_fill():
+    """pk 11 missing between 10 and 12: while a transaction begun before event 12 is
+    open elsewhere, the position stops at 10; once it ends, the gap was a rollback."""
+    from django.db import connection
+    from django.utils import timezone
+
+    import psycopg
+
+    from audit.chain import format_time
+
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+    )
+    try:
+        other.execute("SELECT 1")  # Opens its transaction (psycopg's default).
+        event_12_at = format_time(timezone.now())
+        pks = [9, 10, 12, 13]
+        assert scan.first_gap(8, pks) == 2
+        assert scan.settled(8, pks, 2, event_12_at) == 10
+        other.rollback()
+        assert scan.settled(8, pks, 2, event_12_at) == 13
+    finally:
+        other.close()
+    assert scan.settled(8, [9, 10], None, "") == 10
