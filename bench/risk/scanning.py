@@ -18,8 +18,13 @@ def use(detectors_set: str) -> list[str]:
     from bench.risk import standins
     from oversight import detectors
 
-    if detectors_set == "standins":
-        chosen = {d.code: d for d in standins.DETECTORS}
+    if detectors_set.startswith("standins"):
+        # "standins_without_officer": the cost of the officer scope, by difference.
+        chosen = {
+            d.code: d
+            for d in standins.DETECTORS
+            if detectors_set == "standins" or d.scope != "officer"
+        }
         detectors.registry = lambda: chosen
     return sorted(f"{d.code}:{d.scope}" for d in detectors.registry().values())
 
