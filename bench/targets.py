@@ -12,6 +12,12 @@ TARGETS = {
     "wizard.step_queries": (15, "SQL queries per step POST <= {}, none of the catalog"),
     "audit.append_p95_ms": (5.0, "append p95 < {:.0f} ms (1 chain; 50 by 4 writers)"),
     "audit.verify_per_s": (500_000, "verify >= {:,} events/s"),
+    "risk.full_scan_s": (60.0, "full risk scan of 1,000,000 events < {:.0f} s"),
+    "risk.incremental_p95_ms": (
+        1000.0,
+        "incremental scan of 1,000 events p95 < {:.0f} ms",
+    ),
+    "risk.queue_p95_ms": (100.0, "risk queue p95 < {:.0f} ms with 10,000 flags"),
 }
 
 

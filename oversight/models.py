@@ -50,6 +50,9 @@ class RiskFlag(models.Model):
         related_name="+",
     )
     disposition_reason = models.TextField(_("motivo de la disposición"), blank=True)
+    # The scan's group the flag was found in ("<scope>|<key>|..."): the incremental
+    # scan re-runs a group and retires that group's flags it no longer finds.
+    group = models.CharField(max_length=300, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("alerta de riesgo")
@@ -79,3 +82,78 @@ class ScanPosition(models.Model):
 
     def __str__(self):
         return f"{self.name}@{self.last_event_id}"
+
+
+# -- The scan's projection (oversight/scan.py) -------------------------------------
+# Where the incremental scan finds a group's cases without reading the whole trail.
+# Everything here is derived from the audit events and rebuilt by ``risk_scan``; the
+# cases' facts themselves are re-folded from their chains' events when needed, so
+# the projection holds pointers, never a second copy of the trail.
+
+
+class ScannedCase(models.Model):
+    """One case chain as the scan last saw it: what its groups are keyed by."""
+
+    chain_key = models.CharField(max_length=160, unique=True)
+    radicado = models.CharField(max_length=40, blank=True)
+    entity = models.CharField(max_length=20, blank=True)
+    procedure = models.CharField(max_length=40, blank=True)
+    applicant = models.CharField(max_length=64, blank=True)
+    filed_at = models.DateTimeField(null=True)
+    decided_at = models.DateTimeField(null=True)
+    decided_by = models.CharField(max_length=64, blank=True)
+    assigned_to = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["entity", "procedure"], name="risk_case_procedure")
+        ]
+
+    def __str__(self):
+        return self.chain_key
+
+
+class ScannedContact(models.Model):
+    """A point of contact of a case's applicant (``facts.contact_points``)."""
+
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+    chain_key = models.CharField(max_length=160, db_index=True)
+    filed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["kind", "value"], name="risk_contact_point")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.value} {self.chain_key}"
+
+
+class ScannedOfficer(models.Model):
+    """An officer who acted on a case (``facts.officers``)."""
+
+    officer = models.CharField(max_length=64, db_index=True)
+    chain_key = models.CharField(max_length=160, db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.officer} {self.chain_key}"
+
+
+class ScannedChain(models.Model):
+    """The last event the scan checked on one chain (any chain, not only cases):
+    the next event must link to it. ``broken_seq``: where the chain first broke."""
+
+    chain_key = models.CharField(max_length=160, unique=True)
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    broken_seq = models.BigIntegerField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.chain_key}@{self.seq}"

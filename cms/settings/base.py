@@ -329,6 +329,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "formalization.tasks.purge_abandoned_drafts",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Risk flags: the trail's events since the last position (issue 14).
+    "scan-risk-events": {
+        "task": "oversight.tasks.scan_new_events",
+        "schedule": env.float("RISK_SCAN_SECONDS", default=60.0),
+    },
     # Formalization: file what waits on an approved prerequisite if a task was lost.
     "advance-applications": {
         "task": "formalization.tasks.advance_applications",
