@@ -149,15 +149,28 @@ OFFICER_ACTS = (
 
 
 def contact_points(facts: CaseFacts) -> set[tuple[str, str]]:
-    """The applicant's points of contact, as (kind, value) pairs: the digests filed
-    with the case, the filing's IP, and the digests of the accounts that paid."""
-    points = {(kind, digest) for kind, digest in facts.contacts.items() if digest}
-    for event in facts.by_action(*FILED):
-        if event.ip:
-            points.add(("ip", event.ip))
-    for event in facts.by_action("case.fee_paid"):
-        if event.details.get("payment_account"):
-            points.add(("payment_account", event.details["payment_account"]))
+    """The applicant's points of contact that D1 compares across applicants, as
+    (kind, value) pairs: the digests filed with the case, the filing's IP, and the
+    digests of the accounts that paid. Surnames and addresses are shared by
+    thousands and networks such as a SuperCADE's by design: they are left out, so a
+    contact group stays the size of an intermediary's clientele."""
+    from oversight import thresholds
+
+    kinds = set(thresholds.value("D1", "kinds"))
+    shared_ips = set(thresholds.value("D1", "shared_ips"))
+    points = {
+        (kind, digest)
+        for kind, digest in facts.contacts.items()
+        if digest and kind in kinds
+    }
+    if "ip" in kinds:
+        for event in facts.by_action(*FILED):
+            if event.ip not in shared_ips:
+                points.add(("ip", event.ip))
+    if "payment_account" in kinds:
+        for event in facts.by_action("case.fee_paid"):
+            if event.details.get("payment_account"):
+                points.add(("payment_account", event.details["payment_account"]))
     return points
 
 

@@ -198,7 +198,8 @@ def run_groups(scope_detectors, grouped: dict[tuple, list[CaseFacts]]):
     group in filing order), every group present even when nothing is found."""
     found: dict[str, list[detectors.Finding]] = {}
     for key in sorted(grouped, key=group_name):
-        members = grouped[key]
+        # A group knows its key: a contact point's detector must know which point.
+        members = detectors.Group(key, grouped[key])
         findings = found.setdefault(group_name(key), [])
         for detector in scope_detectors:
             findings.extend(detector.detect(members, thresholds))

@@ -19,7 +19,7 @@ from catalog.models import Entity, ProcedurePage
 from procedures.models import Case as CaseFile
 
 from . import thresholds
-from .models import RiskFlag
+from .models import RiskFlag, ScanPosition
 
 # Entity heads' groups are found by name: the entity code is stable and the group
 # carries no permission of its own beyond the admin (see cms/seed.py ensure_groups).
@@ -188,3 +188,10 @@ def open_counts(entity_code: str) -> dict:
             key=lambda item: (-item[1], item[0]),
         ),
     }
+
+
+def scan_position():
+    """Where the risk scan has read the trail up to (None before the first scan)."""
+    from .scan import POSITION
+
+    return ScanPosition.objects.filter(name=POSITION).first()

@@ -15,6 +15,7 @@ def register_oversight_urls():
     return [
         path("riesgos/", views.risk_queue, name="oversight_risk_queue"),
         path("riesgos/<int:pk>/", views.risk_flag, name="oversight_risk_flag"),
+        path("riesgos/revisar/", views.risk_scan_now, name="oversight_risk_scan"),
     ]
 
 

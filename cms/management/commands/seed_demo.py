@@ -9,6 +9,7 @@ from cms import seed
 from cms.seed_applications import seed_applications
 from cms.seed_history import seed_history
 from cms.seed_risk import seed_risk_patterns
+from oversight import scan
 
 
 class Command(BaseCommand):
@@ -75,6 +76,12 @@ class Command(BaseCommand):
                     for code, radicados in planted.items()
                 )
                 + "."
+            )
+            started = time.monotonic()
+            scanned = scan.full()
+            self.stdout.write(
+                f"Revisión de riesgos: {scanned.events} eventos, "
+                f"{scanned.created} alertas nuevas en {time.monotonic() - started:.0f} s."
             )
         self.stdout.write(
             f"\nUsuarios de demostración (contraseña de todos: {seed.DEMO_PASSWORD}):"

@@ -5,6 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from oversight import scan
 
 
+def _n(number) -> str:
+    """A count as Colombians write it: 1.000.000."""
+    return f"{round(number):,}".replace(",", ".")
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.1f}".replace(".", ",")
+
+
 class Command(BaseCommand):
     help = (
         "Recalcula las alertas de riesgo desde la auditoría. --compare solo compara "
@@ -20,13 +29,13 @@ class Command(BaseCommand):
 
     def progress(self, events: int, seconds: float) -> None:
         rate = events / seconds if seconds else 0
-        self.stdout.write(f"  {events:,} eventos leídos ({rate:,.0f}/s)")
+        self.stdout.write(f"  {_n(events)} eventos leídos ({_n(rate)}/s)")
 
     def handle(self, *args, compare, incremental, batch_size, **options):
         if incremental:
             result = scan.incremental(batch_size)
             self.stdout.write(
-                f"Pasada incremental: {result.events:,} eventos, {result.groups:,} "
+                f"Pasada incremental: {_n(result.events)} eventos, {_n(result.groups)} "
                 f"grupos, {result.created} alertas nuevas, {result.updated} "
                 f"actualizadas, {result.retired} retiradas; posición "
                 f"{result.position} ({result.seconds:.2f} s)."
@@ -37,8 +46,8 @@ class Command(BaseCommand):
             for line in result.differences:
                 self.stdout.write(line)
             summary = (
-                f"{result.events:,} eventos, {result.cases:,} casos, "
-                f"{result.findings:,} alertas recalculadas ({result.seconds:.1f} s)"
+                f"{_n(result.events)} eventos, {_n(result.cases)} casos, "
+                f"{_n(result.findings)} alertas recalculadas ({_s(result.seconds)} s)"
             )
             if result.differences:
                 raise CommandError(
@@ -50,8 +59,8 @@ class Command(BaseCommand):
             return
         result = scan.full(self.progress)
         self.stdout.write(
-            f"Recalculo completo: {result.events:,} eventos, {result.cases:,} casos, "
-            f"{result.groups:,} grupos, {result.findings:,} alertas ({result.created} "
+            f"Recálculo completo: {_n(result.events)} eventos, {_n(result.cases)} casos, "
+            f"{_n(result.groups)} grupos, {_n(result.findings)} alertas ({result.created} "
             f"nuevas, {result.updated} actualizadas, {result.retired} retiradas); "
-            f"posición {result.position} ({result.seconds:.1f} s)."
+            f"posición {result.position} ({_s(result.seconds)} s)."
         )
