@@ -55,3 +55,47 @@ def test_auditor_disposes_of_a_flag(new_context, assert_accessible, live_shell):
     settle_admin(page)
     expect(page.get_by_text("lo revisa Control Interno")).to_be_visible()
     assert_accessible(page)
+
+
+# The live server's database is what `make run` seeds: a year of realistic history,
+# the formalization applications, and the four patterns planted on purpose.
+DEMO_FLAGS = """
+from oversight import scan
+from oversight.models import RiskFlag
+from procedures.models import Case
+for flag in RiskFlag.objects.filter(active=True).exclude(key__startswith="E2E:"):
+    people = Case.objects.filter(radicado__in=flag.radicados).values_list(
+        "applicant__username", flat=True)
+    print(flag.detector, ",".join(sorted(set(people))))
+for line in scan.compare().differences:
+    print("DIFF", line)
+"""
+
+
+def test_the_demo_history_raises_only_the_flags_it_plants(
+    new_context, assert_accessible, live_shell
+):
+    from playwright.sync_api import expect
+
+    lines = live_shell(DEMO_FLAGS).splitlines()
+    flags = sorted(line for line in lines if not line.startswith("DIFF"))
+    assert flags == [
+        "D1 " + ",".join(f"gestionado_{n}" for n in range(1, 7)),
+        "D15 denunciante_demo",
+        "D6 pariente_funcionario",
+        "D9 requerido_extra",
+    ]
+    # A full recompute reproduces them (the other test's flag is planted by hand).
+    assert all("E2E:" in line for line in lines if line.startswith("DIFF"))
+
+    page = new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.set_default_timeout(15000)
+    page.goto("/admin/login/")
+    page.get_by_label("Nombre de usuario").fill("auditor")
+    page.get_by_label(re.compile(r"Contraseña|Password")).fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto("/admin/riesgos/?detector=D1")
+    expect(page.get_by_text("Tramitador o intermediario").first).to_be_visible()
+    expect(page.get_by_text("6 solicitantes distintos").first).to_be_visible()
+    assert_accessible(page)
