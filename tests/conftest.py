@@ -6,14 +6,28 @@ from django.core.cache import cache
 import pytest
 
 
-# First, so that pytest-xdist's own hook (which turns the group marker into the
-# node id's "@group" suffix that --dist loadgroup schedules by) sees the marker.
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist the browser tests share one worker, and so one live server."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    result = yield  # Under --dist loadgroup, xdist's own hook names the groups.
+    _apply_xdist_group_names(items)
+    return result
+
+
+def _apply_xdist_group_names(items):
+    """pytest-xdist (3.8) schedules a group by the "@group" suffix it appends to each
+    member's node id, written to ``item._nodeid``; pytest 9 reads the node id from
+    ``item._id``, so without this the suffix is lost and the group's tests spread
+    over every worker, each starting its own live server."""
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        grouped = getattr(item, "_nodeid", None)
+        if grouped and grouped != item.nodeid:
+            item._id = NodeId.parse(grouped)
 
 
 @contextmanager
@@ -48,7 +62,8 @@ def django_db_setup(
     first worker creates and seeds the test database (``test_<name>``), and every
     worker then works on its own copy of it (``test_<name>_gw0``...): PostgreSQL's
     ``CREATE DATABASE ... TEMPLATE``, or a copy of the SQLite file; seconds each.
-    The browser tests' live server copies the same seeded database (tests/e2e)."""
+    Yields where the seeded database is (its name, or its file on SQLite; ``None``
+    for SQLite's in-memory database): the browser tests' server copies it too."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
@@ -70,7 +85,7 @@ def django_db_setup(
         with django_db_blocker.unblock():
             created = setup_databases(**options)
             _seed_demo()
-        yield
+        yield connection.settings_dict["NAME"]
         if not keepdb:
             with django_db_blocker.unblock():
                 teardown_databases(created, verbosity=verbosity)
@@ -94,7 +109,7 @@ def django_db_setup(
     connection.close()
     connection.settings_dict["NAME"] = clone["NAME"]
 
-    yield
+    yield seeded_name
 
     with django_db_blocker.unblock():
         connection.close()
