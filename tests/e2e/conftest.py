@@ -79,7 +79,11 @@ for user in get_user_model().objects.filter(password__startswith="md5$"):
 """
 
 
-@pytest.fixture(scope="session")
+# Package-scoped, not session-scoped: Playwright's sync API keeps an event loop running
+# in the thread, and Django refuses database access there, so browser and server stop
+# when a worker leaves tests/e2e/ for the rest of the suite (--dist loadgroup runs the
+# browser tests together, so once per run).
+@pytest.fixture(scope="package")
 def live_site(tmp_path_factory, django_db_setup, django_db_blocker):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI_REQUIRE_BROWSER"):
@@ -137,7 +141,7 @@ def live_site(tmp_path_factory, django_db_setup, django_db_blocker):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_site):
     from playwright.sync_api import sync_playwright
 
