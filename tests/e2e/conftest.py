@@ -2,10 +2,14 @@
 
 The server is a separate process on a free loopback port with its own database
 (SQLite file, or a PostgreSQL database next to the test one), set up with the same
-``migrate`` + ``seed_demo`` a newcomer runs.
+``migrate`` + ``seed_demo`` a newcomer runs. To save the minute that takes, the
+database starts as a copy of the suite's seeded test database (tests/conftest.py),
+and ``seed_demo`` then only adds what the dev settings seed on top (the demo
+history) and finds the rest in place.
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -33,7 +37,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url(tmp_dir: Path) -> str:
+def _database_url(tmp_dir: Path, seeded) -> tuple[str, bool]:
+    """The server's database, and whether it starts as a copy of ``seeded`` (the
+    suite's seeded test database) rather than empty."""
+    from django.db import connection
+
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         base, _, test_name = url.rpartition("/")
@@ -45,21 +53,42 @@ def _database_url(tmp_dir: Path) -> str:
             check=False,
             capture_output=True,
         )
+        # CREATE DATABASE ... TEMPLATE wants nobody else connected to the template.
+        connection.close()
         subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", "-T", seeded, name],
             check=True,
             capture_output=True,
         )
-        return f"{base}/{name}"
-    return f"sqlite:///{tmp_dir / 'e2e.sqlite3'}"
+        return f"{base}/{name}", True
+    path = tmp_dir / "e2e.sqlite3"
+    copied = bool(seeded) and Path(seeded).is_file()
+    if copied:
+        shutil.copy(seeded, path)
+    return f"sqlite:///{path}", copied
 
 
 # The live server's environment (its database), for ``live_shell``.
 LIVE_ENV: dict[str, str] = {}
 
 
-@pytest.fixture(scope="session")
-def live_site(tmp_path_factory):
+# The suite's seed hashes passwords with the test settings' fast hasher, which the
+# server's dev settings do not accept: the copied demo users get theirs hashed anew.
+_REHASH_DEMO_PASSWORDS = """
+from django.contrib.auth import get_user_model
+from cms.seed import DEMO_PASSWORD
+for user in get_user_model().objects.filter(password__startswith="md5$"):
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+"""
+
+
+# Package-scoped, not session-scoped: Playwright's sync API keeps an event loop running
+# in the thread, and Django refuses database access there, so browser and server stop
+# when a worker leaves tests/e2e/ for the rest of the suite (--dist loadgroup runs the
+# browser tests together, so once per run).
+@pytest.fixture(scope="package")
+def live_site(tmp_path_factory, django_db_setup, django_db_blocker):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI_REQUIRE_BROWSER"):
             pytest.fail(
@@ -68,17 +97,22 @@ def live_site(tmp_path_factory):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium).")
     tmp_dir = tmp_path_factory.mktemp("e2e")
     port = _free_port()
+    with django_db_blocker.unblock():
+        database_url, copied = _database_url(tmp_dir, seeded=django_db_setup)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
-        "DATABASE_URL": _database_url(tmp_dir),
+        "DATABASE_URL": database_url,
         "DJANGO_MEDIA_ROOT": str(tmp_dir / "media"),
         "DJANGO_DEBUG": "true",
         "CELERY_BROKER_URL": "",
     }
     python = sys.executable
     LIVE_ENV.update(env)
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
+    commands = [["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]]
+    if copied:
+        commands.insert(1, ["shell", "-v0", "-c", _REHASH_DEMO_PASSWORDS])
+    for command in commands:
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
     log = open(tmp_dir / "server.log", "w")  # noqa: SIM115 - open for the server's lifetime
     server = subprocess.Popen(
@@ -112,7 +146,7 @@ def live_site(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(live_site):
     from playwright.sync_api import sync_playwright
 
