@@ -137,7 +137,8 @@ def queue(flags=10_000, requests=50) -> dict:
         batch_size=2_000,
     )
     client = Client()
-    client.force_login(get_user_model().objects.filter(is_superuser=True).first())
+    # The demo auditor (seed_demo), as an auditor opens the queue.
+    client.force_login(get_user_model().objects.get(username="auditor"))
     response, capture = get_with_sql(client, url)
     samples = timed_gets(client, [url, f"{url}?severidad=alta"], requests)
     return {

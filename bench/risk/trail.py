@@ -5,7 +5,8 @@ chains, bodies as the recording apps write them (docs/risk-events.md).
 
 ~10 events per case (filed, viewed, tomar, document events, solicitar_informacion and
 responder, prorrogar, fee_paid, aprobar/rechazar), a few hundred procedures over the
-demo entities, a few hundred officers, applicants sharing a contact now and then.
+demo entities, a few hundred officers, applicants sharing a contact now and then;
+officers act in office hours on business days.
 Events are appended in time order (pk order interleaves the cases, as on a live
 trail); chain heads are written at the end, guards off (bench database only).
 """
@@ -65,6 +66,25 @@ class World:
         }
 
 
+BOGOTA = datetime.timedelta(hours=-5)
+OPENS, CLOSES = 8, 17
+
+
+def office_hours(at: datetime.datetime) -> datetime.datetime:
+    """``at``, or the next moment an office is open (Bogotá, business days): officers
+    act at work, as on the real trail (D12 flags decisions at night or on holidays)."""
+    from procedures import calendar
+
+    local = at + BOGOTA
+    if local.hour >= CLOSES:
+        local = (local + datetime.timedelta(days=1)).replace(hour=OPENS)
+    elif local.hour < OPENS:
+        local = local.replace(hour=OPENS)
+    while not calendar.is_business_day(local.date()):
+        local = (local + datetime.timedelta(days=1)).replace(hour=OPENS)
+    return local - BOGOTA
+
+
 def body(chain_key, seq, at, action, **fields) -> dict:
     radicado = chain_key.removeprefix("case:")
     return {
@@ -122,6 +142,8 @@ def case_events(world: World, number: int, filed_at: datetime.datetime, per_case
     def add(action, hours, **fields):
         nonlocal at
         at = at + datetime.timedelta(hours=hours, seconds=rng.random() * 600)
+        if fields.get("actor_id") == officer:
+            at = office_hours(at)
         events.append((at, chain_key, action, fields))
 
     add(
