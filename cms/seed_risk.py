@@ -90,6 +90,14 @@ def _act(case: Case, moment, *, actor, action, **inputs) -> None:
         )
 
 
+def _first_officer(procedure):
+    return (
+        procedure.entity.officer_group.user_set.filter(is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _days_ago(today: datetime.date, days: int) -> datetime.date:
     return calendar.previous_business_day(today - datetime.timedelta(days=days))
 
@@ -124,11 +132,7 @@ def seed_risk_patterns(today: datetime.date | None = None) -> dict[str, list[str
             planted.setdefault("D1", []).append(case.radicado)
 
         procedure = procedures[0]
-        officer = (
-            procedure.entity.officer_group.user_set.filter(is_active=True)
-            .order_by("pk")
-            .first()
-        )
+        officer = _first_officer(procedure)
         ApplicantProfile.objects.get_or_create(
             user=officer,
             defaults={
@@ -163,11 +167,7 @@ def seed_risk_patterns(today: datetime.date | None = None) -> dict[str, list[str
         planted["D6"] = [case.radicado]
 
         procedure = procedures[1]
-        officer = (
-            procedure.entity.officer_group.user_set.filter(is_active=True)
-            .order_by("pk")
-            .first()
-        )
+        officer = _first_officer(procedure)
         citizen = _citizen(
             "requerido_extra",
             first="Martín",
